@@ -1,0 +1,92 @@
+"""ConsoleChat: reads commands and answers from a text stream, writes replies; no terminal needed."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from adapters.console.render import render
+from core.reply import Reply
+from core.service import QuizService
+
+PLATFORM = "console"
+TICK_SECONDS = 5.0
+
+
+class ConsoleChat:
+    """One learner at a terminal; `/quit` or end of input ends the chat with exit status 0."""
+
+    def __init__(self, service: QuizService, stdin: TextIO, stdout: TextIO, user: str = "local") -> None:
+        self.service = service
+        self.stdin = stdin
+        self.stdout = stdout
+        self.user = user
+        self.learner_id: int | None = None
+
+    def say(self, reply: Reply) -> None:
+        text = render(reply)
+        if text:
+            self.stdout.write(text + "\n\n")
+            self.stdout.flush()
+
+    async def run(self) -> int:
+        self.learner_id = await self.service.learner(PLATFORM, self.user)
+        ticker = asyncio.create_task(self._tick())
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                line = await loop.run_in_executor(None, self.stdin.readline)
+                if not line:
+                    return 0
+                line = line.strip()
+                if not line:
+                    continue
+                if line.split()[0].lower() in ("/quit", "/exit"):
+                    self.say(Reply(["Bye. Your progress is saved."]))
+                    return 0
+                self.say(await self.handle(line))
+        finally:
+            ticker.cancel()
+
+    async def _tick(self) -> None:
+        """End timed sessions at their deadline even while the learner is silent."""
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            for learner_id, reply in await self.service.expire_due():
+                if learner_id == self.learner_id:
+                    self.say(reply)
+
+    async def handle(self, line: str) -> Reply:
+        """Route one line: a /command, or else an answer to the pending question."""
+        service, lid = self.service, self.learner_id
+        if not line.startswith("/"):
+            return await service.answer_text(lid, line)
+        command, _, arg = line[1:].partition(" ")
+        command, arg = command.lower(), arg.strip()
+        if command == "start":
+            return service.welcome()
+        if command == "help":
+            return service.help()
+        if command == "quiz":
+            return await service.quick(lid)
+        if command == "drill":
+            return await service.drill(lid, arg or None)
+        if command == "diagnostic":
+            return await service.diagnostic(lid)
+        if command == "mock":
+            if arg and not arg.isdigit():
+                return Reply(["Usage: /mock or /mock 30 (the number of questions)."])
+            return await service.mock(lid, int(arg) if arg else None)
+        if command == "review":
+            return await service.review(lid)
+        if command == "explain":
+            if arg and not arg.isdigit():
+                return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."])
+            return await service.explain(lid, int(arg) if arg else None)
+        if command == "stats":
+            return await service.stats(lid)
+        if command == "stop":
+            return await service.stop(lid)
+        if command in ("question", "current"):
+            return await service.current(lid)
+        return Reply([f"Unknown command /{command}. Send /help for the list."])

@@ -1,0 +1,30 @@
+"""Plain-text rendering of the core's replies for a terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from core.grading import LETTERS
+from core.model import QuestionType
+from core.reply import QuestionCard, Reply
+
+
+def render_card(card: QuestionCard) -> str:
+    parts = [f"── {card.progress} ──"]
+    if card.case_scenario:
+        parts.append(f"Case study: {card.case_title}\n{card.case_scenario}")
+    parts.append(card.stem)
+    if card.exhibit:
+        parts.append(textwrap.indent(card.exhibit.rstrip("\n"), "    "))
+    if card.kind is QuestionType.MATCHING:
+        parts.append("\n".join(f"{i + 1}. {p}" for i, p in enumerate(card.prompts)))
+    parts.append("\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices)))
+    parts.append(f"({card.hint})")
+    return "\n\n".join(parts)
+
+
+def render(reply: Reply) -> str:
+    parts = list(reply.paragraphs)
+    if reply.card is not None:
+        parts.append(render_card(reply.card))
+    return "\n\n".join(parts)

@@ -1,0 +1,1 @@
+"""The SQL store adapter: SQLModel tables, the async engine and the core's Store port."""

@@ -1,0 +1,71 @@
+"""Entry point: `python -m bot` runs the chat (console without tokens); `python -m bot questions check`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from adapters.console.chat import ConsoleChat
+from adapters.sql.engine import migrate
+from bot.bootstrap import bootstrap
+from bot.config import Settings
+from core.bank import DEFAULT_EXAM_DIR, BankError, load_bank
+from core.bankstats import summary
+
+log = logging.getLogger("bot")
+
+
+def check_questions(folder=DEFAULT_EXAM_DIR) -> int:
+    """Validate the bank and print its statistics; non-zero exit on any error."""
+    try:
+        bank = load_bank(folder)
+    except BankError as exc:
+        print(f"{len(exc.problems)} problem(s) in the question bank:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(summary(bank))
+    return 0
+
+
+def run_chat(settings: Settings) -> int:
+    try:
+        bank = load_bank()
+    except BankError as exc:
+        print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
+        return 1
+    migrate(settings.database_url)
+    service = bootstrap(settings, bank=bank)
+    if settings.telegram_bot_token or settings.discord_bot_token:
+        print("Telegram and Discord adapters are not available in this version; "
+              "unset the tokens to use the console chat.", file=sys.stderr)
+        return 2
+    return asyncio.run(ConsoleChat(service, sys.stdin, sys.stdout).run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="MLA Coach study bot")
+    sub = parser.add_subparsers(dest="command")
+    questions = sub.add_parser("questions", help="question bank tools")
+    questions.add_argument("action", choices=["check"])
+    args = parser.parse_args(argv)
+    if args.command == "questions":
+        return check_questions()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # Name the variable and the reason only: echoing the input could print a token or a password.
+        for err in exc.errors(include_input=False, include_url=False):
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_chat(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

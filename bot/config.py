@@ -1,0 +1,45 @@
+"""Settings from environment variables; a malformed value stops the bot at start with a clear error."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import Field, HttpUrl, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mla.db"
+_DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+class Settings(BaseSettings):
+    """Tokens are SecretStr, so printing the settings or logging them never shows a token."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: HttpUrl | None = None
+    discord_bot_token: SecretStr | None = None
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, url: str) -> str:
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+        if not url.startswith(_DRIVERS):
+            raise ValueError(f"must start with one of {', '.join(_DRIVERS)} (got {url.split(':', 1)[0]}:...)")
+        return url
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        level = level.upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level {level!r}")
+        return level
+
+    @field_validator("telegram_bot_token", "discord_bot_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,143 @@
+"""Loading and validating the question bank: a broken bank is refused whole, with precise errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from core.model import Case, Exam, Question
+
+DEFAULT_EXAM_DIR = Path(__file__).resolve().parent.parent / "questions" / "mla-c01"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the bank, located by file, question id and field."""
+
+    file: str
+    question: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: question {self.question}: field {self.field}: {self.message}"
+
+
+class BankError(Exception):
+    """The bank failed validation; `problems` lists every error found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Bank:
+    """The exam's facts, its questions by id (in file order) and its case-study scenarios."""
+
+    exam: Exam
+    questions: dict[str, Question]
+    cases: dict[str, Case] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # question id -> file it came from
+
+    def __getitem__(self, qid: str) -> Question:
+        return self.questions[qid]
+
+    def by_task(self, task: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.task == task]
+
+    def by_domain(self, domain: int) -> list[Question]:
+        return [q for q in self.questions.values() if q.domain == domain]
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path.name, "-", "-", f"not valid YAML: {exc}"))
+    except OSError as exc:
+        problems.append(Problem(path.name, "-", "-", f"cannot read: {exc}"))
+    return None
+
+
+def _problems_from(exc: ValidationError, file: str, qid: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        cause = (err.get("ctx") or {}).get("error")
+        fld = getattr(cause, "field", None)
+        message = getattr(cause, "message", None) or err["msg"]
+        if fld is None:
+            fld = ".".join(str(part) for part in err["loc"]) or "-"
+        out.append(Problem(file, qid, fld, message))
+    return out
+
+
+def _load_cases(folder: Path, problems: list[Problem]) -> dict[str, Case]:
+    cases: dict[str, Case] = {}
+    for path in sorted((folder / "cases").glob("*.yaml")):
+        name = f"cases/{path.name}"
+        raw = _read_yaml(path, problems)
+        if not isinstance(raw, dict):
+            if raw is not None:
+                problems.append(Problem(name, "-", "-", "a case file holds one mapping"))
+            continue
+        try:
+            case = Case.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_problems_from(exc, name, str(raw.get("id", "?"))))
+            continue
+        if path.stem != case.id:
+            problems.append(Problem(name, case.id, "id", f"must match the file name {path.stem!r}"))
+        cases[case.id] = case
+    return cases
+
+
+def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
+    """Load `exam.yaml`, `cases/*.yaml` and every `<task>.yaml`; raise BankError listing all problems."""
+    problems: list[Problem] = []
+    raw_exam = _read_yaml(folder / "exam.yaml", problems)
+    if problems:
+        raise BankError(problems)
+    try:
+        exam = Exam.model_validate(raw_exam)
+    except ValidationError as exc:
+        raise BankError(_problems_from(exc, "exam.yaml", "-")) from exc
+    cases = _load_cases(folder, problems)
+    questions: dict[str, Question] = {}
+    files: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "exam.yaml":
+            continue
+        if path.stem not in exam.tasks:
+            problems.append(Problem(path.name, "-", "-", "file name is not a task statement of the exam"))
+            continue
+        raw = _read_yaml(path, problems)
+        if raw is None:
+            continue
+        if not isinstance(raw, list):
+            problems.append(Problem(path.name, "-", "-", "a question file holds a YAML list of questions"))
+            continue
+        for index, item in enumerate(raw, start=1):
+            qid = str(item.get("id", f"#{index}")) if isinstance(item, dict) else f"#{index}"
+            try:
+                question = Question.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_problems_from(exc, path.name, qid))
+                continue
+            if question.task != path.stem:
+                problems.append(Problem(path.name, qid, "task", f"must be {path.stem!r} in this file"))
+            if question.case is not None and question.case not in cases:
+                problems.append(Problem(path.name, qid, "case", f"no case study {question.case!r} in cases/"))
+            if qid in questions:
+                problems.append(Problem(path.name, qid, "id", f"duplicate of a question in {files[qid]}"))
+                continue
+            questions[qid] = question
+            files[qid] = path.name
+    if problems:
+        raise BankError(problems)
+    if not questions:
+        raise BankError([Problem(folder.name, "-", "-", "the bank has no questions")])
+    return Bank(exam=exam, questions=questions, cases=cases, files=files)

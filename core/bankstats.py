@@ -1,0 +1,75 @@
+"""Statistics over the bank for `questions check`: spread, answer-letter balance, near-duplicates."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import combinations
+
+from core.bank import Bank
+from core.grading import LETTERS
+from core.model import QuestionType
+
+NEAR_DUPLICATE = 0.6  # Jaccard similarity of word trigrams above which two stems are flagged
+NEGATIVE = re.compile(r"\b(NOT|AVOID|INCORRECT|EXCEPT|LEAST likely)\b")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def near_duplicates(bank: Bank, threshold: float = NEAR_DUPLICATE) -> list[tuple[str, str, float]]:
+    shingles = {qid: _shingles(q.stem) for qid, q in bank.questions.items()}
+    out = []
+    for a, b in combinations(shingles, 2):
+        sa, sb = shingles[a], shingles[b]
+        score = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+        if score >= threshold:
+            out.append((a, b, round(score, 2)))
+    return out
+
+
+def longest_is_correct(bank: Bank) -> tuple[int, int]:
+    """(how many single-answer questions have the correct option as the single longest, how many singles)."""
+    singles = [q for q in bank.questions.values() if q.type is QuestionType.SINGLE]
+    hits = 0
+    for q in singles:
+        lengths = [len(o.text) for o in q.options]
+        top = max(lengths)
+        if lengths.count(top) == 1 and q.options[lengths.index(top)].correct:
+            hits += 1
+    return hits, len(singles)
+
+
+def summary(bank: Bank) -> str:
+    qs = list(bank.questions.values())
+    n = len(qs)
+
+    def line(title: str, counter: Counter, keys=None) -> str:
+        keys = keys if keys is not None else sorted(counter)
+        return f"{title}: " + ", ".join(f"{k} {counter[k]} ({round(100 * counter[k] / n)}%)" for k in keys)
+
+    out = [f"{bank.exam.code}: {n} questions, {len(bank.cases)} case studies, all valid."]
+    out.append(line("By domain", Counter(q.domain for q in qs), [d.number for d in bank.exam.domains]))
+    out.append(line("By task", Counter(q.task for q in qs), list(bank.exam.tasks)))
+    out.append(line("By type", Counter(q.type.value for q in qs)))
+    out.append(line("By stage", Counter(q.stage.value for q in qs)))
+    out.append(line("By difficulty", Counter(q.difficulty for q in qs)))
+    out.append(f"With exhibit: {sum(1 for q in qs if q.exhibit)}; negative stems: "
+               f"{sum(1 for q in qs if NEGATIVE.search(q.stem))}; in a case study: {sum(1 for q in qs if q.case)}")
+    singles = [q for q in qs if q.type is QuestionType.SINGLE]
+    letters = Counter(LETTERS[q.correct[0]] for q in singles)
+    if singles:
+        out.append("Correct letter of single-answer questions (file order): " + ", ".join(
+            f"{k} {letters[k]} ({round(100 * letters[k] / len(singles))}%)" for k in "ABCD"))
+        multi_letters = Counter(LETTERS[i] for q in qs if q.type is QuestionType.MULTI for i in q.correct)
+        out.append("Correct letters of multiple-response questions: " + ", ".join(
+            f"{k} {multi_letters[k]}" for k in "ABCDEF"))
+        hits, total = longest_is_correct(bank)
+        out.append(f"Correct option is the single longest: {hits} of {total} single-answer questions "
+                   f"({round(100 * hits / total)}%)")
+    dups = near_duplicates(bank)
+    out.append(f"Near-duplicate stems (trigram Jaccard >= {NEAR_DUPLICATE}): {len(dups)}"
+               + "".join(f"\n  {a} ~ {b} ({s})" for a, b, s in dups))
+    return "\n".join(out)

@@ -1,0 +1,39 @@
+"""Platform-neutral replies: what the core says; adapters decide how it looks in each chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.model import QuestionType
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """A question as shown to the learner, options already in the session's shuffled order."""
+
+    session_id: int
+    position: int
+    total: int
+    progress: str  # "Q 12/65 · 1:47:03 left"
+    kind: QuestionType
+    stem: str
+    choices: list[str]  # lettered A, B, C...: options, steps or the matching right-hand sides
+    prompts: list[str] = field(default_factory=list)  # matching only, numbered 1, 2, 3...
+    select: int = 1  # multi: how many to pick
+    exhibit: str | None = None
+    case_title: str | None = None
+    case_scenario: str | None = None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Paragraphs of plain text (adapters escape them), an optional question, suggested next commands."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    card: QuestionCard | None = None
+    actions: list[str] = field(default_factory=list)  # command names without the slash, e.g. "explain"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)

@@ -1,0 +1,105 @@
+"""Texts the learner reads after answering: verdicts, explanations and end-of-session score reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from core.bank import Bank
+from core.engine import FULL_LENGTH, Answer, Session
+from core.grading import LETTERS
+from core.model import Question, QuestionType, Stage
+
+
+def _pct(right: int, total: int) -> str:
+    return f"{right}/{total} ({round(100 * right / total) if total else 0}%)"
+
+
+def correct_lines(q: Question, order: list[int] | None = None) -> list[str]:
+    """The right answer, lettered as this learner saw it (file order if no session order)."""
+    order = order or list(range(q.size))
+    if q.type in (QuestionType.SINGLE, QuestionType.MULTI):
+        return [f"{LETTERS[pos]}) {q.options[i].text}" for pos, i in enumerate(order) if q.options[i].correct]
+    if q.type is QuestionType.ORDERING:
+        return [f"{i + 1}. {LETTERS[order.index(i)]}) {step}" for i, step in enumerate(q.steps)]
+    return [f"{i + 1}{LETTERS[order.index(i)]}: {p.prompt} → {p.match}" for i, p in enumerate(q.pairs)]
+
+
+def verdict(q: Question, answer: Answer, order: list[int]) -> list[str]:
+    """Immediate feedback: right or wrong, the correct answer and its short why."""
+    if answer.correct:
+        head = "✅ Correct."
+    else:
+        head = "❌ Not quite. The correct answer:"
+    lines = [head] if answer.correct else [head + "\n" + "\n".join(correct_lines(q, order))]
+    whys = [o.why for o in q.options if o.correct]
+    lines.append(" ".join(whys) if whys else q.takeaway)
+    return lines
+
+
+def explain(q: Question, answer: Answer | None, order: list[int] | None, bank: Bank) -> list[str]:
+    """The full rationale: verdict, correct answer, principle, every option's why, takeaway, links."""
+    out = [f"Explanation · task {q.task} {bank.exam.tasks[q.task].title} · stage {q.stage}"]
+    if answer is not None:
+        out.append("Your answer was " + ("✅ correct." if answer.correct else "❌ incorrect."))
+    out.append("Correct answer:\n" + "\n".join(correct_lines(q, order)))
+    out.append(q.explanation)
+    if q.options:
+        order = order or list(range(q.size))
+        whys = []
+        for pos, i in enumerate(order):
+            option = q.options[i]
+            mark = "✓" if option.correct else "✗"
+            whys.append(f"{LETTERS[pos]} {mark} {option.why}")
+        out.append("\n".join(whys))
+    out.append(f"Takeaway: {q.takeaway}")
+    out.append("Docs: " + "\n".join(q.references))
+    return out
+
+
+def session_report(session: Session, bank: Bank) -> list[str]:
+    """End of a session. Full-length forms get the exam-style report by domain and lifecycle stage."""
+    by_position = {a.position: a for a in session.answers}
+    questions = [bank[qid] for qid in session.question_ids]
+    right = sum(1 for a in session.answers if a.correct)
+    total = session.total
+    unanswered = total - len(session.answers)
+    title = {"quick": "Quick question", "drill": "Drill", "review": "Review",
+             "diagnostic": "Diagnostic", "mock": "Mock exam"}[session.mode]
+    if session.mode not in FULL_LENGTH:
+        head = f"{title} done: {_pct(right, total)} correct."
+        if unanswered:
+            head += f" {unanswered} left unanswered."
+        return [head]
+    exam = bank.exam
+    fraction = right / total if total else 0.0
+    scaled = exam.scoring.scaled(fraction)
+    verdict_line = "at or above" if scaled >= exam.scoring.passing else "below"
+    out = [
+        f"{title} report: {_pct(right, total)} correct"
+        + (f", {unanswered} unanswered (counted wrong)" if unanswered else "")
+        + f". Estimated scaled score {scaled} ({verdict_line} the {exam.scoring.passing} pass mark;"
+        " a linear estimate, not AWS's scoring)."
+    ]
+    domain_right: dict[int, int] = defaultdict(int)
+    domain_total: dict[int, int] = defaultdict(int)
+    stage_right: dict[str, int] = defaultdict(int)
+    stage_total: dict[str, int] = defaultdict(int)
+    misses: dict[str, list[str]] = defaultdict(list)
+    for pos, q in enumerate(questions):
+        ok = pos in by_position and by_position[pos].correct
+        domain_total[q.domain] += 1
+        domain_right[q.domain] += ok
+        stage_total[q.stage] += 1
+        stage_right[q.stage] += ok
+        if not ok:
+            misses[q.stage].append(f"Q{pos + 1} ({q.task})")
+    out.append("By domain:\n" + "\n".join(
+        f"{d.number}. {d.name}: {_pct(domain_right[d.number], domain_total[d.number])}"
+        for d in exam.domains if domain_total[d.number]))
+    out.append("By lifecycle stage:\n" + "\n".join(
+        f"{s.value}: {_pct(stage_right[s], stage_total[s])}" for s in Stage if stage_total[s]))
+    if misses:
+        out.append("Misses by stage:\n" + "\n".join(
+            f"{s.value}: {', '.join(misses[s])}" for s in Stage if misses[s]))
+        out.append("Send /explain N for question N of this session, or /review to retry your misses.")
+    return out

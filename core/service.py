@@ -1,0 +1,279 @@
+"""The quiz service: load state, apply a pure transition, commit, then reply. Adapters call only this."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import defaultdict
+
+from core import engine, progress, report, selection
+from core.bank import Bank
+from core.engine import FULL_LENGTH, Mode, NotPending, Session
+from core.grading import AnswerFormatError
+from core.ports import Clock, Store, utcnow
+from core.reply import Reply
+
+STALE = "This question is no longer active."
+MOCK_SIZE, MOCK_MINUTES = 20, 40
+DRILL_SIZE, REVIEW_SIZE = 10, 10
+
+COMMANDS = [
+    ("quiz", "one quick question from your weakest area"),
+    ("drill", "10 questions from a domain or task statement, e.g. /drill 1.2"),
+    ("diagnostic", "full-length 65-question diagnostic, 130 minutes, report by domain and stage"),
+    ("mock", "timed mixed set: 20 questions in 40 minutes (/mock 30 for 30)"),
+    ("review", "retry the questions you missed, oldest first"),
+    ("explain", "full rationale of your last answer (/explain N: question N of the last session)"),
+    ("stats", "accuracy by domain and task statement, recent scores, readiness"),
+    ("stop", "end the current session (timed ones get their report)"),
+    ("help", "this list"),
+]
+
+
+class QuizService:
+    """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
+
+    def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None):
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def learner(self, platform: str, external_id: str) -> int:
+        return await self.store.learner(platform, str(external_id))
+
+    # --- texts -----------------------------------------------------------------------------------
+
+    def welcome(self) -> Reply:
+        exam = self.bank.exam
+        return Reply([
+            f"MLA Coach: practice for the {exam.title} ({exam.code}) exam. "
+            f"{len(self.bank.questions)} original questions over {len(exam.domains)} domains.",
+            "Start with /diagnostic to find your weak spots, or /quiz for one quick question.",
+            self.help().text,
+        ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
+
+    def help(self) -> Reply:
+        lines = [f"/{name}: {about}" for name, about in COMMANDS]
+        return Reply(["Commands:\n" + "\n".join(lines),
+                      "Answer with letters: B · A C for multi · C A B D for ordering · 1B 2A 3C for matching."])
+
+    def drill_menu(self) -> Reply:
+        lines = []
+        for d in self.bank.exam.domains:
+            lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
+            lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
+        return Reply(["Pick a domain or a task statement:\n" + "\n".join(lines)])
+
+    # --- starting sessions -----------------------------------------------------------------------
+
+    async def quick(self, learner_id: int) -> Reply:
+        async with self._locks[learner_id]:
+            history = await self.store.history(learner_id)
+            qid = selection.quick(self.bank, history, self.rng)
+            return await self._begin(learner_id, Mode.QUICK, [qid])
+
+    async def drill(self, learner_id: int, scope: str | None) -> Reply:
+        scope = self.parse_scope(scope)
+        if scope is None:
+            return self.drill_menu()
+        async with self._locks[learner_id]:
+            history = await self.store.history(learner_id)
+            ids = selection.drill(self.bank, scope, history, self.rng, DRILL_SIZE)
+            return await self._begin(learner_id, Mode.DRILL, ids, scope=scope)
+
+    async def diagnostic(self, learner_id: int) -> Reply:
+        exam = self.bank.exam
+        return await self._form(learner_id, Mode.DIAGNOSTIC, exam.questions, exam.minutes)
+
+    async def mock(self, learner_id: int, size: int | None = None) -> Reply:
+        exam = self.bank.exam
+        size = size or MOCK_SIZE
+        if not 5 <= size <= exam.questions:
+            return Reply([f"A mock has 5 to {exam.questions} questions, for example /mock 30."])
+        minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
+        return await self._form(learner_id, Mode.MOCK, size, minutes)
+
+    async def review(self, learner_id: int) -> Reply:
+        async with self._locks[learner_id]:
+            ids = selection.review(self.bank, await self.store.history(learner_id), REVIEW_SIZE)
+            if not ids:
+                return Reply(["Nothing to review: every question you missed has since been answered right."],
+                             actions=["quiz"])
+            return await self._begin(learner_id, Mode.REVIEW, ids)
+
+    async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int) -> Reply:
+        async with self._locks[learner_id]:
+            history = await self.store.history(learner_id)
+            earlier = {qid for s in await self.store.forms(learner_id) for qid in s.question_ids}
+            ids, unseen = selection.form(self.bank, size, history, earlier, self.rng)
+            return await self._begin(learner_id, mode, ids, minutes=minutes, unseen=unseen)
+
+    async def _begin(self, learner_id: int, mode: Mode, ids: list[str], minutes: int | None = None,
+                     scope: str | None = None, unseen: bool = False) -> Reply:
+        now = self.clock()
+        current = await self.store.active_session(learner_id)
+        if current is not None:
+            if current.mode in FULL_LENGTH and not current.expired(now):
+                return Reply([f"Your {current.mode} is still running. Answer the question below, or send "
+                              "/stop to end it and get its report."], card=engine.card(current, self.bank, now))
+            engine.finish(current, now)
+            await self.store.save(current)
+        session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen)
+        session = await self.store.create_session(session)
+        intro = []
+        if mode is Mode.DIAGNOSTIC or mode is Mode.MOCK:
+            intro.append(f"{'Diagnostic' if mode is Mode.DIAGNOSTIC else 'Mock exam'}: {len(ids)} questions, "
+                         f"{minutes} minutes. No feedback until the end, as on the exam.")
+        elif mode is Mode.DRILL:
+            intro.append(f"Drill on {self.scope_name(scope)}: {len(ids)} questions.")
+        elif mode is Mode.REVIEW:
+            intro.append(f"Review: {len(ids)} missed question(s), oldest first.")
+        return Reply(intro, card=engine.card(session, self.bank, now))
+
+    # --- answering -------------------------------------------------------------------------------
+
+    async def answer_text(self, learner_id: int, text: str) -> Reply:
+        """A typed answer such as "B", "A C", "C A B D" or "1B 2A 3C" for the pending question."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+            if expired is not None:
+                return expired
+            if session is None:
+                return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
+                             actions=["quiz"])
+            try:
+                response = engine.parse_typed(session, self.bank, text)
+            except AnswerFormatError as exc:
+                return Reply([str(exc)])
+            return await self._record(session, session.position, response)
+
+    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
+        """An answer from buttons; anything not matching the pending question changes nothing."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+            if expired is not None:
+                return expired
+            if session is None or session.id != session_id or session.position != position:
+                return Reply([STALE])
+            try:
+                return await self._record(session, position, response)
+            except AnswerFormatError as exc:
+                return Reply([str(exc)])
+
+    async def _record(self, session: Session, position: int, response: list[int]) -> Reply:
+        now = self.clock()
+        try:
+            answer = engine.submit(session, self.bank, position, response, now)
+        except NotPending:
+            return Reply([STALE])
+        if not await self.store.save(session, answer):
+            return Reply([STALE])
+        q = self.bank[answer.question_id]
+        paragraphs: list[str] = []
+        actions: list[str] = []
+        if session.immediate_feedback:
+            paragraphs += report.verdict(q, answer, session.orders[position])
+            actions.append("explain")
+        if session.finished:
+            paragraphs += report.session_report(session, self.bank)
+            actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
+            return Reply(paragraphs, actions=actions)
+        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions)
+
+    async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]:
+        """The running session; a timed one past its deadline is finished here and its report returned."""
+        session = await self.store.active_session(learner_id)
+        if session is not None and session.expired(self.clock()):
+            return None, await self._expire(session)
+        return session, None
+
+    async def _expire(self, session: Session) -> Reply:
+        engine.finish(session, self.clock())
+        await self.store.save(session)
+        return Reply([f"⏰ Time is up for your {session.mode}."] + report.session_report(session, self.bank),
+                     actions=["review", "stats"], card=None)
+
+    async def expire_due(self) -> list[tuple[int, Reply]]:
+        """Finish every timed session past its deadline; the caller sends each report to its learner."""
+        out = []
+        for session in await self.store.expired_sessions(self.clock()):
+            async with self._locks[session.learner_id]:
+                fresh = await self.store.session(session.id)
+                if fresh is not None and fresh.expired(self.clock()):
+                    out.append((session.learner_id, await self._expire(fresh)))
+        return out
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    async def current(self, learner_id: int) -> Reply:
+        """Show the pending question again (after a restart, or when the learner scrolled away)."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+            if expired is not None:
+                return expired
+            if session is None:
+                return Reply(["No session is running. Try /quiz, /drill or /diagnostic."], actions=["quiz"])
+            return Reply([], card=engine.card(session, self.bank, self.clock()))
+
+    async def stop(self, learner_id: int) -> Reply:
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+            if expired is not None:
+                return expired
+            if session is None:
+                return Reply(["No session is running."])
+            engine.finish(session, self.clock())
+            await self.store.save(session)
+            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"])
+
+    async def explain(self, learner_id: int, number: int | None = None) -> Reply:
+        """The last answered question's rationale, or question `number` of the latest session."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+            if expired is not None:
+                return expired
+            if session is not None and session.mode in FULL_LENGTH:
+                return Reply([f"Explanations open when the {session.mode} ends (/stop ends it now)."])
+            if number is None:
+                history = await self.store.history(learner_id)
+                if not history:
+                    return Reply(["Nothing to explain yet: answer a question first (/quiz)."])
+                last = history[-1]
+                source = await self.store.session(last.session_id)
+                order = source.orders[last.position] if source else None
+                return Reply(report.explain(self.bank[last.question_id], last, order, self.bank))
+            source = await self.store.latest_session(learner_id)
+            if source is None or not 1 <= number <= source.total:
+                return Reply([f"There is no question {number} in your latest session."])
+            position = number - 1
+            answer = next((a for a in source.answers if a.position == position), None)
+            if answer is None and not source.finished:
+                return Reply(["That question has not been answered yet."])
+            q = self.bank[source.question_ids[position]]
+            return Reply(report.explain(q, answer, source.orders[position], self.bank))
+
+    async def stats(self, learner_id: int) -> Reply:
+        async with self._locks[learner_id]:
+            history = await self.store.history(learner_id)
+            forms = await self.store.forms(learner_id)
+            return Reply(progress.stats(self.bank, history, forms), actions=["diagnostic", "review"])
+
+    # --- scope names -----------------------------------------------------------------------------
+
+    def parse_scope(self, text: str | None) -> str | None:
+        """"2", "d2", "domain 2" -> "2"; "2.1" -> "2.1"; anything else -> None (show the menu)."""
+        if not text:
+            return None
+        token = text.strip().lower().removeprefix("domain").removeprefix("task").strip().removeprefix("d")
+        exam = self.bank.exam
+        if token in exam.tasks or token in {str(d.number) for d in exam.domains}:
+            return token
+        return None
+
+    def scope_name(self, scope: str | None) -> str:
+        exam = self.bank.exam
+        if scope in exam.tasks:
+            return f"task {scope} {exam.tasks[scope].title}"
+        return f"domain {scope} {exam.domain(int(scope)).name}" if scope else "everything"

@@ -1,0 +1,54 @@
+"""Databases for store tests: a fresh SQLite file, and a fresh database on the machine's PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from adapters.sql.engine import make_engine, migrate
+from adapters.sql.store import SqlStore
+from tests.conftest import postgres_url
+
+
+async def _admin(url: str, statement: str) -> None:
+    parsed = make_url(url)
+    conn = await asyncpg.connect(user=parsed.username, host=parsed.host, port=parsed.port,
+                                 database=parsed.database, password=parsed.password, timeout=5)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A migrated, empty database; PostgreSQL tests skip only outside CI when no server answers."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        migrate(url)
+        yield url
+        return
+    base = postgres_url()
+    name = f"mla_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be reachable under CI: {exc}")
+        pytest.skip(f"no PostgreSQL at {base}: {exc}")
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    migrate(url)
+    yield url
+    asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def sql_store(database_url):
+    engine = make_engine(database_url)
+    yield SqlStore(engine)
+    await engine.dispose()

@@ -1,0 +1,61 @@
+"""The SQL store on SQLite and PostgreSQL: nothing lost across a restart, one answer per question."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from adapters.sql.engine import make_engine
+from adapters.sql.store import SqlStore
+from core.engine import Mode
+from core.service import STALE, QuizService
+from tests.answers import any_valid, right_response
+
+
+async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database_url, clock):
+    engine = make_engine(database_url)
+    service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(1))
+    lid = await service.learner("telegram", "42")
+    card = (await service.diagnostic(lid)).card
+    for _ in range(11):
+        card = (await service.answer_text(lid, any_valid(card))).card
+    clock.advance(minutes=23, seconds=57)
+    before = (await service.current(lid)).card
+    await engine.dispose()  # the process goes away; only the database remains
+
+    engine = make_engine(database_url)
+    rebuilt = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(99))
+    assert await rebuilt.learner("telegram", "42") == lid
+    after = (await rebuilt.current(lid)).card
+    assert after.progress == before.progress == "Q 12/65 · 1:46:03 left"
+    assert (after.session_id, after.position, after.stem, after.choices) == \
+        (before.session_id, before.position, before.stem, before.choices)
+    await engine.dispose()
+
+
+async def test_duplicate_delivery_records_one_answer(bank, sql_store, clock):
+    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(3))
+    twin = QuizService(bank, sql_store, clock=clock, rng=random.Random(3))  # a second instance, no shared lock
+    lid = await service.learner("discord", "7")
+    card = (await service.drill(lid, "4.1")).card
+    session = await sql_store.session(card.session_id)
+    response = right_response(bank[session.question_ids[0]], session.orders[0])
+    first = await service.answer(lid, card.session_id, 0, response)
+    second = await twin.answer(lid, card.session_id, 0, response)
+    assert first.text != STALE and second.text == STALE
+    assert len(await sql_store.history(lid)) == 1
+
+
+async def test_store_round_trips_sessions_and_history(bank, sql_store, clock):
+    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(5))
+    lid = await service.learner("console", "x")
+    card = (await service.mock(lid)).card
+    session = await sql_store.session(card.session_id)
+    assert session.mode is Mode.MOCK and session.unseen and session.deadline.tzinfo is not None
+    assert session.deadline - session.started_at == timedelta(minutes=40)
+    await service.answer_text(lid, any_valid(card))
+    clock.advance(minutes=41)
+    expired = await sql_store.expired_sessions(clock())
+    assert [s.id for s in expired] == [card.session_id] and len(expired[0].answers) == 1
+    assert [s.id for s in await sql_store.forms(lid)] == [card.session_id]
+    assert await sql_store.learner("console", "x") == lid != await sql_store.learner("console", "y")
