@@ -34,7 +34,7 @@ def check_questions(folder=DEFAULT_EXAM_DIR) -> int:
 
 def run_chat(settings: Settings) -> int:
     try:
-        bank = load_bank()
+        bank = load_bank(settings.exam_dir)
     except BankError as exc:
         print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
         return 1
@@ -53,8 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     questions = sub.add_parser("questions", help="question bank tools")
     questions.add_argument("action", choices=["check"])
     args = parser.parse_args(argv)
-    if args.command == "questions":
-        return check_questions()
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -63,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
         return 2
+    if args.command == "questions":
+        return check_questions(settings.exam_dir)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run_chat(settings)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import Field, HttpUrl, SecretStr, field_validator
+from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.bank import DEFAULT_EXAM_DIR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mla.db"
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
@@ -21,6 +23,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: HttpUrl | None = None
     discord_bot_token: SecretStr | None = None
     log_level: str = "INFO"
+    exam_dir: DirectoryPath = DEFAULT_EXAM_DIR  # a successor exam is another folder of the same shape
 
     @field_validator("database_url")
     @classmethod

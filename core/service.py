@@ -45,6 +45,18 @@ class QuizService:
 
     # --- texts -----------------------------------------------------------------------------------
 
+    async def start(self, learner_id: int) -> Reply:
+        """The welcome, and the running session's question if there is one (after a restart, say)."""
+        welcome = self.welcome()
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+        if expired is not None:
+            return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions)
+        if session is None:
+            return welcome
+        return Reply(welcome.paragraphs + [f"Your {session.mode} is where you left it:"],
+                     card=engine.card(session, self.bank, self.clock()))
+
     def welcome(self) -> Reply:
         exam = self.bank.exam
         return Reply([

@@ -64,7 +64,7 @@ class ConsoleChat:
         command, _, arg = line[1:].partition(" ")
         command, arg = command.lower(), arg.strip()
         if command == "start":
-            return service.welcome()
+            return await service.start(lid)
         if command == "help":
             return service.help()
         if command == "quiz":

@@ -111,7 +111,9 @@ async def test_stale_foreign_and_duplicate_buttons_change_nothing(service, bank,
     assert (await service.answer(bob, card.session_id, 0, pick)).text == STALE  # another learner's session
     assert (await service.answer(ann, card.session_id, 5, pick)).text == STALE  # not the pending position
     assert (await service.answer(ann, 999, 0, pick)).text == STALE  # forged session
-    first = await service.answer(ann, card.session_id, 0, pick if card.kind is not QuestionType.ORDERING else [0, 1, 2, 3])
+    if card.kind in (QuestionType.ORDERING, QuestionType.MATCHING):
+        pick = list(range(len(card.choices)))
+    first = await service.answer(ann, card.session_id, 0, pick)
     assert first.text != STALE
     again = await service.answer(ann, card.session_id, 0, pick)
     assert again.text == STALE

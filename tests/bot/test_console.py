@@ -1,0 +1,125 @@
+"""`python -m bot` as a learner runs it: piped stdin on a fresh database, and a kill -9 mid-diagnostic."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/mla.db", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def run_bot(tmp_path: Path, stdin: str, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot"], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env=bot_env(tmp_path, **extra), timeout=120)
+
+
+def test_piped_session_on_a_fresh_database(tmp_path):
+    done = run_bot(tmp_path, "/start\n/quiz\nB\n/explain\n/stats\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "MLA Coach: practice for the AWS Certified Machine Learning Engineer" in out
+    assert "── Quick question ──" in out
+    assert "Quick question done:" in out or "Answer with" in out or "Select" in out
+    if "Quick question done:" in out:  # "B" fitted the question: verdict, explanation, stats follow
+        assert "✅ Correct." in out or "❌ Not quite." in out
+        assert "Takeaway:" in out and "Docs: https://" in out
+        assert "Answered 1 · accuracy" in out
+    assert out.rstrip().endswith("Bye. Your progress is saved.")
+
+
+def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path):
+    done = run_bot(tmp_path, "/frobnicate\nB\n/drill 1.1\nZ\nA A\n")
+    assert done.returncode == 0, done.stderr
+    assert "Unknown command /frobnicate. Send /help for the list." in done.stdout
+    assert "No question is waiting for an answer." in done.stdout
+    assert done.stdout.count("for example") >= 2
+    assert done.stdout.count("── Q 1/") == 1 and "── Q 2/" not in done.stdout  # hints did not move it on
+
+
+def test_broken_bank_refuses_to_start(tmp_path):
+    exam = tmp_path / "exam"
+    exam.mkdir()
+    (exam / "exam.yaml").write_text((ROOT / "questions/mla-c01/exam.yaml").read_text())
+    (exam / "1.1.yaml").write_text("- id: d1-1.1-001\n  task: '1.1'\n")
+    done = run_bot(tmp_path, "/quit\n", EXAM_DIR=str(exam))
+    assert done.returncode == 1
+    assert "1.1.yaml: question d1-1.1-001: field stage: Field required" in done.stderr
+
+
+def test_malformed_setting_is_a_clear_error_without_echoing_it(tmp_path):
+    done = run_bot(tmp_path, "", DATABASE_URL="mysql://root:hunter2@db/x")
+    assert done.returncode == 2
+    assert "Invalid setting DATABASE_URL" in done.stderr and "hunter2" not in done.stderr
+
+
+def _read_until(proc: subprocess.Popen, marker: str) -> str:
+    seen = ""
+    while marker not in seen:
+        line = proc.stdout.readline()
+        assert line, f"bot ended before {marker!r}: {seen[-500:]}"
+        seen += line
+    return seen
+
+
+def _card(text: str) -> tuple[str, str]:
+    """The last question card in the output: its progress line and its body."""
+    at = text.rindex("── Q ")
+    body = text[at:]
+    body = body[: body.index(")", body.index("for example")) + 1]  # up to the end of the card's hint line
+    return re.match(r"── (Q \d+/65 · \d:\d\d:\d\d left) ──", body).group(1), body
+
+
+def test_kill_minus_nine_mid_diagnostic_resumes_same_question_order_and_time(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=bot_env(tmp_path))
+    proc.stdin.write("/diagnostic\n")
+    proc.stdin.flush()
+    _read_until(proc, "for example")
+    for n in range(2, 5):  # answer three questions with a well-formed answer each
+        out = ""
+        while f"── Q {n}/65" not in out:
+            proc.stdin.write("A\n")
+            proc.stdin.flush()
+            out += _read_until(proc, "for example")
+            if f"── Q {n}/65" not in out:  # "A" did not fit (multi, ordering or matching): use the hint
+                example = re.findall(r"for example: ([^)\n]+)", out)[-1]
+                proc.stdin.write(example + "\n")
+                proc.stdin.flush()
+                out += _read_until(proc, "for example")
+    before_progress, before_body = _card(out)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    done = run_bot(tmp_path, "/start\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    assert "Your diagnostic is where you left it:" in done.stdout
+    after_progress, after_body = _card(done.stdout.split("Your diagnostic is where you left it:")[1])
+    assert after_progress.startswith("Q 4/65") and before_progress.startswith("Q 4/65")
+    assert after_body.split("\n", 1)[1] == before_body.split("\n", 1)[1]  # same stem, same option order
+
+    def seconds(progress: str) -> int:
+        h, m, s = map(int, progress.split("· ")[1].split()[0].split(":"))
+        return h * 3600 + m * 60 + s
+
+    assert 0 <= seconds(before_progress) - seconds(after_progress) <= 60  # the clock kept running, no reset
+
+
+@pytest.mark.parametrize("command", ["questions check"])
+def test_questions_check_validates_the_bundled_bank(command):
+    done = subprocess.run([sys.executable, "-m", "bot", *command.split()], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "all valid" in done.stdout and "By domain:" in done.stdout
