@@ -52,6 +52,7 @@ class Session:
     position: int = 0  # index of the pending question; == len(question_ids) when all answered
     finished_at: datetime | None = None
     unseen: bool = False  # a full-length form none of whose questions was in an earlier form
+    channel: str | None = None  # opaque adapter address ("telegram:-100123") for replies nobody asked for
     id: int | None = None
     answers: list[Answer] = field(default_factory=list)
 
@@ -103,6 +104,7 @@ def start(
     minutes: int | None = None,
     scope: str | None = None,
     unseen: bool = False,
+    channel: str | None = None,
 ) -> Session:
     return Session(
         learner_id=learner_id,
@@ -113,6 +115,7 @@ def start(
         deadline=now + timedelta(minutes=minutes) if minutes else None,
         scope=scope,
         unseen=unseen,
+        channel=channel,
     )
 
 

@@ -47,3 +47,6 @@ class Store(Protocol):
 
     async def expired_sessions(self, now: datetime) -> list[Session]:
         """Unfinished sessions whose deadline has passed, with their answers."""
+
+    async def forget(self, learner_id: int) -> None:
+        """Erase the learner: identities, sessions, answers and everything else kept about them."""

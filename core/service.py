@@ -80,50 +80,50 @@ class QuizService:
 
     # --- starting sessions -----------------------------------------------------------------------
 
-    async def quick(self, learner_id: int) -> Reply:
+    async def quick(self, learner_id: int, channel: str | None = None) -> Reply:
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             qid = selection.quick(self.bank, history, self.rng)
-            return await self._begin(learner_id, Mode.QUICK, [qid])
+            return await self._begin(learner_id, Mode.QUICK, [qid], channel=channel)
 
-    async def drill(self, learner_id: int, scope: str | None) -> Reply:
+    async def drill(self, learner_id: int, scope: str | None, channel: str | None = None) -> Reply:
         scope = self.parse_scope(scope)
         if scope is None:
             return self.drill_menu()
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             ids = selection.drill(self.bank, scope, history, self.rng, DRILL_SIZE)
-            return await self._begin(learner_id, Mode.DRILL, ids, scope=scope)
+            return await self._begin(learner_id, Mode.DRILL, ids, scope=scope, channel=channel)
 
-    async def diagnostic(self, learner_id: int) -> Reply:
+    async def diagnostic(self, learner_id: int, channel: str | None = None) -> Reply:
         exam = self.bank.exam
-        return await self._form(learner_id, Mode.DIAGNOSTIC, exam.questions, exam.minutes)
+        return await self._form(learner_id, Mode.DIAGNOSTIC, exam.questions, exam.minutes, channel)
 
-    async def mock(self, learner_id: int, size: int | None = None) -> Reply:
+    async def mock(self, learner_id: int, size: int | None = None, channel: str | None = None) -> Reply:
         exam = self.bank.exam
         size = size or MOCK_SIZE
         if not 5 <= size <= exam.questions:
             return Reply([f"A mock has 5 to {exam.questions} questions, for example /mock 30."])
         minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
-        return await self._form(learner_id, Mode.MOCK, size, minutes)
+        return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
 
-    async def review(self, learner_id: int) -> Reply:
+    async def review(self, learner_id: int, channel: str | None = None) -> Reply:
         async with self._locks[learner_id]:
             ids = selection.review(self.bank, await self.store.history(learner_id), REVIEW_SIZE)
             if not ids:
                 return Reply(["Nothing to review: every question you missed has since been answered right."],
                              actions=["quiz"])
-            return await self._begin(learner_id, Mode.REVIEW, ids)
+            return await self._begin(learner_id, Mode.REVIEW, ids, channel=channel)
 
-    async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int) -> Reply:
+    async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int, channel: str | None) -> Reply:
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             earlier = {qid for s in await self.store.forms(learner_id) for qid in s.question_ids}
             ids, unseen = selection.form(self.bank, size, history, earlier, self.rng)
-            return await self._begin(learner_id, mode, ids, minutes=minutes, unseen=unseen)
+            return await self._begin(learner_id, mode, ids, minutes=minutes, unseen=unseen, channel=channel)
 
     async def _begin(self, learner_id: int, mode: Mode, ids: list[str], minutes: int | None = None,
-                     scope: str | None = None, unseen: bool = False) -> Reply:
+                     scope: str | None = None, unseen: bool = False, channel: str | None = None) -> Reply:
         now = self.clock()
         current = await self.store.active_session(learner_id)
         if current is not None:
@@ -132,7 +132,7 @@ class QuizService:
                               "/stop to end it and get its report."], card=engine.card(current, self.bank, now))
             engine.finish(current, now)
             await self.store.save(current)
-        session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen)
+        session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen, channel)
         session = await self.store.create_session(session)
         intro = []
         if mode is Mode.DIAGNOSTIC or mode is Mode.MOCK:
@@ -207,15 +207,28 @@ class QuizService:
         return Reply([f"⏰ Time is up for your {session.mode}."] + report.session_report(session, self.bank),
                      actions=["review", "stats"], card=None)
 
-    async def expire_due(self) -> list[tuple[int, Reply]]:
-        """Finish every timed session past its deadline; the caller sends each report to its learner."""
+    async def expire_due(self) -> list[tuple[Session, Reply]]:
+        """Finish every timed session past its deadline; the caller sends each report to session.channel."""
         out = []
         for session in await self.store.expired_sessions(self.clock()):
             async with self._locks[session.learner_id]:
                 fresh = await self.store.session(session.id)
                 if fresh is not None and fresh.expired(self.clock()):
-                    out.append((session.learner_id, await self._expire(fresh)))
+                    out.append((fresh, await self._expire(fresh)))
         return out
+
+    async def is_pending(self, learner_id: int, session_id: int, position: int) -> bool:
+        """Whether a button for (session, position) still belongs to this learner's pending question."""
+        session = await self.store.active_session(learner_id)
+        return (session is not None and session.id == session_id and session.position == position
+                and not session.expired(self.clock()))
+
+    async def forget(self, learner_id: int) -> Reply:
+        """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
+        async with self._locks[learner_id]:
+            await self.store.forget(learner_id)
+        self._locks.pop(learner_id, None)
+        return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 
     # --- reading ---------------------------------------------------------------------------------
 

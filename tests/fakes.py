@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from datetime import datetime, timedelta
 
 from core.engine import FULL_LENGTH, Answer, Session
@@ -26,9 +27,12 @@ class InMemoryStore:
         self.identities: dict[tuple[str, str], int] = {}
         self.sessions: dict[int, Session] = {}
         self.answers: list[Answer] = []
+        self._ids = itertools.count(1)
 
     async def learner(self, platform: str, external_id: str) -> int:
-        return self.identities.setdefault((platform, external_id), len(self.identities) + 1)
+        if (platform, external_id) not in self.identities:
+            self.identities[(platform, external_id)] = next(self._ids)
+        return self.identities[(platform, external_id)]
 
     def _load(self, session: Session) -> Session:
         out = copy.deepcopy(session)
@@ -69,3 +73,8 @@ class InMemoryStore:
 
     async def expired_sessions(self, now: datetime) -> list[Session]:
         return [self._load(s) for s in self.sessions.values() if s.expired(now)]
+
+    async def forget(self, learner_id: int) -> None:
+        self.identities = {k: v for k, v in self.identities.items() if v != learner_id}
+        self.sessions = {k: v for k, v in self.sessions.items() if v.learner_id != learner_id}
+        self.answers = [a for a in self.answers if a.learner_id != learner_id]

@@ -52,8 +52,8 @@ class ConsoleChat:
         """End timed sessions at their deadline even while the learner is silent."""
         while True:
             await asyncio.sleep(TICK_SECONDS)
-            for learner_id, reply in await self.service.expire_due():
-                if learner_id == self.learner_id:
+            for session, reply in await self.service.expire_due():
+                if session.learner_id == self.learner_id:
                     self.say(reply)
 
     async def handle(self, line: str) -> Reply:

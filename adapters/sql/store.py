@@ -25,6 +25,7 @@ def _to_session(row: SessionRow, answers: list[AnswerRow]) -> Session:
         id=row.id, learner_id=row.learner_id, mode=Mode(row.mode), scope=row.scope,
         question_ids=list(row.question_ids), orders=[list(o) for o in row.orders], position=row.position,
         started_at=row.started_at, deadline=row.deadline, finished_at=row.finished_at, unseen=row.unseen,
+        channel=row.channel,
         answers=[_to_answer(a) for a in sorted(answers, key=lambda a: a.position)],
     )
 
@@ -86,7 +87,7 @@ class SqlStore:
                              question_ids=session.question_ids, orders=session.orders,
                              position=session.position, started_at=session.started_at,
                              deadline=session.deadline, finished_at=session.finished_at,
-                             unseen=session.unseen)
+                             unseen=session.unseen, channel=session.channel)
             db.add(row)
             await db.commit()
             session.id = row.id
@@ -127,3 +128,10 @@ class SqlStore:
                 SessionRow.finished_at.is_(None), SessionRow.deadline.is_not(None),
                 SessionRow.deadline <= now))).all()
             return await self._with_answers(db, list(rows))
+
+    async def forget(self, learner_id: int) -> None:
+        async with self._sessions() as db:
+            for table in (AnswerRow, SessionRow, IdentityRow):
+                await db.exec(sa.delete(table).where(table.learner_id == learner_id))
+            await db.exec(sa.delete(LearnerRow).where(LearnerRow.id == learner_id))
+            await db.commit()

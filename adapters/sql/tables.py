@@ -57,6 +57,7 @@ class SessionRow(SQLModel, table=True):
     deadline: datetime | None = _time(nullable=True, index=True)
     finished_at: datetime | None = _time(nullable=True)
     unseen: bool = False
+    channel: str | None = Field(default=None, max_length=64)
 
 
 class AnswerRow(SQLModel, table=True):

@@ -59,3 +59,17 @@ async def test_store_round_trips_sessions_and_history(bank, sql_store, clock):
     assert [s.id for s in expired] == [card.session_id] and len(expired[0].answers) == 1
     assert [s.id for s in await sql_store.forms(lid)] == [card.session_id]
     assert await sql_store.learner("console", "x") == lid != await sql_store.learner("console", "y")
+
+
+async def test_forget_erases_everything_about_the_learner(bank, sql_store, clock):
+    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(8))
+    gone = await service.learner("telegram", "99")
+    kept = await service.learner("telegram", "100")
+    for lid in (gone, kept):
+        card = (await service.quick(lid, channel="telegram:5")).card
+        await service.answer_text(lid, any_valid(card))
+    await service.forget(gone)
+    assert await sql_store.history(gone) == [] and await sql_store.latest_session(gone) is None
+    assert len(await sql_store.history(kept)) == 1
+    assert (await sql_store.latest_session(kept)).channel == "telegram:5"
+    assert await sql_store.learner("telegram", "99") not in (gone, kept)

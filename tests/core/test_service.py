@@ -96,7 +96,7 @@ async def test_timed_session_ends_at_its_deadline(service, clock):
     assert "0:01:00 left" in (await service.current(lid)).card.progress
     clock.advance(minutes=2)
     due = await service.expire_due()
-    assert [learner for learner, _ in due] == [lid]
+    assert [session.learner_id for session, _ in due] == [lid]
     assert "Time is up for your mock" in due[0][1].text and "20 unanswered (counted wrong)" in due[0][1].text
     assert await service.expire_due() == []
     assert "No question is waiting" in (await service.answer_text(lid, "A")).text
@@ -163,6 +163,16 @@ async def test_readiness_after_three_unseen_attempts_at_75_percent(service, bank
             text = right_answer(bank, memory_store, card) if n < 16 else wrong_answer(bank, memory_store, card)
             card = (await service.answer_text(lid, text)).card
     assert "Readiness: probably ready" in (await service.stats(lid)).text
+
+
+async def test_forget_erases_the_learner(service, bank, memory_store):
+    lid = await service.learner("telegram", "55")
+    card = (await service.quick(lid)).card
+    await service.answer_text(lid, right_answer(bank, memory_store, card))
+    assert "erased" in (await service.forget(lid)).text
+    assert memory_store.answers == [] and memory_store.sessions == {}
+    assert await service.learner("telegram", "55") != lid
+    assert "No answers yet" in (await service.stats(await service.learner("telegram", "55"))).text
 
 
 async def test_drill_without_scope_offers_the_menu(service):
