@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from adapters.console.chat import ConsoleChat
 from adapters.sql.engine import migrate
-from bot.bootstrap import bootstrap
+from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
+from bot.logs import configure
+from bot.runtime import Runtime
 from core.bank import DEFAULT_EXAM_DIR, BankError, load_bank
 from core.bankstats import summary
-
-log = logging.getLogger("bot")
 
 
 def check_questions(folder=DEFAULT_EXAM_DIR) -> int:
@@ -39,12 +38,15 @@ def run_chat(settings: Settings) -> int:
         print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
         return 1
     migrate(settings.database_url)
+    if not (settings.telegram_bot_token or settings.discord_bot_token):
+        return asyncio.run(ConsoleChat(bootstrap(settings, bank=bank), sys.stdin, sys.stdout).run())
+    return asyncio.run(serve(settings, bank))
+
+
+async def serve(settings: Settings, bank) -> int:
+    """Every configured chat adapter and the scheduler in one event loop, until SIGTERM."""
     service = bootstrap(settings, bank=bank)
-    if settings.telegram_bot_token or settings.discord_bot_token:
-        print("Telegram and Discord adapters are not available in this version; "
-              "unset the tokens to use the console chat.", file=sys.stderr)
-        return 2
-    return asyncio.run(ConsoleChat(service, sys.stdin, sys.stdout).run())
+    return await Runtime(service, chat_adapters(settings, service)).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "questions":
         return check_questions(settings.exam_dir)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure(settings.log_level, settings.secrets())
     return run_chat(settings)
 
 

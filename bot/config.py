@@ -21,7 +21,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: HttpUrl | None = None
+    telegram_webhook_url: HttpUrl | None = None  # webhook mode when set; long polling otherwise
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     discord_bot_token: SecretStr | None = None
+    discord_guild_id: int | None = None  # sync slash commands to this guild at once (development)
     log_level: str = "INFO"
     exam_dir: DirectoryPath = DEFAULT_EXAM_DIR  # a successor exam is another folder of the same shape
 
@@ -42,7 +45,12 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {level!r}")
         return level
 
-    @field_validator("telegram_bot_token", "discord_bot_token", mode="before")
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log filter."""
+        return [t.get_secret_value() for t in (self.telegram_bot_token, self.discord_bot_token) if t]
+
+    @field_validator("telegram_bot_token", "discord_bot_token", "telegram_webhook_url", "telegram_api_base_url",
+                     "discord_guild_id", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -33,6 +33,8 @@ class Reply:
     paragraphs: list[str] = field(default_factory=list)
     card: QuestionCard | None = None
     actions: list[str] = field(default_factory=list)  # command names without the slash, e.g. "explain"
+    answered: tuple[int, int] | None = None  # (session id, position) just answered, for an Explain button
+    refused: bool = False  # nothing changed: a stale button or a malformed answer (adapters may just toast it)
 
     @property
     def text(self) -> str:

@@ -158,7 +158,7 @@ class QuizService:
             try:
                 response = engine.parse_typed(session, self.bank, text)
             except AnswerFormatError as exc:
-                return Reply([str(exc)])
+                return Reply([str(exc)], refused=True)
             return await self._record(session, session.position, response)
 
     async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
@@ -168,31 +168,32 @@ class QuizService:
             if expired is not None:
                 return expired
             if session is None or session.id != session_id or session.position != position:
-                return Reply([STALE])
+                return Reply([STALE], refused=True)
             try:
                 return await self._record(session, position, response)
             except AnswerFormatError as exc:
-                return Reply([str(exc)])
+                return Reply([str(exc)], refused=True)
 
     async def _record(self, session: Session, position: int, response: list[int]) -> Reply:
         now = self.clock()
         try:
             answer = engine.submit(session, self.bank, position, response, now)
         except NotPending:
-            return Reply([STALE])
+            return Reply([STALE], refused=True)
         if not await self.store.save(session, answer):
-            return Reply([STALE])
+            return Reply([STALE], refused=True)
         q = self.bank[answer.question_id]
         paragraphs: list[str] = []
         actions: list[str] = []
         if session.immediate_feedback:
             paragraphs += report.verdict(q, answer, session.orders[position])
             actions.append("explain")
+        answered = (session.id, position) if session.immediate_feedback else None
         if session.finished:
             paragraphs += report.session_report(session, self.bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
-            return Reply(paragraphs, actions=actions)
-        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions)
+            return Reply(paragraphs, actions=actions, answered=answered)
+        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered)
 
     async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]:
         """The running session; a timed one past its deadline is finished here and its report returned."""
@@ -253,13 +254,13 @@ class QuizService:
             await self.store.save(session)
             return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"])
 
-    async def explain(self, learner_id: int, number: int | None = None) -> Reply:
-        """The last answered question's rationale, or question `number` of the latest session."""
+    async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None) -> Reply:
+        """The last answered question's rationale, or question `number` of the latest (or given) session."""
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
-            if session is not None and session.mode in FULL_LENGTH:
+            if session is not None and session.mode in FULL_LENGTH and session_id in (None, session.id):
                 return Reply([f"Explanations open when the {session.mode} ends (/stop ends it now)."])
             if number is None:
                 history = await self.store.history(learner_id)
@@ -269,7 +270,12 @@ class QuizService:
                 source = await self.store.session(last.session_id)
                 order = source.orders[last.position] if source else None
                 return Reply(report.explain(self.bank[last.question_id], last, order, self.bank))
-            source = await self.store.latest_session(learner_id)
+            if session_id is None:
+                source = await self.store.latest_session(learner_id)
+            else:
+                source = await self.store.session(session_id)
+                if source is not None and source.learner_id != learner_id:
+                    source = None
             if source is None or not 1 <= number <= source.total:
                 return Reply([f"There is no question {number} in your latest session."])
             position = number - 1

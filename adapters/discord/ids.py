@@ -1,0 +1,78 @@
+"""custom_id templates: every button and menu carries its own state, so a click works after a restart.
+
+Shapes (fields separated by ":"; Discord allows at most 100 characters, these stay under 60):
+  mla:a:S:P:K          single answer: display position K of question P in session S
+  mla:m:S:P            multi-response menu; the picks arrive as the menu's values
+  mla:s:S:P:I:PICKS    ordering/matching menu for slot I; PICKS holds one letter or "-" per slot so far
+  mla:g:S:P:N:PICKS    show page N of the slot menus, keeping PICKS
+  mla:d:S:P:PICKS      submit PICKS
+  mla:do:NAME          a suggested next command (Explain, Quiz, Stats...)
+  mla:forget:U:yes|no  the /forget confirmation, valid for Discord user U only
+The core checks session, position and learner on every answer, so a forged id can change nothing.
+"""
+
+from __future__ import annotations
+
+from core.grading import LETTERS
+
+MAX_LENGTH = 100
+NONE = "-"
+_QUESTION = r"mla:{kind}:(?P<session>\d{{1,19}}):(?P<position>\d{{1,4}})"
+_PICKS = r"(?P<picks>[A-H-]{1,8})"
+
+ANSWER = _QUESTION.format(kind="a") + r":(?P<choice>[0-7])"
+MULTI = _QUESTION.format(kind="m")
+SLOT = _QUESTION.format(kind="s") + r":(?P<slot>[0-7]):" + _PICKS
+PAGE = _QUESTION.format(kind="g") + r":(?P<page>[0-7]):" + _PICKS
+SUBMIT = _QUESTION.format(kind="d") + ":" + _PICKS
+ACTION = r"mla:do:(?P<action>[a-z]{1,20})"
+FORGET = r"mla:forget:(?P<user>\d{1,20}):(?P<confirm>yes|no)"
+
+
+def _checked(custom_id: str) -> str:
+    if len(custom_id) > MAX_LENGTH:
+        raise ValueError(f"custom_id over {MAX_LENGTH} characters: {custom_id!r}")
+    return custom_id
+
+
+def answer(session_id: int, position: int, choice: int) -> str:
+    return _checked(f"mla:a:{session_id}:{position}:{choice}")
+
+
+def multi(session_id: int, position: int) -> str:
+    return _checked(f"mla:m:{session_id}:{position}")
+
+
+def slot(session_id: int, position: int, index: int, picks: str) -> str:
+    return _checked(f"mla:s:{session_id}:{position}:{index}:{picks}")
+
+
+def page(session_id: int, position: int, number: int, picks: str) -> str:
+    return _checked(f"mla:g:{session_id}:{position}:{number}:{picks}")
+
+
+def submit(session_id: int, position: int, picks: str) -> str:
+    return _checked(f"mla:d:{session_id}:{position}:{picks}")
+
+
+def action(name: str) -> str:
+    return _checked(f"mla:do:{name}")
+
+
+def forget(user_id: int, confirm: bool) -> str:
+    return _checked(f"mla:forget:{user_id}:{'yes' if confirm else 'no'}")
+
+
+def no_picks(size: int) -> str:
+    return NONE * size
+
+
+def with_pick(picks: str, index: int, letter: str) -> str:
+    """Put `letter` in slot `index`; a letter already used elsewhere moves, so picks never repeat."""
+    cleared = picks.replace(letter, NONE)
+    return cleared[:index] + letter + cleared[index + 1:]
+
+
+def response(picks: str) -> list[int]:
+    """Slot picks as display positions, the shape the core expects for ordering and matching."""
+    return [LETTERS.index(letter) for letter in picks if letter != NONE]

@@ -1,0 +1,233 @@
+"""Replies and question cards as Discord messages: pure functions that keep within Discord's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from adapters.discord import ids
+from core.grading import LETTERS
+from core.model import QuestionType
+from core.reply import QuestionCard, Reply
+
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+EMBED_LIMIT = 6000
+TITLE_LIMIT = 256
+OPTIONS_LIMIT = 25
+ROWS_LIMIT = 5
+ROW_WIDTH = 5
+BUTTON_LABEL_LIMIT = 80
+OPTION_LABEL_LIMIT = 100
+PLACEHOLDER_LIMIT = 150
+SLOTS_PER_PAGE = ROWS_LIMIT - 1  # one menu per slot fills a row; the last row holds the page and submit buttons
+FENCE = "```"
+ACTION_LABELS = {"quiz": "Quick question", "drill": "Drill", "diagnostic": "Diagnostic", "mock": "Mock exam",
+                 "review": "Review misses", "stats": "Stats", "explain": "Explain"}
+HOW_TO = {
+    QuestionType.SINGLE: "Tap the letter of your answer.",
+    QuestionType.MULTI: "Pick {select} options in the menu; your answer is sent when the menu closes.",
+    QuestionType.ORDERING: "Choose the step for each place in the sequence, then Submit.",
+    QuestionType.MATCHING: "Choose the match for each numbered prompt, then Submit.",
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    custom_id: str
+    label: str
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A string select; `picks` is both min_values and max_values, so the learner picks exactly that many."""
+
+    custom_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+    picks: int = 1
+
+
+Row = tuple[Button | Menu, ...]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One Discord message: content, an embed, component rows; views.py turns the rows into items."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    rows: tuple[Row, ...] = ()
+
+
+def size(text: str) -> int:
+    """Length in UTF-16 code units, which is never less than what Discord counts."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, limit: int) -> str:
+    if size(text) <= limit:
+        return text
+    while size(text) > limit - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def _short_lines(text: str, width: int):
+    """The text's lines, a line longer than `width` cut at a space where possible."""
+    for line in text.split("\n"):
+        while size(line) > width:
+            cut = width
+            while size(line[:cut]) > width:
+                cut -= 1
+            space = line.rfind(" ", 0, cut)
+            cut = space + 1 if space > cut // 2 else cut
+            yield line[:cut]
+            line = line[cut:]
+        yield line
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Cut text into pieces of at most `limit`, between lines; a code block cut in two is closed and reopened."""
+    room = limit - len("\n" + FENCE)  # always leave room to close a code block
+    pieces: list[str] = []
+    lines: list[str] = []
+    inside = False
+    for line in _short_lines(text, room - len(FENCE + "\n")):
+        fence = line.lstrip().startswith(FENCE)
+        if lines and size("\n".join([*lines, line])) > room:
+            pieces.append("\n".join(lines + [FENCE] if inside else lines))
+            if inside and fence:  # the block ends right here: close it, open no empty one
+                lines, inside = [], False
+                continue
+            lines = [FENCE] if inside else []
+        lines.append(line)
+        inside = inside != fence
+    if any(line.strip() for line in lines):
+        pieces.append("\n".join(lines))
+    return pieces
+
+
+# --- replies ---------------------------------------------------------------------------------------
+
+
+def _rows(items: list[Button]) -> tuple[Row, ...]:
+    return tuple(tuple(items[i:i + ROW_WIDTH]) for i in range(0, len(items), ROW_WIDTH))
+
+
+def action_rows(actions: list[str]) -> tuple[Row, ...]:
+    """Suggested next commands as buttons (at most a row's worth per row)."""
+    return _rows([Button(ids.action(name), ACTION_LABELS.get(name, name.title())) for name in actions])
+
+
+def reply_chunks(reply: Reply) -> list[Chunk]:
+    """The reply's text in messages of at most 2000 characters, action buttons on the last, then the card."""
+    texts = split(escape(reply.text), CONTENT_LIMIT) if reply.paragraphs else []
+    chunks = [Chunk(content=text) for text in texts]
+    if reply.actions:
+        last = chunks.pop() if chunks else Chunk()
+        chunks.append(Chunk(content=last.content, rows=action_rows(reply.actions)))
+    if reply.card is not None:
+        chunks += card_chunks(reply.card)
+    return chunks
+
+
+# --- question cards --------------------------------------------------------------------------------
+
+
+def _lettered(choices: list[str]) -> str:
+    return "\n".join(f"**{LETTERS[i]})** {escape(choice)}" for i, choice in enumerate(choices))
+
+
+def description(card: QuestionCard) -> str:
+    """Case scenario, stem, exhibit in a code block, then the numbered prompts and lettered choices."""
+    parts = []
+    if card.case_scenario:
+        parts.append(f"**Case study: {escape(card.case_title or '')}**\n{escape(card.case_scenario)}")
+    parts.append(escape(card.stem))
+    if card.exhibit:
+        exhibit = card.exhibit.rstrip("\n").replace(FENCE, "`\u200b`\u200b`")  # a fence inside would end the block
+        parts.append(f"{FENCE}\n{exhibit}\n{FENCE}")
+    if card.kind is QuestionType.MATCHING:
+        parts.append("\n".join(f"**{i + 1}.** {escape(p)}" for i, p in enumerate(card.prompts)))
+    parts.append(_lettered(card.choices))
+    return "\n\n".join(parts)
+
+
+def slot_names(card: QuestionCard) -> list[str]:
+    if card.kind is QuestionType.MATCHING:
+        return [f"{i + 1}. {prompt}" for i, prompt in enumerate(card.prompts)]
+    return [f"Step {i + 1}" for i in range(len(card.choices))]
+
+
+def pages(card: QuestionCard) -> int:
+    return -(-len(card.choices) // SLOTS_PER_PAGE)
+
+
+def _options(card: QuestionCard, chosen: str = "") -> tuple[Option, ...]:
+    return tuple(Option(LETTERS[i], clip(f"{LETTERS[i]}) {choice}", OPTION_LABEL_LIMIT), LETTERS[i] == chosen)
+                 for i, choice in enumerate(card.choices))
+
+
+def card_rows(card: QuestionCard, picks: str | None = None, page: int = 0) -> tuple[Row, ...]:
+    """Answer components: a button per letter, one multi-select, or a menu per slot with page and submit buttons.
+
+    Ordering and matching use one menu per slot (a place in the sequence, or a prompt) because Discord sends a
+    menu's values in option order, not in the order they were picked; so a single multi-select cannot carry a
+    sequence. Each pick edits the message and re-encodes the picks so far into every custom_id.
+    """
+    sid, pos = card.session_id, card.position
+    if card.kind is QuestionType.SINGLE:
+        return _rows([Button(ids.answer(sid, pos, i), LETTERS[i]) for i in range(len(card.choices))])
+    if card.kind is QuestionType.MULTI:
+        return ((Menu(ids.multi(sid, pos), f"Pick {card.select}", _options(card), card.select),),)
+    picks = picks or ids.no_picks(len(card.choices))
+    page = max(0, min(page, pages(card) - 1))
+    first, names = page * SLOTS_PER_PAGE, slot_names(card)
+    shown = range(first, min(first + SLOTS_PER_PAGE, len(names)))
+    rows: list[Row] = [(Menu(ids.slot(sid, pos, i, picks), clip(names[i], PLACEHOLDER_LIMIT),
+                             _options(card, picks[i])),) for i in shown]
+    nav = []
+    if page > 0:
+        nav.append(Button(ids.page(sid, pos, page - 1, picks), f"◀ {first - SLOTS_PER_PAGE + 1}–{first}"))
+    if shown.stop < len(names):
+        nav.append(Button(ids.page(sid, pos, page + 1, picks),
+                          f"{shown.stop + 1}–{min(shown.stop + SLOTS_PER_PAGE, len(names))} ▶"))
+    nav.append(Button(ids.submit(sid, pos, picks), "Submit", discord.ButtonStyle.success, ids.NONE in picks))
+    return (*rows, tuple(nav))
+
+
+def picks_line(picks: str, prefix: str = "Your picks so far") -> str:
+    return f"{prefix}: " + " · ".join(f"{i + 1} {letter if letter != ids.NONE else '–'}"
+                                      for i, letter in enumerate(picks))
+
+
+def card_chunks(card: QuestionCard, picks: str | None = None, page: int = 0) -> list[Chunk]:
+    """The card as embeds of at most 4096 characters each; the components and the picks so far go on the last."""
+    pieces = split(description(card), DESCRIPTION_LIMIT)
+    title = clip(card.progress, TITLE_LIMIT)
+    chunks = [Chunk(embed=discord.Embed(title=title, description=piece)) for piece in pieces]
+    last = chunks[-1].embed
+    last.set_footer(text=HOW_TO[card.kind].format(select=card.select))
+    content = picks_line(picks) if picks and picks != ids.no_picks(len(picks)) else None
+    chunks[-1] = Chunk(content=content, embed=last, rows=card_rows(card, picks, page))
+    return chunks
+
+
+def forget_rows(user_id: int) -> tuple[Row, ...]:
+    return ((Button(ids.forget(user_id, True), "Erase everything", discord.ButtonStyle.danger),
+             Button(ids.forget(user_id, False), "Cancel")),)

@@ -1,0 +1,227 @@
+"""Buttons and menus as DynamicItems: each click is decoded from its custom_id and handed to the core.
+
+No state lives in View objects: a View is only the envelope that carries the items to Discord, and a
+click is matched against the templates in DYNAMIC_ITEMS, registered once in setup_hook.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from adapters.discord import ids, render
+from core.grading import LETTERS
+from core.reply import QuestionCard, Reply
+from core.service import STALE, QuizService
+
+if TYPE_CHECKING:
+    from adapters.discord.client import DiscordBot
+
+    Interaction = discord.Interaction[DiscordBot]
+
+PLATFORM = "discord"
+NOT_YOURS = "This confirmation belongs to someone else."
+
+
+def private(interaction: Interaction) -> bool:
+    """Personal output is ephemeral in guild channels; a direct message is private already."""
+    return interaction.guild_id is not None
+
+
+def channel_of(interaction: Interaction) -> str:
+    """Where the runtime sends a timed session's report if the learner is silent at the deadline."""
+    return f"{PLATFORM}:{interaction.channel_id}"
+
+
+async def learner_of(interaction: Interaction) -> int:
+    return await interaction.client.service.learner(PLATFORM, str(interaction.user.id))
+
+
+def message(chunk: render.Chunk) -> dict[str, Any]:
+    """Keyword arguments for send/edit calls; only the parts the chunk has."""
+    kwargs: dict[str, Any] = {}
+    if chunk.content:
+        kwargs["content"] = chunk.content
+    if chunk.embed:
+        kwargs["embed"] = chunk.embed
+    if chunk.rows:
+        kwargs["view"] = build(chunk.rows)
+    return kwargs
+
+
+async def reply_to(interaction: Interaction, reply: Reply) -> None:
+    """Send a Reply: the first message answers the interaction if nothing has yet, the rest follow up."""
+    for chunk in render.reply_chunks(reply):
+        if interaction.response.is_done():
+            await interaction.followup.send(**message(chunk), ephemeral=private(interaction))
+        else:
+            await interaction.response.send_message(**message(chunk), ephemeral=private(interaction))
+
+
+async def refuse(interaction: Interaction, text: str = STALE) -> None:
+    """A short private notice for a click that changes nothing."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def submit(interaction: Interaction, session_id: int, position: int, response: list[int], shown: str) -> None:
+    """Answer the question; the answered message loses its components, and the core's reply follows."""
+    await interaction.response.defer()  # the database may take longer than Discord's 3 seconds
+    service = interaction.client.service
+    learner = await learner_of(interaction)
+    reply = await service.answer(learner, session_id, position, response)
+    if reply.text == STALE or await service.is_pending(learner, session_id, position):
+        await refuse(interaction, reply.text)  # stale, foreign, repeated, or malformed: nothing was recorded
+        return
+    await interaction.edit_original_response(content=shown, view=None)
+    await reply_to(interaction, reply)
+
+
+async def _pending_card(interaction: Interaction, session_id: int, position: int) -> QuestionCard | None:
+    service = interaction.client.service
+    learner = await learner_of(interaction)
+    if not await service.is_pending(learner, session_id, position):
+        return None
+    card = (await service.current(learner)).card
+    return card if card and (card.session_id, card.position) == (session_id, position) else None
+
+
+async def show_picks(interaction: Interaction, session_id: int, position: int, picks: str, page: int) -> None:
+    """Redraw an ordering or matching question with the picks so far, all carried in the new custom_ids."""
+    await interaction.response.defer()
+    card = await _pending_card(interaction, session_id, position)
+    if card is None or len(picks) != len(card.choices):
+        await refuse(interaction)
+        return
+    last = render.card_chunks(card, picks, page)[-1]
+    await interaction.edit_original_response(content=last.content, embed=last.embed, view=build(last.rows))
+
+
+# --- the items -------------------------------------------------------------------------------------
+
+
+class _Decoded:
+    """Rebuilt from whatever component Discord sent back: the custom_id holds all the state."""
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item, match: re.Match[str], /):
+        return cls(item)
+
+    def field(self, name: str) -> str:
+        return self.template.fullmatch(self.custom_id)[name]
+
+    def question(self) -> tuple[int, int]:
+        return int(self.field("session")), int(self.field("position"))
+
+
+class AnswerButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.ANSWER):
+    """One option of a single-answer question."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        choice = int(self.field("choice"))
+        await submit(interaction, *self.question(), [choice], f"Your answer: {LETTERS[choice]}")
+
+
+class MultiMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids.MULTI):
+    """A multiple-response question: Discord closes the menu only with exactly `select` picks."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        letters = sorted(v for v in interaction.data.get("values", []) if v in LETTERS)
+        await submit(interaction, *self.question(), [LETTERS.index(v) for v in letters],
+                     f"Your answer: {' '.join(letters)}")
+
+
+class SlotMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids.SLOT):
+    """The pick for one place in a sequence or one matching prompt."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        values = [v for v in interaction.data.get("values", []) if v in LETTERS]
+        slot, picks = int(self.field("slot")), self.field("picks")
+        if not values or slot >= len(picks):
+            await refuse(interaction)
+            return
+        picks = ids.with_pick(picks, slot, values[0])
+        await show_picks(interaction, *self.question(), picks, slot // render.SLOTS_PER_PAGE)
+
+
+class PageButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.PAGE):
+    """Show the other slot menus of a question with more slots than fit one message."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        await show_picks(interaction, *self.question(), self.field("picks"), int(self.field("page")))
+
+
+class SubmitButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.SUBMIT):
+    """Send the ordering or matching picks as the answer."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        picks = self.field("picks")
+        await submit(interaction, *self.question(), ids.response(picks), render.picks_line(picks, "Your answer"))
+
+
+ACTIONS: dict[str, Callable[[QuizService, int, str], Awaitable[Reply]]] = {
+    "quiz": lambda service, learner, channel: service.quick(learner, channel=channel),
+    "drill": lambda service, learner, channel: service.drill(learner, None, channel=channel),
+    "diagnostic": lambda service, learner, channel: service.diagnostic(learner, channel=channel),
+    "mock": lambda service, learner, channel: service.mock(learner, channel=channel),
+    "review": lambda service, learner, channel: service.review(learner, channel=channel),
+    "stats": lambda service, learner, channel: service.stats(learner),
+    "explain": lambda service, learner, channel: service.explain(learner),
+}
+
+
+class ActionButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.ACTION):
+    """A suggested next command; it runs for whoever clicks it."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        run = ACTIONS.get(self.field("action"))
+        if run is None:
+            await refuse(interaction)
+            return
+        await interaction.response.defer()
+        reply = await run(interaction.client.service, await learner_of(interaction), channel_of(interaction))
+        await reply_to(interaction, reply)
+
+
+class ForgetButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.FORGET):
+    """The /forget confirmation: erase, or leave everything as it is."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        if int(self.field("user")) != interaction.user.id:
+            await refuse(interaction, NOT_YOURS)
+            return
+        if self.field("confirm") == "no":
+            await interaction.response.edit_message(content="Nothing was erased.", view=None)
+            return
+        await interaction.response.defer()
+        reply = await interaction.client.service.forget(await learner_of(interaction))
+        await interaction.edit_original_response(content=reply.text, view=None)
+
+
+_BY_TEMPLATE = {ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
+                ids.SUBMIT: SubmitButton, ids.ACTION: ActionButton, ids.FORGET: ForgetButton}
+DYNAMIC_ITEMS = tuple(_BY_TEMPLATE.values())
+
+
+def _item(spec: render.Button | render.Menu, row: int) -> discord.ui.Item:
+    if isinstance(spec, render.Button):
+        return discord.ui.Button(custom_id=spec.custom_id, label=spec.label, style=spec.style,
+                                 disabled=spec.disabled, row=row)
+    options = [discord.SelectOption(label=o.label, value=o.value, default=o.default) for o in spec.options]
+    return discord.ui.Select(custom_id=spec.custom_id, placeholder=spec.placeholder, options=options,
+                             min_values=spec.picks, max_values=spec.picks, row=row)
+
+
+def build(rows: tuple[render.Row, ...]) -> discord.ui.View:
+    """A View of DynamicItems for the rows; timeout=None because the state lives in custom_ids, not here."""
+    view = discord.ui.View(timeout=None)
+    for number, row in enumerate(rows):
+        for spec in row:
+            cls = next(cls for template, cls in _BY_TEMPLATE.items() if re.fullmatch(template, spec.custom_id))
+            view.add_item(cls(_item(spec, number)))
+    return view

@@ -1,0 +1,108 @@
+"""Building the PTB Application and running its lifecycle by hand, so it shares the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable
+
+from telegram import BotCommand, Update
+from telegram.error import Forbidden
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
+
+from adapters.telegram import handlers
+from core.reply import Reply
+from core.service import QuizService
+
+log = logging.getLogger(__name__)
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Many chats at once, but one chat's updates strictly in the order they arrived.
+
+    Tasks are started in arrival order and asyncio locks are first-come first-served, so a backlog
+    delivered in one getUpdates batch after downtime is still handled in order within each chat.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        async with self._locks[chat.id]:
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def webhook_secret(token: str) -> str:
+    """A stable secret_token derived from the bot token (Telegram allows A-Z, a-z, 0-9, _ and -)."""
+    return hashlib.sha256(f"mla-coach-webhook:{token}".encode()).hexdigest()[:48]
+
+
+def build_application(token: str, service: QuizService, base_url: str | None = None) -> Application:
+    """The real PTB Application; `base_url` points it at a local Bot API server (or a test stand-in)."""
+    builder = (Application.builder().token(token)
+               .rate_limiter(AIORateLimiter(max_retries=5))
+               .concurrent_updates(PerChatUpdateProcessor()))
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
+    app = builder.build()
+    app.bot_data["service"] = service
+    handlers.register(app)
+    return app
+
+
+class TelegramAdapter:
+    """Owns one Application: start (polling or webhook), deliver unsolicited replies, stop."""
+
+    prefix = f"{handlers.PLATFORM}:"
+
+    def __init__(self, app: Application, webhook_url: str | None = None, webhook_port: int = 8443,
+                 poll_interval: float = 0.0) -> None:
+        self.app = app
+        self.webhook_url = webhook_url
+        self.webhook_port = webhook_port
+        self.poll_interval = poll_interval
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self.app.bot.set_my_commands([BotCommand(name, about) for name, about in handlers.MENU])
+        await self.app.start()
+        if self.webhook_url:
+            await self.app.updater.start_webhook(
+                listen="0.0.0.0", port=self.webhook_port, url_path="telegram",
+                webhook_url=self.webhook_url, secret_token=webhook_secret(self.app.bot.token),
+                allowed_updates=["message", "callback_query"])
+        else:
+            await self.app.updater.start_polling(poll_interval=self.poll_interval,
+                                                 allowed_updates=["message", "callback_query"])
+        log.info("Telegram adapter running as @%s", self.app.bot.username)
+
+    async def stop(self) -> None:
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def deliver(self, channel: str, reply: Reply) -> bool:
+        """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""
+        chat_id = int(channel.removeprefix(self.prefix))
+        try:
+            await handlers.send(self.app.bot, chat_id, reply)
+        except Forbidden:
+            log.warning("chat %s blocked the bot; report not delivered", chat_id)
+            return False
+        return True

@@ -1,0 +1,59 @@
+"""callback_data codes: compact, at most 64 bytes, carrying session, position and choice; never text.
+
+Shapes (fields separated by ":"):
+  a:S:P:K      single answer, display position K          t:S:P:M / s:S:P:M  multi toggle / submit, mask M
+  o:S:P:SEQ    ordering picks so far (letters)            O:S:P:SEQ          ordering submit
+  m:S:P:SEQ    matching picks so far, prompt by prompt    M:S:P:SEQ          matching submit
+  x:S:P        explain that answer                        c:NAME             a command (menu buttons)
+  d:SCOPE      drill menu: a domain's task statements     D:SCOPE            start a drill
+  f:yes|no     /forget confirmation
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+COMMANDS = {"quiz", "drill", "diagnostic", "mock", "review", "stats", "help", "explain", "stop", "start"}
+_QUESTION = re.compile(r"^([atsoOmMx]):(\d{1,12}):(\d{1,3})(?::([A-Za-z0-9]{0,12}))?$")
+_OTHER = re.compile(r"^([cdDf]):([a-z0-9.]{1,16})$")
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str
+    session_id: int = 0
+    position: int = 0
+    value: str = ""
+
+
+def encode(kind: str, session_id: int | None = None, position: int | None = None, value: str | int = "") -> str:
+    if session_id is None:
+        data = f"{kind}:{value}"
+    else:
+        data = f"{kind}:{session_id}:{position}" + ("" if kind == "x" else f":{value}")
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback_data strictly; anything garbled or forged is None (and is refused politely)."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    if m := _QUESTION.match(data):
+        kind, sid, pos, value = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4) or ""
+        if (kind == "x") != (m.group(4) is None):
+            return None
+        if kind in "ats" and not value.isdigit():
+            return None
+        return Callback(kind, sid, pos, value)
+    if m := _OTHER.match(data):
+        kind, value = m.groups()
+        if kind == "c" and value not in COMMANDS:
+            return None
+        if kind == "f" and value not in ("yes", "no"):
+            return None
+        return Callback(kind, value=value)
+    return None

@@ -1,0 +1,274 @@
+"""Telegram handlers: translate commands and button taps into QuizService calls, and replies back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from adapters.telegram import render
+from adapters.telegram.codec import Callback, decode, encode
+from core.grading import LETTERS
+from core.reply import Reply
+from core.service import STALE, QuizService
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+SEND_ATTEMPTS = 4
+
+MENU = [
+    ("start", "What this bot does, and the main modes"),
+    ("quiz", "One quick question from your weakest area"),
+    ("drill", "10 questions from a domain or task statement"),
+    ("diagnostic", "Full-length 65-question diagnostic, 130 minutes"),
+    ("mock", "Timed mixed set: 20 questions in 40 minutes"),
+    ("review", "Retry the questions you missed"),
+    ("explain", "Full rationale of your last answer"),
+    ("stats", "Accuracy by domain, recent scores, readiness"),
+    ("stop", "End the current session"),
+    ("forget", "Erase all your data (asks first)"),
+    ("help", "All commands"),
+]
+
+
+def channel_of(chat_id: int) -> str:
+    return f"{PLATFORM}:{chat_id}"
+
+
+async def send(bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
+    """Send every message of a reply; network errors are retried with backoff, BadRequest is not."""
+    quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+    for text, markup in render.messages(reply):
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                       reply_parameters=quote)
+                break
+            except BadRequest:
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.5 * 2**attempt)
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> QuizService:
+    return context.application.bot_data["service"]
+
+
+async def _learner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    return await _service(context).learner(PLATFORM, str(update.effective_user.id))
+
+
+async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Reply in the chat; in groups, quote the learner's message so the answer is clearly theirs."""
+    chat = update.effective_chat
+    message = update.effective_message
+    reply_to = message.message_id if chat.type != ChatType.PRIVATE and message else None
+    await send(context.bot, chat.id, reply, reply_to)
+
+
+def _arg(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    return " ".join(context.args) if context.args else None
+
+
+async def run_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    """The service call behind each command (shared by /commands and menu buttons)."""
+    service, lid = _service(context), await _learner(update, context)
+    channel = channel_of(update.effective_chat.id)
+    if name == "start":
+        return await service.start(lid)
+    if name == "help":
+        return service.help()
+    if name == "quiz":
+        return await service.quick(lid, channel)
+    if name == "drill":
+        return await service.drill(lid, arg, channel)
+    if name == "diagnostic":
+        return await service.diagnostic(lid, channel)
+    if name == "mock":
+        if arg and not arg.isdigit():
+            return Reply(["Usage: /mock or /mock 30 (the number of questions)."])
+        return await service.mock(lid, int(arg) if arg else None, channel)
+    if name == "review":
+        return await service.review(lid, channel)
+    if name == "explain":
+        if arg and not arg.isdigit():
+            return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."])
+        return await service.explain(lid, int(arg) if arg else None)
+    if name == "stats":
+        return await service.stats(lid)
+    if name == "stop":
+        return await service.stop(lid)
+    raise ValueError(name)
+
+
+def _command(name: str):
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if name == "drill" and not context.args:
+            await _drill_menu(update, context, None)
+            return
+        await _respond(update, context, await run_command(name, _arg(context), update, context))
+
+    handler.__name__ = f"on_{name}"
+    handler.__doc__ = f"/{name}"
+    return handler
+
+
+async def _drill_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, domain: str | None) -> None:
+    """Buttons for the four domains, then for a domain's task statements."""
+    exam = _service(context).bank.exam
+    if domain is None:
+        rows = [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
+                for d in exam.domains]
+        text = "Drill: pick a domain."
+    else:
+        d = exam.domain(int(domain))
+        rows = [[InlineKeyboardButton(f"All of domain {d.number}", callback_data=encode("D", value=str(d.number)))]]
+        rows += [[InlineKeyboardButton(f"{t.id} {t.title}"[:60], callback_data=encode("D", value=t.id))]
+                 for t in d.tasks]
+        text = f"Drill on domain {d.number}, {d.name}: the whole domain or one task statement?"
+    await context.bot.send_message(update.effective_chat.id, render.esc(text), parse_mode=ParseMode.HTML,
+                                   reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: ask first; the buttons erase or cancel."""
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton("Yes, erase my data", callback_data=encode("f", value="yes")),
+        InlineKeyboardButton("Cancel", callback_data=encode("f", value="no")),
+    ]])
+    await context.bot.send_message(update.effective_chat.id,
+                                   "Erase all your answers, sessions and settings? This cannot be undone.",
+                                   reply_markup=keyboard)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed answer ("B", "A C", "C A B D", "1B 2A 3C") in a private chat."""
+    lid = await _learner(update, context)
+    await _respond(update, context, await _service(context).answer_text(lid, update.effective_message.text))
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button tap. Anything stale, foreign or garbled is refused and changes nothing."""
+    query = update.callback_query
+    cb = decode(query.data)
+    if cb is None:
+        await query.answer(STALE)
+        return
+    if cb.kind == "c":
+        await query.answer()
+        if cb.value == "drill":
+            await _drill_menu(update, context, None)
+        else:
+            await send(context.bot, update.effective_chat.id, await run_command(cb.value, None, update, context))
+        return
+    if cb.kind in "dD":
+        await query.answer()
+        if cb.kind == "d":
+            await _drill_menu(update, context, cb.value)
+        else:
+            await send(context.bot, update.effective_chat.id, await run_command("drill", cb.value, update, context))
+        return
+    if cb.kind == "f":
+        await _forget(update, context, cb)
+        return
+    await _question_button(update, context, cb)
+
+
+async def _forget(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+    query = update.callback_query
+    await query.answer()
+    await _drop_keyboard(query)
+    if cb.value == "yes":
+        reply = await _service(context).forget(await _learner(update, context))
+    else:
+        reply = Reply(["Kept: nothing was erased."])
+    await send(context.bot, update.effective_chat.id, reply)
+
+
+async def _question_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+    query = update.callback_query
+    service, lid = _service(context), await _learner(update, context)
+    if cb.kind == "x":
+        await query.answer()
+        await send(context.bot, update.effective_chat.id,
+                   await service.explain(lid, cb.position + 1, session_id=cb.session_id))
+        return
+    if cb.kind in "tom":  # partial choice: redraw the card with the new selection
+        current = (await service.current(lid)).card
+        if (current is None or (current.session_id, current.position) != (cb.session_id, cb.position)
+                or not _valid_state(cb, len(current.choices), len(current.prompts))):
+            await query.answer(STALE)
+            return
+        text, keyboard = render.card_message(current, cb.value)
+        await query.answer()
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        except BadRequest as exc:  # a double tap: "message is not modified"
+            log.debug("edit skipped: %s", exc)
+        return
+    response = _response(cb)
+    if response is None:
+        await query.answer(STALE)
+        return
+    reply = await service.answer(lid, cb.session_id, cb.position, response)
+    if reply.refused:
+        await query.answer(render.toast(reply.text))
+        return
+    await query.answer("Answer recorded.")
+    await _drop_keyboard(query)
+    await send(context.bot, update.effective_chat.id, reply)
+
+
+def _valid_state(cb: Callback, choices: int, prompts: int) -> bool:
+    if cb.kind == "t":
+        return int(cb.value) < 1 << choices
+    letters = cb.value
+    limit = choices if cb.kind == "o" else prompts
+    return (len(letters) <= limit and len(set(letters)) == len(letters)
+            and all(ch in LETTERS[:choices] for ch in letters))
+
+
+def _response(cb: Callback) -> list[int] | None:
+    """Display positions from a final button; None when the data cannot be an answer."""
+    if cb.kind == "a":
+        return [int(cb.value)]
+    if cb.kind == "s":
+        mask = int(cb.value)
+        return [k for k in range(len(LETTERS)) if mask >> k & 1]
+    if cb.kind in "OM" and all(ch in LETTERS for ch in cb.value):
+        return [LETTERS.index(ch) for ch in cb.value]
+    return None
+
+
+async def _drop_keyboard(query) -> None:
+    """Take the buttons off an answered question, so old buttons are not tapped by mistake."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as exc:
+        log.debug("keyboard already gone: %s", exc)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log handler errors without their arguments (which could hold a learner's text), and carry on."""
+    if isinstance(context.error, Forbidden):
+        log.warning("a chat blocked the bot; not retrying: %s", context.error)
+        return
+    log.error("handler failed: %r", context.error, exc_info=context.error)
+
+
+def register(app: Application) -> None:
+    """Attach every handler; nothing is registered at import time."""
+    for name, _ in MENU:
+        if name == "forget":
+            app.add_handler(CommandHandler(name, on_forget))
+        else:
+            app.add_handler(CommandHandler(name, _command(name)))
+    app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_text))
+    app.add_error_handler(on_error)

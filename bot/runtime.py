@@ -1,0 +1,71 @@
+"""One event loop for every chat adapter and the scheduler; SIGTERM or SIGINT stops them cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from core.reply import Reply
+from core.service import QuizService
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 5
+
+
+class ChatAdapter(Protocol):
+    prefix: str  # the start of the channel addresses it owns, e.g. "telegram:"
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, channel: str, reply: Reply) -> bool: ...
+
+
+class Runtime:
+    """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
+
+    def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS):
+        self.service = service
+        self.adapters = adapters
+        self.tick_seconds = tick_seconds
+
+    def owner(self, channel: str | None) -> ChatAdapter | None:
+        return next((a for a in self.adapters if channel and channel.startswith(a.prefix)), None)
+
+    async def tick(self) -> None:
+        """End timed sessions whose deadline passed, and send each report where the session began."""
+        for session, reply in await self.service.expire_due():
+            adapter = self.owner(session.channel)
+            if adapter is None:
+                continue
+            try:
+                await adapter.deliver(session.channel, reply)
+            except Exception:  # one failed delivery must not stop the others
+                log.exception("could not deliver the report of session %s", session.id)
+
+    async def run(self, stop: asyncio.Event | None = None) -> int:
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        scheduler = AsyncIOScheduler()
+        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        started: list[ChatAdapter] = []
+        try:
+            for adapter in self.adapters:
+                await adapter.start()
+                started.append(adapter)
+            scheduler.start()
+            await stop.wait()
+            log.info("stopping")
+        finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
+            for adapter in reversed(started):
+                await adapter.stop()
+        return 0

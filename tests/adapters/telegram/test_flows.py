@@ -1,0 +1,223 @@
+"""Telegram end to end: the real PTB Application against the stand-in Bot API, flow by flow."""
+
+from __future__ import annotations
+
+import asyncio
+
+import yaml
+
+from adapters.telegram.app import TelegramAdapter, build_application
+from core.bank import load_bank
+from core.grading import LETTERS
+from core.model import QuestionType
+from core.service import STALE, QuizService
+from tests.adapters.telegram.conftest import Chat, World
+from tests.answers import right_response
+from tests.conftest import write_bank
+
+
+def pending(world: World, learner_chat: Chat):
+    """The question and shuffle the learner is looking at (read from the store, as a cheat sheet)."""
+    store = world.service.store
+    live = [s for s in store.sessions.values() if not s.finished]
+    session = live[-1]
+    return world.service.bank[session.question_ids[session.position]], session.orders[session.position], session
+
+
+async def answer_right(world: World, chat: Chat) -> None:
+    """Answer the pending question correctly with the buttons, whatever its type."""
+    q, order, _ = pending(world, chat)
+    response = right_response(q, order)
+    if q.type is QuestionType.SINGLE:
+        await chat.press(LETTERS[response[0]])
+    elif q.type is QuestionType.MULTI:
+        for k in response:
+            await chat.press(f"☐ {LETTERS[k]}")
+        await chat.press(f"Submit ({len(response)}/{len(response)} selected)")
+    else:
+        for k in response:
+            await chat.press(LETTERS[k])
+        await chat.press("Submit")
+
+
+async def test_start_quiz_tap_verdict_explain(world):
+    ann = Chat(world, 501)
+    await ann.say("/start")
+    assert world.texts(501)[0].startswith("MLA Coach: practice for the AWS Certified Machine Learning Engineer")
+    await ann.press("Quick question")
+    assert "Quick question" in world.last_card(501)
+    await answer_right(world, ann)
+    assert any(t.startswith("✅ Correct.") for t in world.texts(501))
+    await ann.press("Explain")
+    assert "Takeaway:" in world.texts(501)[-1] and "Your answer was ✅ correct." in world.texts(501)[-1]
+    assert all(not p.get("text") or p["text"] == "Answer recorded." or p["text"] == ""
+               for p in world.standin.calls_to("answerCallbackQuery"))
+
+
+async def test_drill_covers_multi_ordering_and_matching_widgets(world):
+    bo = Chat(world, 502)
+    await bo.say("/drill 1.1")
+    kinds = set()
+    for _ in range(7):
+        q, _, _ = pending(world, bo)
+        kinds.add(q.type)
+        if q.type is QuestionType.MULTI:  # the Submit button counts the selection against what is asked
+            await bo.press("☐ A")
+            assert world.button(502, "Submit (1/2 selected)")
+            await bo.press("☑ A")
+        await answer_right(world, bo)
+    assert kinds == set(QuestionType)
+    assert sum(t.startswith("✅ Correct.") for t in world.texts(502)) == 7
+    assert "Drill done: 7/7 (100%) correct." in world.texts(502)[-1]
+
+
+async def test_multi_submit_with_the_wrong_count_is_a_hint_not_an_answer(world):
+    cy = Chat(world, 503)
+    await cy.say("/drill 2.2")
+    while pending(world, cy)[0].type is not QuestionType.MULTI:
+        await answer_right(world, cy)
+    before = len(world.service.store.answers)
+    await cy.press("☐ A")
+    await cy.press("Submit (1/2 selected)")
+    assert "Select TWO" in world.standin.calls_to("answerCallbackQuery")[-1]["text"]
+    assert len(world.service.store.answers) == before
+
+
+async def test_forged_garbled_and_foreign_buttons_change_nothing(world):
+    di, eve = Chat(world, 504), Chat(world, 505)
+    await di.say("/drill 3.1")
+    message, data = world.button(504, "A") if pending(world, di)[0].type is not QuestionType.MULTI \
+        else world.button(504, "☐ A")
+    for forged in ("a:999999:0:1", "zz:1:2", "a:1:0:" + "9" * 60, "c:rm -rf", "f:maybe"):
+        await di.world.deliver(di.tap(forged, message))
+    await eve.world.deliver(eve.tap(data, message))  # someone else's tap on Di's question
+    toasts = [p.get("text") for p in world.standin.calls_to("answerCallbackQuery")]
+    assert toasts == [STALE] * 6
+    assert world.service.store.answers == []
+
+
+async def test_duplicated_update_and_double_tap_record_one_answer(world):
+    fay = Chat(world, 506)
+    await fay.say("/drill 4.2")
+    while pending(world, fay)[0].type is not QuestionType.SINGLE:
+        await answer_right(world, fay)
+    before = len(world.service.store.answers)
+    message, data = world.button(506, "B")
+    update = fay.tap(data, message)
+    await world.deliver(update, update_id=777)
+    await world.deliver(update, update_id=777)  # Telegram delivered it twice
+    await world.deliver(fay.tap(data, message))  # and a double tap
+    assert len(world.service.store.answers) == before + 1
+    assert [p.get("text") for p in world.standin.calls_to("answerCallbackQuery")][-3:] == \
+        ["Answer recorded.", STALE, STALE]
+
+
+async def test_diagnostic_ends_at_its_deadline_while_the_learner_is_silent(world, clock):
+    gus = Chat(world, 507)
+    await gus.say("/diagnostic")
+    assert "Q 1/65 · 2:10:00 left" in world.last_card(507)
+    clock.advance(minutes=130, seconds=1)
+    adapter = TelegramAdapter(world.app)
+    for session, reply in await world.service.expire_due():
+        assert session.channel == "telegram:507"
+        assert await adapter.deliver(session.channel, reply)
+    report = world.texts(507)[-3:]
+    assert any("⏰ Time is up for your diagnostic." in t for t in report)
+    assert any("65 unanswered (counted wrong)" in t for t in report)
+
+
+async def test_group_commands_quote_the_learner_and_refuse_other_members(world):
+    group_ann, group_bob = Chat(world, 601, chat_id=-100500), Chat(world, 602, chat_id=-100500)
+    await group_ann.say("/quiz@mla_coach_bot")
+    sent = world.standin.calls_to("sendMessage")[-1]
+    assert sent["reply_parameters"]["message_id"] == 1
+    q, order, _ = pending(world, group_ann)
+    label = LETTERS[0] if q.type is QuestionType.SINGLE else ("☐ A" if q.type is QuestionType.MULTI else "A")
+    await group_bob.press(label)
+    assert world.standin.calls_to("answerCallbackQuery")[-1]["text"] == STALE
+
+
+async def test_forget_asks_first(world):
+    hal = Chat(world, 508)
+    await hal.say("/quiz")
+    await answer_right(world, hal)
+    await hal.say("/forget")
+    await hal.press("Cancel")
+    assert world.texts(508)[-1] == "Kept: nothing was erased."
+    assert world.service.store.answers
+    await hal.say("/forget")
+    await hal.press("Yes, erase my data")
+    assert "erased" in world.texts(508)[-1] and world.service.store.answers == []
+
+
+SPECIAL = "<b>bold?</b> & \"quoted\" 'single' <script>alert(1)</script> a<b && c>d"
+
+
+def special_bank(folder):
+    write_bank(folder)
+    q = yaml.safe_load((folder / "1.1.yaml").read_text())[0]
+    q["stem"] = f"Which is right for {SPECIAL}?"
+    q["exhibit"] = "if x < 3 && y > 2:\n    print(\"<tag>\")"
+    q["options"][0]["text"] = "Use <pre> & </pre> \"as-is\""
+    q["options"][0]["why"] = "Because <i>angle</i> & ampersands must be escaped."
+    q["explanation"] = " ".join(f"Sentence {n} explains <things> & more." for n in range(160))
+    assert len(q["explanation"]) > 6000
+    (folder / "1.1.yaml").write_text(yaml.safe_dump([q], sort_keys=False))
+    return load_bank(folder)
+
+
+async def test_special_characters_and_a_6000_character_explanation(standin, memory_store, clock, tmp_path):
+    bank = special_bank(tmp_path / "bank")
+    service = QuizService(bank, memory_store, clock=clock)
+    app = build_application(standin.token, service, base_url=standin.base_url)
+    await app.initialize()
+    try:
+        world = World(standin, app, service)
+        ivy = Chat(world, 509)
+        await ivy.say("/drill 1.1")
+        card = world.last_card(509)
+        assert SPECIAL in card and 'print("<tag>")' in card and 'Use <pre> & </pre> "as-is"' in card
+        await answer_right(world, ivy)
+        sent_before = len(standin.calls_to("sendMessage"))
+        await ivy.press("Explain")
+        parts = standin.calls_to("sendMessage")[sent_before:]
+        assert len(parts) == 2 and all(len(p["text"]) <= 4096 for p in parts)
+        shown = "\n\n".join(world.texts(509)[-2:])
+        assert "Sentence 0 explains <things> & more." in shown and "Sentence 159 explains" in shown
+    finally:
+        await app.shutdown()
+
+
+async def test_polling_backlog_is_handled_in_order_per_chat(standin, bank, memory_store, clock):
+    service = QuizService(bank, memory_store, clock=clock)
+    app = build_application(standin.token, service, base_url=standin.base_url)
+    world = World(standin, app, service)
+    jo, kim = Chat(world, 510), Chat(world, 511)
+    for chat in (jo, kim):  # downtime: a backlog of commands arrives in one batch
+        standin.push(chat.message("/drill 1.2"))
+    for _ in range(3):
+        for chat in (jo, kim):
+            standin.push(chat.message("/stop"))
+            standin.push(chat.message("/drill 1.2"))
+    adapter = TelegramAdapter(app, poll_interval=0.0)
+    await adapter.start()
+    try:
+        await standin.wait_for(lambda: len(standin.sent_texts(510)) >= 11 and len(standin.sent_texts(511)) >= 11)
+    finally:
+        await adapter.stop()
+    assert {c["command"] for c in standin.calls_to("setMyCommands")[0]["commands"]} >= \
+        {"start", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "forget"}
+    for chat_id in (510, 511):
+        texts = standin.sent_texts(chat_id)
+        intros = [t.split("\n\n")[0] for t in texts if t.startswith(("Drill on", "Session stopped."))]
+        assert intros == ["Drill on task 1.2 Transform data and perform feature engineering: 7 questions."] + \
+            ["Session stopped.", "Drill on task 1.2 Transform data and perform feature engineering: 7 questions."] * 3
+
+
+async def test_network_errors_are_retried_and_blocked_chats_reported(world):
+    world.standin.fail_next.append(("sendMessage", 502, {"description": "Bad Gateway"}))
+    await Chat(world, 512).say("/help")
+    assert world.texts(512)[-1].startswith("Commands:")
+    world.standin.fail_next.append(("sendMessage", 403, {"description": "Forbidden: bot was blocked by the user"}))
+    assert not await TelegramAdapter(world.app).deliver("telegram:512", world.service.help())
+    await asyncio.sleep(0)
