@@ -39,14 +39,16 @@ def run_chat(settings: Settings) -> int:
         return 1
     migrate(settings.database_url)
     if not (settings.telegram_bot_token or settings.discord_bot_token):
-        return asyncio.run(ConsoleChat(bootstrap(settings, bank=bank), sys.stdin, sys.stdout).run())
+        services = bootstrap(settings, bank=bank)
+        return asyncio.run(ConsoleChat(services.quiz, sys.stdin, sys.stdout, planner=services.planner).run())
     return asyncio.run(serve(settings, bank))
 
 
 async def serve(settings: Settings, bank) -> int:
     """Every configured chat adapter and the scheduler in one event loop, until SIGTERM."""
-    service = bootstrap(settings, bank=bank)
-    return await Runtime(service, chat_adapters(settings, service)).run()
+    services = bootstrap(settings, bank=bank)
+    return await Runtime(services.quiz, chat_adapters(settings, services), planner=services.planner,
+                         rounds=services.rounds).run()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from adapters.sql.engine import make_engine
+from adapters.sql.plan_store import SqlPlanStore
+from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from adapters.telegram.app import TelegramAdapter, build_application
 from bot.config import Settings
 from core.bank import Bank, load_bank
-from core.ports import Clock, Store, utcnow
+from core.planner import PlanService
+from core.ports import Clock, PlanStore, RoundStore, Store, utcnow
+from core.rounds import RoundService
 from core.service import QuizService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything an adapter may call, built once and shared by every adapter in the process."""
+
+    quiz: QuizService
+    planner: PlanService
+    rounds: RoundService | None = None  # group rounds (Telegram groups)
 
 
 def bootstrap(
@@ -18,21 +32,27 @@ def bootstrap(
     *,
     bank: Bank | None = None,
     store: Store | None = None,
+    plan_store: PlanStore | None = None,
+    round_store: RoundStore | None = None,
     clock: Clock = utcnow,
     rng: random.Random | None = None,
-) -> QuizService:
-    """Wire the service; tests pass fakes or a test database through the same function."""
-    bank = bank or load_bank()
-    store = store or SqlStore(make_engine(settings.database_url))
-    return QuizService(bank, store, clock=clock, rng=rng)
+) -> Services:
+    """Wire the services on one database engine; tests pass fakes or a test database the same way."""
+    bank = bank or load_bank(settings.exam_dir)
+    engine = make_engine(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
+    quiz = QuizService(bank, store or SqlStore(engine), clock=clock, rng=rng)
+    planner = PlanService(quiz, plan_store or SqlPlanStore(engine), clock=clock)
+    rounds = RoundService(bank, round_store or SqlRoundStore(engine), clock=clock, rng=rng)
+    return Services(quiz=quiz, planner=planner, rounds=rounds)
 
 
-def chat_adapters(settings: Settings, service: QuizService) -> list:
-    """The chat adapters whose tokens are set, each built on the same service."""
+def chat_adapters(settings: Settings, services: Services) -> list:
+    """The chat adapters whose tokens are set, each built on the same services."""
     adapters = []
     if settings.telegram_bot_token:
-        app = build_application(settings.telegram_bot_token.get_secret_value(), service,
+        app = build_application(settings.telegram_bot_token.get_secret_value(), services.quiz, services.planner,
                                 base_url=str(settings.telegram_api_base_url or "") or None)
+        app.bot_data["rounds"] = services.rounds
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
     return adapters

@@ -9,7 +9,10 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from core.plan import PushTarget
+from core.planner import PlanService
 from core.reply import Reply
+from core.rounds import RoundService
 from core.service import QuizService
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,13 @@ class ChatAdapter(Protocol):
 class Runtime:
     """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
 
-    def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS):
+    def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS,
+                 planner: PlanService | None = None, rounds: RoundService | None = None):
         self.service = service
         self.adapters = adapters
         self.tick_seconds = tick_seconds
+        self.planner = planner
+        self.rounds = rounds
 
     def owner(self, channel: str | None) -> ChatAdapter | None:
         return next((a for a in self.adapters if channel and channel.startswith(a.prefix)), None)
@@ -47,6 +53,20 @@ class Runtime:
                 await adapter.deliver(session.channel, reply)
             except Exception:  # one failed delivery must not stop the others
                 log.exception("could not deliver the report of session %s", session.id)
+        for update in await self.rounds.due() if self.rounds is not None else []:  # group rounds past a deadline
+            deliver_round = getattr(self.owner(update.chat), "deliver_round", None)
+            try:
+                if deliver_round is not None:
+                    await deliver_round(update)
+            except Exception:  # one chat's failure must not stop the other rounds
+                log.exception("could not show round %s", update.round_id)
+        if self.planner is not None:
+            await self.planner.run_pushes(self.push)
+
+    async def push(self, target: PushTarget, reply: Reply) -> bool:
+        """Send one daily push through the adapter that owns its channel; False if unreachable."""
+        adapter = self.owner(target.channel)
+        return adapter is not None and await adapter.deliver(target.channel, reply)
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
         stop = stop or asyncio.Event()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from core.engine import Answer, Session
+from core.plan import PushTarget
+from core.round import Round, RoundAnswer, RoundSettings
 
 Clock = Callable[[], datetime]
 
@@ -50,3 +52,74 @@ class Store(Protocol):
 
     async def forget(self, learner_id: int) -> None:
         """Erase the learner: identities, sessions, answers and everything else kept about them."""
+
+
+class PlanStore(Protocol):
+    """Persistence for study plans, push targets, push claims and Day-2 miss labels."""
+
+    async def exam_date(self, learner_id: int) -> tuple[date | None, bool]:
+        """(the plan's exam date, whether the learner set it) or (None, False)."""
+
+    async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
+        """Store the plan's anchor."""
+
+    async def target(self, channel: str) -> PushTarget | None:
+        """The push target for a channel, if any."""
+
+    async def targets_of(self, learner_id: int) -> list[PushTarget]:
+        """Every push target of a learner (for the plan's time zone)."""
+
+    async def save_target(self, target: PushTarget) -> None:
+        """Insert or update a push target."""
+
+    async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
+        """Targets not paused or unreachable whose next_push_at <= now, earliest first (one query)."""
+
+    async def claim(self, channel: str, day: date, now: datetime) -> bool:
+        """Claim the push for (channel, local day); False if it was already claimed (by anyone)."""
+
+    async def labels(self, session_id: int) -> dict[int, str]:
+        """Day-2 miss labels of a session: position -> the stage the learner chose."""
+
+    async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
+        """Record a label once; False if that miss was labelled already."""
+
+    async def forget(self, learner_id: int) -> None:
+        """Erase the learner's plan, labels and private push targets."""
+
+
+class RoundStore(Protocol):
+    """Persistence for group rounds and per-chat round settings. Every method commits before it returns."""
+
+    async def settings(self, chat: str) -> RoundSettings | None:
+        """The chat's saved round settings, if any."""
+
+    async def save_settings(self, chat: str, settings: RoundSettings) -> None:
+        """Insert or replace the chat's round settings."""
+
+    async def live_round(self, chat: str) -> Round | None:
+        """The chat's unfinished round, with its opened questions and answers, if any."""
+
+    async def create_round(self, rnd: Round) -> Round | None:
+        """Insert a round and its opened questions, setting their ids; None if the chat already has one live."""
+
+    async def save(self, rnd: Round) -> None:
+        """Store the round's position and end, close its closed questions and insert newly opened ones."""
+
+    async def record_answer(self, answer: RoundAnswer) -> bool:
+        """Store an answer; False, storing nothing, if the member already answered that question."""
+
+    async def selection(self, round_id: int, position: int, member_id: int) -> list[int]:
+        """The member's partial pick on a multi-response question (display positions), empty if none."""
+
+    async def save_selection(self, round_id: int, position: int, member_id: int, picks: list[int]) -> None:
+        """Insert or replace the member's partial pick."""
+
+    async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
+        """Remember which platform message shows the question, so later edits survive a restart."""
+
+    async def due_rounds(self, now: datetime) -> list[Round]:
+        """Unfinished rounds whose open question's deadline has passed, with their questions and answers."""
+
+    async def answers_since(self, chat: str, since: datetime) -> list[RoundAnswer]:
+        """The chat's round answers given at or after `since`, oldest first."""

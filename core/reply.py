@@ -27,6 +27,16 @@ class QuestionCard:
 
 
 @dataclass(frozen=True)
+class QuizPoll:
+    """A single-answer question for a whole group; the stem and lettered options go in the paragraphs."""
+
+    question: str
+    options: list[str]
+    correct: int
+    explanation: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """Paragraphs of plain text (adapters escape them), an optional question, suggested next commands."""
 
@@ -35,6 +45,8 @@ class Reply:
     actions: list[str] = field(default_factory=list)  # command names without the slash, e.g. "explain"
     answered: tuple[int, int] | None = None  # (session id, position) just answered, for an Explain button
     refused: bool = False  # nothing changed: a stale button or a malformed answer (adapters may just toast it)
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, command text a tap sends)
+    poll: QuizPoll | None = None  # a group's question of the day, answered by anyone
 
     @property
     def text(self) -> str:

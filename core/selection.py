@@ -93,11 +93,26 @@ def _spread_over_tasks(bank: Bank, ranked: list[str], count: int) -> list[str]:
     return out
 
 
-def review(bank: Bank, history: list[Answer], size: int = 10) -> list[str]:
-    """Missed questions not answered right since, oldest miss first."""
+def weakest_stages(bank: Bank, history: list[Answer], count: int) -> set[str]:
+    """The `count` lifecycle stages with the lowest smoothed accuracy."""
+    right: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
+    for a in history:
+        if a.question_id in bank.questions:
+            stage = bank[a.question_id].stage.value
+            seen[stage] += 1
+            right[stage] += a.correct
+    stages = {q.stage.value for q in bank.questions.values()}
+    return set(sorted(stages, key=lambda s: ((right[s] + 1) / (seen[s] + 2), s))[:count])
+
+
+def review(bank: Bank, history: list[Answer], size: int = 10, stages: set[str] | None = None) -> list[str]:
+    """Missed questions not answered right since, oldest miss first (only in `stages`, if given)."""
     first_open_miss: dict[str, datetime] = {}
     for a in history:
         if a.question_id not in bank.questions:
+            continue
+        if stages is not None and bank[a.question_id].stage.value not in stages:
             continue
         if a.correct:
             first_open_miss.pop(a.question_id, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 from core import engine, progress, report, selection
 from core.bank import Bank
@@ -39,6 +40,7 @@ class QuizService:
         self.clock = clock
         self.rng = rng or random.Random()
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.erasers: list[Callable[[int], Awaitable[None]]] = []  # other services' data about a learner
 
     async def learner(self, platform: str, external_id: str) -> int:
         return await self.store.learner(platform, str(external_id))
@@ -107,9 +109,12 @@ class QuizService:
         minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
         return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
 
-    async def review(self, learner_id: int, channel: str | None = None) -> Reply:
+    async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None) -> Reply:
+        """Missed questions, oldest first; `weakest_stages` keeps only misses in that many weakest stages."""
         async with self._locks[learner_id]:
-            ids = selection.review(self.bank, await self.store.history(learner_id), REVIEW_SIZE)
+            history = await self.store.history(learner_id)
+            stages = selection.weakest_stages(self.bank, history, weakest_stages) if weakest_stages else None
+            ids = selection.review(self.bank, history, REVIEW_SIZE, stages)
             if not ids:
                 return Reply(["Nothing to review: every question you missed has since been answered right."],
                              actions=["quiz"])
@@ -227,6 +232,8 @@ class QuizService:
     async def forget(self, learner_id: int) -> Reply:
         """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
         async with self._locks[learner_id]:
+            for erase in self.erasers:
+                await erase(learner_id)
             await self.store.forget(learner_id)
         self._locks.pop(learner_id, None)
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])

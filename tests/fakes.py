@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from core.engine import FULL_LENGTH, Answer, Session
+from core.plan import PushTarget
 
 
 class FakeClock:
@@ -78,3 +79,121 @@ class InMemoryStore:
         self.identities = {k: v for k, v in self.identities.items() if v != learner_id}
         self.sessions = {k: v for k, v in self.sessions.items() if v.learner_id != learner_id}
         self.answers = [a for a in self.answers if a.learner_id != learner_id]
+
+
+class InMemoryPlanStore:
+    """The PlanStore port in memory."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, tuple] = {}
+        self.targets: dict[str, PushTarget] = {}
+        self.claims: set[tuple[str, date]] = set()
+        self.miss_labels: dict[tuple[int, int], str] = {}
+
+    async def exam_date(self, learner_id: int):
+        return self.plans.get(learner_id, (None, False))
+
+    async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
+        self.plans[learner_id] = (exam_date, explicit)
+
+    async def target(self, channel: str) -> PushTarget | None:
+        return self.targets.get(channel)
+
+    async def targets_of(self, learner_id: int) -> list[PushTarget]:
+        return sorted((t for t in self.targets.values() if t.learner_id == learner_id), key=lambda t: t.channel)
+
+    async def save_target(self, target: PushTarget) -> None:
+        self.targets[target.channel] = target
+
+    async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
+        due = [t for t in self.targets.values() if not t.paused and not t.unreachable
+               and t.next_push_at is not None and t.next_push_at <= now]
+        return sorted(due, key=lambda t: t.next_push_at)[:limit]
+
+    async def claim(self, channel: str, day: date, now: datetime) -> bool:
+        if (channel, day) in self.claims:
+            return False
+        self.claims.add((channel, day))
+        return True
+
+    async def labels(self, session_id: int) -> dict[int, str]:
+        return {p: s for (sid, p), s in self.miss_labels.items() if sid == session_id}
+
+    async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
+        if (session_id, position) in self.miss_labels:
+            return False
+        self.miss_labels[(session_id, position)] = stage
+        return True
+
+    async def forget(self, learner_id: int) -> None:
+        self.plans.pop(learner_id, None)
+        self.targets = {c: t for c, t in self.targets.items() if t.learner_id != learner_id}
+
+
+class InMemoryRoundStore:
+    """The RoundStore port in memory; copies on the way in and out, as a database would."""
+
+    def __init__(self) -> None:
+        self.rounds: dict = {}  # round id -> core.round.Round, answers kept apart as in the database
+        self.answers: list = []  # core.round.RoundAnswer
+        self.selections: dict[tuple[int, int, int], list[int]] = {}
+        self.chat_settings: dict = {}  # chat -> core.round.RoundSettings
+        self._question_ids = itertools.count(1)
+
+    def _load(self, rnd):
+        out = copy.deepcopy(rnd)
+        out.answers = sorted((a for a in self.answers if a.round_id == rnd.id), key=lambda a: a.answered_at)
+        return out
+
+    async def settings(self, chat: str):
+        return self.chat_settings.get(chat)
+
+    async def save_settings(self, chat: str, settings) -> None:
+        self.chat_settings[chat] = settings
+
+    async def live_round(self, chat: str):
+        live = [r for r in self.rounds.values() if r.chat == chat and not r.finished]
+        return self._load(live[-1]) if live else None
+
+    async def create_round(self, rnd):
+        if await self.live_round(rnd.chat) is not None:
+            return None
+        rnd.id = len(self.rounds) + 1
+        for question in rnd.questions:
+            question.id = next(self._question_ids)
+        self.rounds[rnd.id] = copy.deepcopy(rnd)
+        return rnd
+
+    async def save(self, rnd) -> None:
+        stored = self.rounds[rnd.id]
+        stored.position, stored.finished_at, stored.stopped = rnd.position, rnd.finished_at, rnd.stopped
+        for question in rnd.questions:
+            if question.id is None:
+                question.id = next(self._question_ids)
+                stored.questions.append(copy.deepcopy(question))
+            else:
+                stored.questions[question.position].closed_at = question.closed_at
+
+    async def record_answer(self, answer) -> bool:
+        if any((a.round_id, a.position, a.member_id) == (answer.round_id, answer.position, answer.member_id)
+               for a in self.answers):
+            return False
+        self.answers.append(answer)
+        return True
+
+    async def selection(self, round_id: int, position: int, member_id: int) -> list[int]:
+        return list(self.selections.get((round_id, position, member_id), []))
+
+    async def save_selection(self, round_id: int, position: int, member_id: int, picks: list[int]) -> None:
+        self.selections[(round_id, position, member_id)] = list(picks)
+
+    async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
+        self.rounds[round_id].questions[position].message_ref = message_ref
+
+    async def due_rounds(self, now: datetime):
+        return [self._load(r) for r in self.rounds.values() if r.due(now)]
+
+    async def answers_since(self, chat: str, since: datetime):
+        ids = {r.id for r in self.rounds.values() if r.chat == chat}
+        return sorted((a for a in self.answers if a.round_id in ids and a.answered_at >= since),
+                      key=lambda a: a.answered_at)

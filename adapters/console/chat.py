@@ -6,6 +6,7 @@ import asyncio
 from typing import TextIO
 
 from adapters.console.render import render
+from core.planner import PlanService
 from core.reply import Reply
 from core.service import QuizService
 
@@ -16,8 +17,10 @@ TICK_SECONDS = 5.0
 class ConsoleChat:
     """One learner at a terminal; `/quit` or end of input ends the chat with exit status 0."""
 
-    def __init__(self, service: QuizService, stdin: TextIO, stdout: TextIO, user: str = "local") -> None:
+    def __init__(self, service: QuizService, stdin: TextIO, stdout: TextIO, user: str = "local",
+                 planner: PlanService | None = None) -> None:
         self.service = service
+        self.planner = planner
         self.stdin = stdin
         self.stdout = stdout
         self.user = user
@@ -64,7 +67,15 @@ class ConsoleChat:
         command, _, arg = line[1:].partition(" ")
         command, arg = command.lower(), arg.strip()
         if command == "start":
-            return await service.start(lid)
+            return await self.planner.welcome(lid, None) if self.planner else await service.start(lid)
+        if command in ("plan", "examdate", "classify") and self.planner:
+            if command == "plan":
+                return await self.planner.plan(lid)
+            if command == "examdate":
+                return await self.planner.set_exam_date(lid, arg)
+            return await self.planner.classify(lid, arg or None)
+        if command in ("settings", "time", "timezone", "pause", "resume", "daily"):
+            return Reply(["Daily pushes arrive in Telegram or Discord; in the console, /plan shows your day."])
         if command == "help":
             return service.help()
         if command == "quiz":

@@ -25,6 +25,8 @@ def render_card(card: QuestionCard) -> str:
 
 def render(reply: Reply) -> str:
     parts = list(reply.paragraphs)
+    if reply.buttons:
+        parts.append("Send: " + " · ".join(command for _, command in reply.buttons))
     if reply.card is not None:
         parts.append(render_card(reply.card))
     return "\n\n".join(parts)

@@ -10,7 +10,7 @@ from discord import app_commands
 from adapters.discord import render, views
 from core.model import Exam
 from core.reply import Reply
-from core.service import QuizService
+from core.service import MOCK_SIZE, QuizService
 
 CHOICE_NAME_LIMIT = 100
 AUTOCOMPLETE_LIMIT = 25
@@ -56,7 +56,7 @@ def register(tree: app_commands.CommandTree, service: QuizService) -> None:
     @tree.command()
     @app_commands.describe(scope="A domain (2) or task statement (2.1); leave empty to see the list")
     async def drill(interaction: discord.Interaction, scope: str | None = None) -> None:
-        """Ten questions from one domain or task statement, with feedback after each."""
+        """A drill on one domain or task statement, with feedback after every answer."""
         await respond(interaction, lambda learner: service.drill(learner, scope, channel=views.channel_of(interaction)))
 
     @drill.autocomplete("scope")
@@ -70,7 +70,7 @@ def register(tree: app_commands.CommandTree, service: QuizService) -> None:
         await respond(interaction, lambda learner: service.diagnostic(learner, channel=views.channel_of(interaction)))
 
     @tree.command()
-    @app_commands.describe(size="How many questions (default 20; the time scales with the size)")
+    @app_commands.describe(size=f"How many questions (default {MOCK_SIZE}; the time scales with the size)")
     async def mock(interaction: discord.Interaction, size: int | None = None) -> None:
         """A timed mixed set, no feedback until the end."""
         await respond(interaction, lambda learner: service.mock(learner, size, channel=views.channel_of(interaction)))
@@ -99,5 +99,5 @@ def register(tree: app_commands.CommandTree, service: QuizService) -> None:
     @tree.command()
     async def forget(interaction: discord.Interaction) -> None:
         """Erase everything MLA Coach keeps about you (asks first)."""
-        await interaction.response.send_message(FORGET_PROMPT, view=views.build(render.forget_rows(interaction.user.id)),
-                                                ephemeral=views.private(interaction))
+        confirm = views.build(render.forget_rows(interaction.user.id))
+        await interaction.response.send_message(FORGET_PROMPT, view=confirm, ephemeral=views.private(interaction))

@@ -6,7 +6,8 @@ Shapes (fields separated by ":"; Discord allows at most 100 characters, these st
   mla:s:S:P:I:PICKS    ordering/matching menu for slot I; PICKS holds one letter or "-" per slot so far
   mla:g:S:P:N:PICKS    show page N of the slot menus, keeping PICKS
   mla:d:S:P:PICKS      submit PICKS
-  mla:do:NAME          a suggested next command (Explain, Quiz, Stats...)
+  mla:x:S:P            explain the answer to question P of session S
+  mla:do:NAME          a suggested next command (Quiz, Stats...)
   mla:forget:U:yes|no  the /forget confirmation, valid for Discord user U only
 The core checks session, position and learner on every answer, so a forged id can change nothing.
 """
@@ -25,6 +26,7 @@ MULTI = _QUESTION.format(kind="m")
 SLOT = _QUESTION.format(kind="s") + r":(?P<slot>[0-7]):" + _PICKS
 PAGE = _QUESTION.format(kind="g") + r":(?P<page>[0-7]):" + _PICKS
 SUBMIT = _QUESTION.format(kind="d") + ":" + _PICKS
+EXPLAIN = _QUESTION.format(kind="x")
 ACTION = r"mla:do:(?P<action>[a-z]{1,20})"
 FORGET = r"mla:forget:(?P<user>\d{1,20}):(?P<confirm>yes|no)"
 
@@ -55,6 +57,10 @@ def submit(session_id: int, position: int, picks: str) -> str:
     return _checked(f"mla:d:{session_id}:{position}:{picks}")
 
 
+def explain(session_id: int, position: int) -> str:
+    return _checked(f"mla:x:{session_id}:{position}")
+
+
 def action(name: str) -> str:
     return _checked(f"mla:do:{name}")
 
@@ -73,6 +79,17 @@ def with_pick(picks: str, index: int, letter: str) -> str:
     return cleared[:index] + letter + cleared[index + 1:]
 
 
-def response(picks: str) -> list[int]:
-    """Slot picks as display positions, the shape the core expects for ordering and matching."""
-    return [LETTERS.index(letter) for letter in picks if letter != NONE]
+def fits(picks: str, size: int) -> bool:
+    """Whether carried picks could belong to a question with `size` choices: one slot each, no letter twice."""
+    chosen = picks.replace(NONE, "")
+    return len(picks) == size and set(chosen) <= set(LETTERS[:size]) and len(set(chosen)) == len(chosen)
+
+
+def letters(values: list[str] | str) -> list[str]:
+    """The single letters among menu values or picks; anything else (a forgery, an empty slot) is dropped."""
+    return [v for v in values if len(v) == 1 and v in LETTERS]
+
+
+def positions(values: list[str] | str) -> list[int]:
+    """Letters as display positions, the shape the core's answer() expects."""
+    return [LETTERS.index(v) for v in letters(values)]

@@ -76,49 +76,61 @@ def size(text: str) -> int:
 
 
 def clip(text: str, limit: int) -> str:
+    """The text, or as much as fits `limit` with an ellipsis (labels, placeholders, titles)."""
     if size(text) <= limit:
         return text
+    text = text[:limit - 1]
     while size(text) > limit - 1:
         text = text[:-1]
-    return text + "…"
+    return text.rstrip() + "…"
 
 
 def escape(text: str) -> str:
+    """The core writes plain text; Discord would read its * _ ~ ` | > as markdown."""
     return discord.utils.escape_markdown(text)
 
 
-def _short_lines(text: str, width: int):
-    """The text's lines, a line longer than `width` cut at a space where possible."""
-    for line in text.split("\n"):
-        while size(line) > width:
-            cut = width
-            while size(line[:cut]) > width:
-                cut -= 1
-            space = line.rfind(" ", 0, cut)
-            cut = space + 1 if space > cut // 2 else cut
-            yield line[:cut]
-            line = line[cut:]
-        yield line
+def _cut(line: str, room: int) -> tuple[str, str]:
+    """The longest head of `line` that fits `room`, ending after a space if one is near; and the rest."""
+    end = min(len(line), room)
+    while size(line[:end]) > room:
+        end -= 1
+    space = line.rfind(" ", 0, end)
+    if space > end // 2:
+        end = space + 1
+    return line[:end], line[end:]
 
 
 def split(text: str, limit: int) -> list[str]:
-    """Cut text into pieces of at most `limit`, between lines; a code block cut in two is closed and reopened."""
+    """Cut text into pieces of at most `limit`, between lines where it can; a code block cut in two is
+    closed and reopened, and a line too long for what is left of a piece fills it and goes on in the next."""
     room = limit - len("\n" + FENCE)  # always leave room to close a code block
     pieces: list[str] = []
     lines: list[str] = []
     inside = False
-    for line in _short_lines(text, room - len(FENCE + "\n")):
+
+    def flush() -> None:
+        nonlocal lines
+        piece = "\n".join(lines + [FENCE] if inside else lines).strip("\n")
+        if piece.strip():
+            pieces.append(piece)
+        lines = [FENCE] if inside else []
+
+    for line in text.split("\n"):
         fence = line.lstrip().startswith(FENCE)
-        if lines and size("\n".join([*lines, line])) > room:
-            pieces.append("\n".join(lines + [FENCE] if inside else lines))
-            if inside and fence:  # the block ends right here: close it, open no empty one
-                lines, inside = [], False
-                continue
-            lines = [FENCE] if inside else []
+        if fence and inside and size("\n".join([*lines, line])) > room:
+            flush()  # the block ends right here: close it, and open no empty one
+            lines, inside = [], False
+            continue
+        while size("\n".join([*lines, line])) > room:
+            free = room - size("\n".join([*lines, ""]))
+            if free > room // 4:
+                head, line = _cut(line, free)
+                lines.append(head)
+            flush()
         lines.append(line)
         inside = inside != fence
-    if any(line.strip() for line in lines):
-        pieces.append("\n".join(lines))
+    flush()
     return pieces
 
 
@@ -129,9 +141,10 @@ def _rows(items: list[Button]) -> tuple[Row, ...]:
     return tuple(tuple(items[i:i + ROW_WIDTH]) for i in range(0, len(items), ROW_WIDTH))
 
 
-def action_rows(actions: list[str]) -> tuple[Row, ...]:
-    """Suggested next commands as buttons (at most a row's worth per row)."""
-    return _rows([Button(ids.action(name), ACTION_LABELS.get(name, name.title())) for name in actions])
+def action_rows(actions: list[str], answered: tuple[int, int] | None = None) -> tuple[Row, ...]:
+    """Suggested next commands as buttons; Explain names the answer it explains, so a late click still fits."""
+    return _rows([Button(ids.explain(*answered) if name == "explain" and answered else ids.action(name),
+                         ACTION_LABELS.get(name, name.title())) for name in actions])
 
 
 def reply_chunks(reply: Reply) -> list[Chunk]:
@@ -140,7 +153,7 @@ def reply_chunks(reply: Reply) -> list[Chunk]:
     chunks = [Chunk(content=text) for text in texts]
     if reply.actions:
         last = chunks.pop() if chunks else Chunk()
-        chunks.append(Chunk(content=last.content, rows=action_rows(reply.actions)))
+        chunks.append(Chunk(content=last.content, rows=action_rows(reply.actions, reply.answered)))
     if reply.card is not None:
         chunks += card_chunks(reply.card)
     return chunks
@@ -169,12 +182,14 @@ def description(card: QuestionCard) -> str:
 
 
 def slot_names(card: QuestionCard) -> list[str]:
+    """What each slot menu asks for: a place in the sequence, or a matching prompt."""
     if card.kind is QuestionType.MATCHING:
         return [f"{i + 1}. {prompt}" for i, prompt in enumerate(card.prompts)]
     return [f"Step {i + 1}" for i in range(len(card.choices))]
 
 
 def pages(card: QuestionCard) -> int:
+    """How many messages' worth of slot menus the question needs (a page holds SLOTS_PER_PAGE)."""
     return -(-len(card.choices) // SLOTS_PER_PAGE)
 
 
@@ -186,8 +201,8 @@ def _options(card: QuestionCard, chosen: str = "") -> tuple[Option, ...]:
 def card_rows(card: QuestionCard, picks: str | None = None, page: int = 0) -> tuple[Row, ...]:
     """Answer components: a button per letter, one multi-select, or a menu per slot with page and submit buttons.
 
-    Ordering and matching use one menu per slot (a place in the sequence, or a prompt) because Discord sends a
-    menu's values in option order, not in the order they were picked; so a single multi-select cannot carry a
+    Ordering and matching use one menu per slot (a place in the sequence, or a prompt) because Discord does not
+    promise that a menu's values arrive in the order they were picked, so one multi-select cannot carry a
     sequence. Each pick edits the message and re-encodes the picks so far into every custom_id.
     """
     sid, pos = card.session_id, card.position
@@ -212,6 +227,7 @@ def card_rows(card: QuestionCard, picks: str | None = None, page: int = 0) -> tu
 
 
 def picks_line(picks: str, prefix: str = "Your picks so far") -> str:
+    """The slot picks in one line, since a page shows only some of the menus."""
     return f"{prefix}: " + " · ".join(f"{i + 1} {letter if letter != ids.NONE else '–'}"
                                       for i, letter in enumerate(picks))
 
@@ -229,5 +245,6 @@ def card_chunks(card: QuestionCard, picks: str | None = None, page: int = 0) -> 
 
 
 def forget_rows(user_id: int) -> tuple[Row, ...]:
+    """Erase or Cancel, for the user who asked only."""
     return ((Button(ids.forget(user_id, True), "Erase everything", discord.ButtonStyle.danger),
              Button(ids.forget(user_id, False), "Cancel")),)

@@ -37,6 +37,7 @@ def channel_of(interaction: Interaction) -> str:
 
 
 async def learner_of(interaction: Interaction) -> int:
+    """The core's learner id for whoever caused the interaction (created on first sight)."""
     return await interaction.client.service.learner(PLATFORM, str(interaction.user.id))
 
 
@@ -75,8 +76,8 @@ async def submit(interaction: Interaction, session_id: int, position: int, respo
     service = interaction.client.service
     learner = await learner_of(interaction)
     reply = await service.answer(learner, session_id, position, response)
-    if reply.text == STALE or await service.is_pending(learner, session_id, position):
-        await refuse(interaction, reply.text)  # stale, foreign, repeated, or malformed: nothing was recorded
+    if reply.refused:  # stale, foreign, repeated or malformed: nothing was recorded
+        await refuse(interaction, reply.text)
         return
     await interaction.edit_original_response(content=shown, view=None)
     await reply_to(interaction, reply)
@@ -95,7 +96,7 @@ async def show_picks(interaction: Interaction, session_id: int, position: int, p
     """Redraw an ordering or matching question with the picks so far, all carried in the new custom_ids."""
     await interaction.response.defer()
     card = await _pending_card(interaction, session_id, position)
-    if card is None or len(picks) != len(card.choices):
+    if card is None or not ids.fits(picks, len(card.choices)):
         await refuse(interaction)
         return
     last = render.card_chunks(card, picks, page)[-1]
@@ -131,21 +132,20 @@ class MultiMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=id
     """A multiple-response question: Discord closes the menu only with exactly `select` picks."""
 
     async def callback(self, interaction: Interaction) -> None:
-        letters = sorted(v for v in interaction.data.get("values", []) if v in LETTERS)
-        await submit(interaction, *self.question(), [LETTERS.index(v) for v in letters],
-                     f"Your answer: {' '.join(letters)}")
+        picked = sorted(ids.letters(interaction.data.get("values", [])))
+        await submit(interaction, *self.question(), ids.positions(picked), f"Your answer: {' '.join(picked)}")
 
 
 class SlotMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids.SLOT):
     """The pick for one place in a sequence or one matching prompt."""
 
     async def callback(self, interaction: Interaction) -> None:
-        values = [v for v in interaction.data.get("values", []) if v in LETTERS]
+        picked = ids.letters(interaction.data.get("values", []))
         slot, picks = int(self.field("slot")), self.field("picks")
-        if not values or slot >= len(picks):
+        if len(picked) != 1 or slot >= len(picks):
             await refuse(interaction)
             return
-        picks = ids.with_pick(picks, slot, values[0])
+        picks = ids.with_pick(picks, slot, picked[0])
         await show_picks(interaction, *self.question(), picks, slot // render.SLOTS_PER_PAGE)
 
 
@@ -161,7 +161,17 @@ class SubmitButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template
 
     async def callback(self, interaction: Interaction) -> None:
         picks = self.field("picks")
-        await submit(interaction, *self.question(), ids.response(picks), render.picks_line(picks, "Your answer"))
+        await submit(interaction, *self.question(), ids.positions(picks), render.picks_line(picks, "Your answer"))
+
+
+class ExplainButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.EXPLAIN):
+    """The full rationale of one answer, however many questions later it is clicked."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        await interaction.response.defer()
+        session, position = self.question()
+        reply = await interaction.client.service.explain(await learner_of(interaction), position + 1, session)
+        await reply_to(interaction, reply)
 
 
 ACTIONS: dict[str, Callable[[QuizService, int, str], Awaitable[Reply]]] = {
@@ -203,9 +213,10 @@ class ForgetButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template
         await interaction.edit_original_response(content=reply.text, view=None)
 
 
-_BY_TEMPLATE = {ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
-                ids.SUBMIT: SubmitButton, ids.ACTION: ActionButton, ids.FORGET: ForgetButton}
-DYNAMIC_ITEMS = tuple(_BY_TEMPLATE.values())
+TEMPLATES = {ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
+             ids.SUBMIT: SubmitButton, ids.EXPLAIN: ExplainButton, ids.ACTION: ActionButton,
+             ids.FORGET: ForgetButton}
+DYNAMIC_ITEMS = tuple(TEMPLATES.values())
 
 
 def _item(spec: render.Button | render.Menu, row: int) -> discord.ui.Item:
@@ -222,6 +233,6 @@ def build(rows: tuple[render.Row, ...]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for number, row in enumerate(rows):
         for spec in row:
-            cls = next(cls for template, cls in _BY_TEMPLATE.items() if re.fullmatch(template, spec.custom_id))
+            cls = next(cls for template, cls in TEMPLATES.items() if re.fullmatch(template, spec.custom_id))
             view.add_item(cls(_item(spec, number)))
     return view

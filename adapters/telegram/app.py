@@ -12,8 +12,10 @@ from telegram import BotCommand, Update
 from telegram.error import Forbidden
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
-from adapters.telegram import handlers
+from adapters.telegram import handlers, rounds
+from core.planner import PlanService
 from core.reply import Reply
+from core.round import RoundUpdate
 from core.service import QuizService
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,8 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"mla-coach-webhook:{token}".encode()).hexdigest()[:48]
 
 
-def build_application(token: str, service: QuizService, base_url: str | None = None) -> Application:
+def build_application(token: str, service: QuizService, planner: PlanService | None = None,
+                      base_url: str | None = None) -> Application:
     """The real PTB Application; `base_url` points it at a local Bot API server (or a test stand-in)."""
     builder = (Application.builder().token(token)
                .rate_limiter(AIORateLimiter(max_retries=5))
@@ -60,6 +63,7 @@ def build_application(token: str, service: QuizService, base_url: str | None = N
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()
     app.bot_data["service"] = service
+    app.bot_data["planner"] = planner
     handlers.register(app)
     return app
 
@@ -96,6 +100,10 @@ class TelegramAdapter:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+
+    async def deliver_round(self, update: RoundUpdate) -> None:
+        """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
+        await rounds.deliver_round(self.app.bot, self.app.bot_data["rounds"], update)
 
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""

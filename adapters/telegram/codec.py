@@ -6,7 +6,10 @@ Shapes (fields separated by ":"):
   m:S:P:SEQ    matching picks so far, prompt by prompt    M:S:P:SEQ          matching submit
   x:S:P        explain that answer                        c:NAME             a command (menu buttons)
   d:SCOPE      drill menu: a domain's task statements     D:SCOPE            start a drill
-  f:yes|no     /forget confirmation
+  f:yes|no     /forget confirmation                       k:/CMD ARGS        a command with arguments, e.g.
+                                                                              k:/classify 12 3 data
+  r:R:P:K      group round R, question P: answer K         g:R:P:K / G:R:P    round multi: toggle K / submit
+                                                           (each member's pick is kept in the database)
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ MAX_BYTES = 64
 COMMANDS = {"quiz", "drill", "diagnostic", "mock", "review", "stats", "help", "explain", "stop", "start"}
 _QUESTION = re.compile(r"^([atsoOmMx]):(\d{1,12}):(\d{1,3})(?::([A-Za-z0-9]{0,12}))?$")
 _OTHER = re.compile(r"^([cdDf]):([a-z0-9.]{1,16})$")
+_ROUND = re.compile(r"^([rgG]):(\d{1,12}):(\d{1,3})(?::(\d))?$")
+_TYPED = re.compile(r"^k:(/[a-z]{1,16}(?: [A-Za-z0-9:._/-]{1,32}){0,3})$")
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ def encode(kind: str, session_id: int | None = None, position: int | None = None
     if session_id is None:
         data = f"{kind}:{value}"
     else:
-        data = f"{kind}:{session_id}:{position}" + ("" if kind == "x" else f":{value}")
+        data = f"{kind}:{session_id}:{position}" + ("" if kind in ("x", "G") else f":{value}")
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
     return data
@@ -49,6 +54,12 @@ def decode(data: str | None) -> Callback | None:
         if kind in "ats" and not value.isdigit():
             return None
         return Callback(kind, sid, pos, value)
+    if m := _ROUND.match(data):
+        if (m.group(1) == "G") != (m.group(4) is None):
+            return None
+        return Callback(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4) or "")
+    if m := _TYPED.match(data):
+        return Callback("k", value=m.group(1))
     if m := _OTHER.match(data):
         kind, value = m.groups()
         if kind == "c" and value not in COMMANDS:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Poll, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from adapters.telegram import render
 from adapters.telegram.codec import Callback, decode, encode
+from adapters.telegram.rounds import register_rounds
 from core.grading import LETTERS
 from core.reply import Reply
 from core.service import STALE, QuizService
@@ -30,9 +31,23 @@ MENU = [
     ("explain", "Full rationale of your last answer"),
     ("stats", "Accuracy by domain, recent scores, readiness"),
     ("stop", "End the current session"),
+    ("plan", "Your seven-day study plan"),
+    ("examdate", "Set your exam date: /examdate 2026-12-15"),
+    ("settings", "Daily push time, time zone, pause"),
+    ("time", "Daily push time: /time 07:30"),
+    ("timezone", "Your time zone: /timezone Europe/Berlin"),
+    ("pause", "Pause daily pushes"),
+    ("resume", "Resume daily pushes"),
+    ("classify", "Sort your last mock's misses by lifecycle stage"),
+    ("daily", "Groups: question of the day on or off (admins)"),
+    ("round", "Groups: a quiz round for everyone, e.g. /round 8 2"),
+    ("stopround", "Groups: stop the round (its starter or an admin)"),
+    ("roundsettings", "Groups: round time and length (admins)"),
+    ("leaderboard", "Groups: this week's round leaderboard"),
     ("forget", "Erase all your data (asks first)"),
     ("help", "All commands"),
 ]
+CHANNEL_SETTINGS = {"settings", "time", "timezone", "pause", "resume", "daily"}
 
 
 def channel_of(chat_id: int) -> str:
@@ -43,17 +58,33 @@ async def send(bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> 
     """Send every message of a reply; network errors are retried with backoff, BadRequest is not."""
     quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
     for text, markup in render.messages(reply):
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                       reply_parameters=quote)
-                break
-            except BadRequest:
+        await _retrying(lambda text=text, markup=markup: bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote))
+    if reply.poll is not None:
+        poll = reply.poll
+        await _retrying(lambda: bot.send_poll(chat_id, poll.question, poll.options, is_anonymous=False,
+                                              type=Poll.QUIZ, correct_option_ids=[poll.correct],
+                                              explanation=render.toast(poll.explanation)))
+
+
+async def _retrying(call) -> None:
+    """RetryAfter waits as long as Telegram asks, however long, and loses nothing; other network errors
+    get a few attempts with backoff; BadRequest and Forbidden are final."""
+    attempt = 0
+    while True:
+        try:
+            await call()
+            return
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
+        except BadRequest:
+            raise
+        except NetworkError:
+            attempt += 1
+            if attempt == SEND_ATTEMPTS:
                 raise
-            except NetworkError:
-                if attempt == SEND_ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(0.5 * 2**attempt)
+            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
 
 
 def _service(context: ContextTypes.DEFAULT_TYPE) -> QuizService:
@@ -76,12 +107,51 @@ def _arg(context: ContextTypes.DEFAULT_TYPE) -> str | None:
     return " ".join(context.args) if context.args else None
 
 
+async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    member = await context.bot.get_chat_member(update.effective_chat.id, update.effective_user.id)
+    return member.status in ("administrator", "creator")
+
+
+async def plan_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    """Plan and push settings. In a group the settings are the group's, and only admins change them."""
+    planner, lid = context.application.bot_data["planner"], await _learner(update, context)
+    private = update.effective_chat.type == ChatType.PRIVATE
+    channel = channel_of(update.effective_chat.id)
+    if name == "plan":
+        return await planner.plan(lid)
+    if name == "examdate":
+        return await planner.set_exam_date(lid, arg or "")
+    if name == "classify":
+        return await planner.classify(lid, arg)
+    if not private and not await _is_admin(update, context):
+        return Reply(["Only a chat admin can change this group's daily settings."], refused=True)
+    owner = lid if private else None
+    if name == "daily":
+        if private:
+            return Reply(["/daily is for groups. In a private chat use /pause and /resume."])
+        if arg not in ("on", "off"):
+            return Reply(["Usage: /daily on or /daily off"])
+        return await planner.daily(channel, arg == "on")
+    if name == "settings":
+        return await planner.settings(channel, owner)
+    if name == "time":
+        return await planner.set_time(channel, owner, arg or "")
+    if name == "timezone":
+        return await planner.set_timezone(channel, owner, arg or "")
+    if name == "pause":
+        return await planner.pause(channel, owner)
+    return await planner.resume(channel, owner)
+
+
 async def run_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
-    """The service call behind each command (shared by /commands and menu buttons)."""
+    """The service call behind each command (shared by /commands and buttons)."""
+    if name in CHANNEL_SETTINGS or name in ("plan", "examdate", "classify"):
+        return await plan_command(name, arg, update, context)
     service, lid = _service(context), await _learner(update, context)
     channel = channel_of(update.effective_chat.id)
     if name == "start":
-        return await service.start(lid)
+        private = update.effective_chat.type == ChatType.PRIVATE
+        return await context.application.bot_data["planner"].welcome(lid, channel if private else None)
     if name == "help":
         return service.help()
     if name == "quiz":
@@ -177,6 +247,16 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if cb.kind == "f":
         await _forget(update, context, cb)
         return
+    if cb.kind == "k":  # a command with arguments, as if typed
+        name, _, arg = cb.value[1:].partition(" ")
+        if name not in {n for n, _ in MENU} - {"forget"}:
+            await query.answer(STALE)
+            return
+        reply = await run_command(name, arg or None, update, context)
+        await query.answer(render.toast(reply.text) if reply.refused else None)
+        if not reply.refused:
+            await send(context.bot, update.effective_chat.id, reply)
+        return
     await _question_button(update, context, cb)
 
 
@@ -264,6 +344,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:
     """Attach every handler; nothing is registered at import time."""
+    register_rounds(app)  # first, so its commands and round buttons take precedence over the generic ones
     for name, _ in MENU:
         if name == "forget":
             app.add_handler(CommandHandler(name, on_forget))

@@ -144,7 +144,7 @@ def card_keyboard(card: QuestionCard, state: str = "") -> InlineKeyboardMarkup:
 
 
 def actions_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    buttons = []
+    buttons = [_button(label, encode("k", value=command)) for label, command in reply.buttons]
     for action in reply.actions:
         if action == "explain":
             if reply.answered is not None:

@@ -7,9 +7,10 @@ import asyncio
 import signal
 import sys
 
-from adapters.telegram.app import TelegramAdapter, build_application
+from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
 from core.service import QuizService
+from tests.adapters.telegram.conftest import build
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.bot.test_console import ROOT, bot_env
 
@@ -42,7 +43,7 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
     standin = BotApiStandIn()
     await standin.start()
     service = QuizService(bank, memory_store, clock=clock)
-    adapter = TelegramAdapter(build_application(standin.token, service, base_url=standin.base_url))
+    adapter = TelegramAdapter(build(standin, service, clock))
     await adapter.app.initialize()
     try:
         learner = await service.learner("telegram", "88")

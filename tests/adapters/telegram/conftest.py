@@ -10,8 +10,10 @@ import pytest
 from telegram import Update
 
 from adapters.telegram.app import build_application
+from core.planner import PlanService
 from core.service import QuizService
 from tests.adapters.telegram.standin import BotApiStandIn, parse_html
+from tests.fakes import InMemoryPlanStore
 
 
 class Chat:
@@ -89,10 +91,16 @@ async def standin():
     await server.stop()
 
 
+def build(standin: BotApiStandIn, service: QuizService, clock):
+    """The real Application on the given quiz service, with an in-memory plan store."""
+    planner = PlanService(service, InMemoryPlanStore(), clock=clock)
+    return build_application(standin.token, service, planner, base_url=standin.base_url)
+
+
 @pytest.fixture
 async def world(standin, bank, memory_store, clock):
     service = QuizService(bank, memory_store, clock=clock, rng=random.Random(11))
-    app = build_application(standin.token, service, base_url=standin.base_url)
+    app = build(standin, service, clock)
     await app.initialize()
     yield World(standin, app, service)
     await app.shutdown()

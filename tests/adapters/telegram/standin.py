@@ -87,6 +87,9 @@ class BotApiStandIn:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.fail_next: list[tuple[str, int, dict]] = []  # (method, error_code, extra) to inject once
+        self.admins: set[tuple[int, int]] = set()  # (chat id, user id) pairs that are chat administrators
+        self.delivered: list[dict] = []  # the sendMessage calls that succeeded
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: every send is 403 Forbidden
 
     @property
     def base_url(self) -> str:
@@ -118,7 +121,7 @@ class BotApiStandIn:
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [parse_html(p["text"])[1] if p.get("parse_mode") == "HTML" else p["text"]
-                for p in self.calls_to("sendMessage") if chat_id is None or int(p["chat_id"]) == chat_id]
+                for p in self.delivered if chat_id is None or int(p["chat_id"]) == chat_id]
 
     async def wait_for(self, predicate, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -142,6 +145,9 @@ class BotApiStandIn:
                 if "retry_after" in extra:
                     body["parameters"] = {"retry_after": extra["retry_after"]}
                 return web.json_response(body, status=code)
+        if method.startswith("send") and params.get("chat_id") and int(params["chat_id"]) in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"}, status=403)
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
@@ -226,6 +232,7 @@ class BotApiStandIn:
     async def api_sendMessage(self, params):
         self._check_text(params)
         self._check_markup(params)
+        self.delivered.append(params)
         return self._message(params["chat_id"], params["text"], params.get("reply_markup"))
 
     async def api_sendPhoto(self, params):
@@ -252,6 +259,34 @@ class BotApiStandIn:
             raise BadRequest("message to edit not found")
         self.messages[key]["reply_markup"] = params.get("reply_markup")
         return self.messages[key]
+
+    async def api_getChatMember(self, params):
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if (chat_id, user_id) in self.admins else "member"
+        member = {"status": status, "user": {"id": user_id, "is_bot": False, "first_name": f"U{user_id}"}}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
+                          can_manage_video_chats=True, can_restrict_members=True, can_promote_members=False,
+                          can_change_info=True, can_invite_users=True, can_post_stories=False,
+                          can_edit_stories=False, can_delete_stories=False)
+        return member
+
+    async def api_sendPoll(self, params):
+        if not 1 <= len(params.get("question") or "") <= 300:
+            raise BadRequest("poll question must be 1-300 characters")
+        options = params.get("options") or []
+        if not 2 <= len(options) <= 12 or any(len(o.get("text", o) if isinstance(o, dict) else o) > 100
+                                               for o in options):
+            raise BadRequest("poll options are invalid")
+        if len(params.get("explanation") or "") > 200:
+            raise BadRequest("poll explanation is too long")
+        poll = {"id": "poll1", "question": params["question"], "total_voter_count": 0, "is_closed": False,
+                "is_anonymous": False, "type": params.get("type", "regular"), "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False,
+                "options": [{"text": o.get("text", o) if isinstance(o, dict) else o, "voter_count": 0,
+                             "persistent_id": f"opt{i}"}
+                            for i, o in enumerate(options)]}
+        return {**self._message(params["chat_id"], params["question"]), "poll": poll}
 
     async def api_answerCallbackQuery(self, params):
         if len(params.get("text") or "") > 200:

@@ -6,12 +6,12 @@ import asyncio
 
 import yaml
 
-from adapters.telegram.app import TelegramAdapter, build_application
+from adapters.telegram.app import TelegramAdapter
 from core.bank import load_bank
 from core.grading import LETTERS
 from core.model import QuestionType
 from core.service import STALE, QuizService
-from tests.adapters.telegram.conftest import Chat, World
+from tests.adapters.telegram.conftest import Chat, World, build
 from tests.answers import right_response
 from tests.conftest import write_bank
 
@@ -169,7 +169,7 @@ def special_bank(folder):
 async def test_special_characters_and_a_6000_character_explanation(standin, memory_store, clock, tmp_path):
     bank = special_bank(tmp_path / "bank")
     service = QuizService(bank, memory_store, clock=clock)
-    app = build_application(standin.token, service, base_url=standin.base_url)
+    app = build(standin, service, clock)
     await app.initialize()
     try:
         world = World(standin, app, service)
@@ -190,7 +190,7 @@ async def test_special_characters_and_a_6000_character_explanation(standin, memo
 
 async def test_polling_backlog_is_handled_in_order_per_chat(standin, bank, memory_store, clock):
     service = QuizService(bank, memory_store, clock=clock)
-    app = build_application(standin.token, service, base_url=standin.base_url)
+    app = build(standin, service, clock)
     world = World(standin, app, service)
     jo, kim = Chat(world, 510), Chat(world, 511)
     for chat in (jo, kim):  # downtime: a backlog of commands arrives in one batch

@@ -1,0 +1,95 @@
+"""SqlPlanStore: the core's PlanStore port on the same async engine as SqlStore."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from adapters.sql.plan_tables import MissLabelRow, PushClaimRow, PushTargetRow, StudyPlanRow
+from core.plan import PushTarget
+
+
+def _target(row: PushTargetRow) -> PushTarget:
+    return PushTarget(channel=row.channel, learner_id=row.learner_id, push_time=row.push_time,
+                      timezone=row.timezone, paused=row.paused, unreachable=row.unreachable,
+                      next_push_at=row.next_push_at, last_pushed=row.last_pushed)
+
+
+class SqlPlanStore:
+    """Each method is one committed transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+    async def exam_date(self, learner_id: int) -> tuple[date | None, bool]:
+        async with self._sessions() as db:
+            row = await db.get(StudyPlanRow, learner_id)
+            return (row.exam_date, row.explicit) if row else (None, False)
+
+    async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
+        async with self._sessions() as db:
+            await db.merge(StudyPlanRow(learner_id=learner_id, exam_date=exam_date, explicit=explicit))
+            await db.commit()
+
+    async def target(self, channel: str) -> PushTarget | None:
+        async with self._sessions() as db:
+            row = await db.get(PushTargetRow, channel)
+            return _target(row) if row else None
+
+    async def targets_of(self, learner_id: int) -> list[PushTarget]:
+        async with self._sessions() as db:
+            rows = (await db.exec(select(PushTargetRow).where(PushTargetRow.learner_id == learner_id)
+                                  .order_by(PushTargetRow.channel))).all()
+            return [_target(r) for r in rows]
+
+    async def save_target(self, target: PushTarget) -> None:
+        async with self._sessions() as db:
+            await db.merge(PushTargetRow(channel=target.channel, learner_id=target.learner_id,
+                                         push_time=target.push_time, timezone=target.timezone,
+                                         paused=target.paused, unreachable=target.unreachable,
+                                         next_push_at=target.next_push_at, last_pushed=target.last_pushed))
+            await db.commit()
+
+    async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
+        async with self._sessions() as db:
+            rows = (await db.exec(select(PushTargetRow).where(
+                PushTargetRow.paused.is_(False), PushTargetRow.unreachable.is_(False),
+                PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))).all()
+            return [_target(r) for r in rows]
+
+    async def claim(self, channel: str, day: date, now: datetime) -> bool:
+        async with self._sessions() as db:
+            db.add(PushClaimRow(channel=channel, day=day, claimed_at=now))
+            try:
+                await db.commit()
+            except IntegrityError:
+                await db.rollback()
+                return False
+            return True
+
+    async def labels(self, session_id: int) -> dict[int, str]:
+        async with self._sessions() as db:
+            rows = (await db.exec(select(MissLabelRow).where(MissLabelRow.session_id == session_id))).all()
+            return {r.position: r.stage for r in rows}
+
+    async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
+        async with self._sessions() as db:
+            db.add(MissLabelRow(session_id=session_id, position=position, learner_id=learner_id, stage=stage))
+            try:
+                await db.commit()
+            except IntegrityError:
+                await db.rollback()
+                return False
+            return True
+
+    async def forget(self, learner_id: int) -> None:
+        """Erase the learner's plan, labels and private push targets (part of /forget)."""
+        async with self._sessions() as db:
+            for table in (MissLabelRow, PushTargetRow, StudyPlanRow):
+                await db.exec(sa.delete(table).where(table.learner_id == learner_id))
+            await db.commit()

@@ -1,0 +1,234 @@
+"""The round service: load a chat's round, apply a pure transition, commit, then say what to show.
+
+One chat's requests run one at a time (per-chat locks), so an answer, a stop and the scheduler's tick
+never interleave within a chat. Adapters call only this, and render the platform-neutral results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import defaultdict
+from dataclasses import replace
+
+from core import round as rounds
+from core.bank import Bank
+from core.grading import LETTERS, AnswerFormatError
+from core.model import QuestionType
+from core.ports import Clock, RoundStore, utcnow
+from core.round import (
+    ALREADY,
+    CLOSED,
+    AlreadyAnswered,
+    Closed,
+    Reason,
+    Round,
+    RoundArgsError,
+    RoundReply,
+    RoundSettings,
+    RoundUpdate,
+)
+
+NOT_IN_PRIVATE = "Rounds are for group chats: add me to a group and send /round there."
+NO_ROUND = "No round is running in this chat. Start one with /round."
+
+
+class RoundService:
+    """Every rule of group rounds the chat adapters rely on."""
+
+    def __init__(self, bank: Bank, store: RoundStore, clock: Clock = utcnow, rng: random.Random | None = None):
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # --- settings --------------------------------------------------------------------------------
+
+    async def settings(self, chat: str) -> RoundSettings:
+        return await self.store.settings(chat) or RoundSettings()
+
+    async def configure(self, chat: str, is_admin: bool, words: list[str]) -> RoundReply:
+        """`/roundsettings`, `/roundsettings time 30`, `/roundsettings length 8` (changes: admins only)."""
+        current = await self.settings(chat)
+        shown = f"Round settings: {current.seconds} s per question, {current.length} questions per round."
+        usage = (f"Change them with /roundsettings time {rounds.MIN_SECONDS}-{rounds.MAX_SECONDS} (seconds) or "
+                 f"/roundsettings length {rounds.MIN_LENGTH}-{rounds.MAX_LENGTH} (admins only).")
+        if not words:
+            return RoundReply([shown, usage])
+        if not is_admin:
+            return RoundReply(["Only a chat admin can change the round settings.", shown], refused=True)
+        if len(words) != 2 or words[0].lower() not in ("time", "length") or not words[1].isdigit():
+            return RoundReply([usage], refused=True)
+        key, value = words[0].lower(), int(words[1])
+        if key == "time":
+            if not rounds.MIN_SECONDS <= value <= rounds.MAX_SECONDS:
+                return RoundReply([usage], refused=True)
+            new = replace(current, seconds=value)
+        else:
+            if not rounds.MIN_LENGTH <= value <= rounds.MAX_LENGTH:
+                return RoundReply([usage], refused=True)
+            new = replace(current, length=value)
+        await self.store.save_settings(chat, new)
+        return RoundReply([f"Saved. Round settings: {new.seconds} s per question, {new.length} questions per "
+                           "round (from the next round on)."])
+
+    # --- starting and stopping -------------------------------------------------------------------
+
+    async def start(self, chat: str, member_id: int, name: str, words: list[str]) -> RoundReply:
+        """`/round [n] [domain]`: the first question, for everyone; the starter has joined."""
+        settings = await self.settings(chat)
+        try:
+            length, scope = rounds.parse_args(self.bank.exam, words, settings.length)
+        except RoundArgsError as exc:
+            return RoundReply([str(exc)], refused=True)
+        async with self._locks[chat]:
+            live = await self.store.live_round(chat)
+            if live is not None:
+                return RoundReply([f"A round is already running here (question {live.position + 1} of "
+                                   f"{live.total}). One round per chat at a time: /stopround ends it (its "
+                                   "starter or a chat admin)."], refused=True)
+            ids = rounds.choose(self.bank, scope, length, self.rng)
+            if not ids:
+                return RoundReply(["No questions fit that scope for a round."], refused=True)
+            now = self.clock()
+            rnd = rounds.start(self.bank, chat, member_id, name, ids, now, self.rng, settings.seconds, scope)
+            created = await self.store.create_round(rnd)
+            if created is None:  # another process started one in between
+                return RoundReply(["A round is already running here."], refused=True)
+            return RoundReply(card=rounds.card(created, self.bank))
+
+    async def stop(self, chat: str, member_id: int, is_admin: bool) -> RoundReply:
+        """`/stopround`: only the starter or a chat admin; reveals the open question and ends the round."""
+        async with self._locks[chat]:
+            rnd = await self.store.live_round(chat)
+            if rnd is None:
+                return RoundReply([NO_ROUND], refused=True)
+            if member_id != rnd.starter_id and not is_admin:
+                return RoundReply([f"Only {rnd.starter_name}, who started this round, or a chat admin can stop "
+                                   "it."], refused=True)
+            update = await self._close(rnd, Reason.STOPPED)
+            return RoundReply(update=update)
+
+    # --- answering -------------------------------------------------------------------------------
+
+    async def answer(self, chat: str, round_id: int, position: int, member_id: int, name: str,
+                     response: list[int]) -> RoundReply:
+        """A member's single-answer tap (display positions). Late, repeated or stale taps change nothing."""
+        async with self._locks[chat]:
+            return await self._answer(chat, round_id, position, member_id, name, response)
+
+    async def toggle(self, chat: str, round_id: int, position: int, member_id: int, choice: int) -> RoundReply:
+        """Add or remove one option from the member's pick on a multi-response question (stored, not shown)."""
+        async with self._locks[chat]:
+            rnd, refusal = await self._open(chat, round_id, position, member_id)
+            if refusal is not None:
+                return refusal
+            q = self.bank[rnd.question_ids[position]]
+            if q.type is not QuestionType.MULTI or not 0 <= choice < q.size:
+                return RoundReply(ack=CLOSED, refused=True)
+            picks = set(await self.store.selection(rnd.id, position, member_id))
+            picks ^= {choice}
+            await self.store.save_selection(rnd.id, position, member_id, sorted(picks))
+            return RoundReply(ack=selection_ack(sorted(picks), len(q.correct)))
+
+    async def submit(self, chat: str, round_id: int, position: int, member_id: int, name: str) -> RoundReply:
+        """Submit the member's stored pick on a multi-response question."""
+        async with self._locks[chat]:
+            rnd, refusal = await self._open(chat, round_id, position, member_id)
+            if refusal is not None:
+                return refusal
+            picks = await self.store.selection(rnd.id, position, member_id)
+            select = len(self.bank[rnd.question_ids[position]].correct)
+            if len(picks) != select:
+                return RoundReply(ack=f"Select {select} options, then tap Submit (you have {len(picks)}).",
+                                  refused=True)
+            return await self._answer(chat, round_id, position, member_id, name, picks, rnd)
+
+    async def _open(self, chat: str, round_id: int, position: int, member_id: int,
+                    ) -> tuple[Round | None, RoundReply | None]:
+        rnd = await self.store.live_round(chat)
+        if rnd is None or rnd.id != round_id:
+            return None, RoundReply(ack=CLOSED, refused=True)
+        try:
+            rounds.check_open(rnd, position, member_id, self.clock())
+        except Closed:
+            return None, await self._late(rnd)
+        except AlreadyAnswered:
+            return None, RoundReply(ack=ALREADY, refused=True)
+        return rnd, None
+
+    async def _late(self, rnd: Round) -> RoundReply:
+        """Refuse politely; if the deadline has passed and nobody revealed it yet, reveal it now."""
+        update = await self._close(rnd, Reason.TIME) if rnd.due(self.clock()) else None
+        return RoundReply(ack=CLOSED, refused=True, update=update)
+
+    async def _answer(self, chat: str, round_id: int, position: int, member_id: int, name: str,
+                      response: list[int], rnd: Round | None = None) -> RoundReply:
+        rnd = rnd or await self.store.live_round(chat)
+        if rnd is None or rnd.id != round_id:
+            return RoundReply(ack=CLOSED, refused=True)
+        now = self.clock()
+        try:
+            given = rounds.answer(rnd, self.bank, member_id, name, position, response, now)
+        except Closed:
+            return await self._late(rnd)
+        except AlreadyAnswered:
+            return RoundReply(ack=ALREADY, refused=True)
+        except AnswerFormatError as exc:
+            return RoundReply(ack=str(exc), refused=True)
+        if not await self.store.record_answer(given):
+            return RoundReply(ack=ALREADY, refused=True)
+        shown = " ".join(LETTERS[p] for p in sorted(response))
+        ack = f"Answer recorded: {shown}. The answer is revealed when the question closes."
+        if rounds.everyone_answered(rnd):
+            return RoundReply(ack=ack, update=await self._close(rnd, Reason.EVERYONE))
+        current = rnd.questions[position]
+        return RoundReply(ack=ack, live=rounds.card(rnd, self.bank), message_ref=current.message_ref)
+
+    # --- closing ---------------------------------------------------------------------------------
+
+    async def _close(self, rnd: Round, reason: Reason) -> RoundUpdate:
+        closing = rnd.current
+        ref = closing.message_ref if closing else None
+        reveal = rounds.close(rnd, self.bank, self.clock(), reason) if closing else None
+        if closing is None:
+            rounds.finish(rnd, self.clock(), stopped=reason is Reason.STOPPED)
+        await self.store.save(rnd)
+        return RoundUpdate(chat=rnd.chat, round_id=rnd.id, reveal=reveal, message_ref=ref,
+                           next=None if rnd.finished else rounds.card(rnd, self.bank),
+                           end=rounds.summary(rnd, self.bank) if rnd.finished else None)
+
+    async def due(self) -> list[RoundUpdate]:
+        """Reveal every open question past its deadline (also those that passed while the bot was down)
+        and move each round on; the caller renders each update in its chat."""
+        out = []
+        for stale in await self.store.due_rounds(self.clock()):
+            async with self._locks[stale.chat]:
+                rnd = await self.store.live_round(stale.chat)
+                if rnd is not None and rnd.id == stale.id and rnd.due(self.clock()):
+                    out.append(await self._close(rnd, Reason.TIME))
+        return out
+
+    async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
+        """Remember the platform message that shows a question (called right after sending it)."""
+        await self.store.set_message(round_id, position, message_ref)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    async def leaderboard(self, chat: str) -> RoundReply:
+        """`/leaderboard`: the chat's standings over the last 7 days."""
+        answers = await self.store.answers_since(chat, self.clock() - rounds.WEEK)
+        if not answers:
+            return RoundReply(["No round answers in this chat in the last 7 days. Start one with /round."])
+        return RoundReply(leaderboard=rounds.leaderboard(answers))
+
+
+def selection_ack(picks: list[int], select: int) -> str:
+    """The private acknowledgement of a toggle, e.g. "Selected A, C (2 of 2) - tap Submit"."""
+    if not picks:
+        return f"Nothing selected: pick {select}, then tap Submit."
+    letters = ", ".join(LETTERS[p] for p in picks)
+    if len(picks) == select:
+        return f"Selected {letters} ({len(picks)} of {select}) - tap Submit"
+    return f"Selected {letters} ({len(picks)} of {select})"
