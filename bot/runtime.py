@@ -53,13 +53,14 @@ class Runtime:
                 await adapter.deliver(session.channel, reply)
             except Exception:  # one failed delivery must not stop the others
                 log.exception("could not deliver the report of session %s", session.id)
-        for update in await self.rounds.due() if self.rounds is not None else []:  # group rounds past a deadline
-            deliver_round = getattr(self.owner(update.chat), "deliver_round", None)
-            try:
-                if deliver_round is not None:
-                    await deliver_round(update)
-            except Exception:  # one chat's failure must not stop the other rounds
-                log.exception("could not show round %s", update.round_id)
+        if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on
+            for update in await self.rounds.due():
+                deliver_round = getattr(self.owner(update.chat), "deliver_round", None)
+                try:
+                    if deliver_round is not None:
+                        await deliver_round(update)
+                except Exception:  # one chat's failure must not stop the other rounds
+                    log.exception("could not show round %s", update.round_id)
         if self.planner is not None:
             await self.planner.run_pushes(self.push)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core import plan, selection
 from core.engine import FULL_LENGTH, Mode
@@ -18,6 +19,7 @@ from core.service import QuizService
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
+PUSH_CONCURRENCY = 8
 Send = Callable[[PushTarget, Reply], Awaitable[bool]]  # False: the recipient cannot be reached
 
 
@@ -197,30 +199,51 @@ class PlanService:
 
     # --- daily pushes ----------------------------------------------------------------------------
 
-    async def run_pushes(self, send: Send) -> int:
-        """Push to every due target once. Each push is claimed under (channel, local date) first, so a
-        restart, a crash mid-run or a second instance never sends twice. Returns how many were sent."""
-        sent = 0
+    async def run_pushes(self, send: Send, concurrency: int = PUSH_CONCURRENCY) -> int:
+        """Push to every due target once; returns how many were sent.
+
+        Each push is claimed under (channel, local date) before it is sent, so a restart, a crash mid-run
+        or a second instance never sends twice. Several pushes are prepared at once, so the adapter's rate
+        limiter, not the database round trips, sets the pace."""
         now = self.clock()
-        for target in await self.store.due_targets(now, PUSH_BATCH):
-            day = plan.due_date(target, now)
-            if day is None:  # a whole local day was missed (downtime past midnight): skip it, keep today
-                target = plan.schedule(target, now)
-                await self.store.save_target(target)
-                day = plan.due_date(target, now)
-                if day is None:
-                    continue
-            if not await self.store.claim(target.channel, day, now):
-                continue
-            pushed = plan.schedule(replace(target, last_pushed=day), now)
-            await self.store.save_target(pushed)
-            reply = await self._push_reply(target)
-            if await send(target, reply):
-                sent += 1
-            else:
-                await self.store.save_target(replace(pushed, unreachable=True))
-                log.info("push target %s unreachable; paused until /resume", target.channel)
+        gate = asyncio.Semaphore(concurrency)
+        sent = 0
+
+        async def one(target: PushTarget) -> None:
+            nonlocal sent
+            async with gate:
+                pushed = await self._push_one(target, now, send)
+            sent += pushed  # read-modify-write after the await, so concurrent pushes are all counted
+
+        async with asyncio.TaskGroup() as group:
+            for target in await self.store.due_targets(now, PUSH_BATCH):
+                group.create_task(one(target))
         return sent
+
+    async def _push_one(self, target: PushTarget, now: datetime, send: Send) -> int:
+        day = plan.due_date(target, now)
+        if day is None:  # a whole local day was missed (downtime past midnight): skip it, keep today
+            target = plan.schedule(target, now)
+            await self.store.save_target(target)
+            day = plan.due_date(target, now)
+            if day is None:
+                return 0
+        if not await self.store.claim(target.channel, day, now):
+            return 0
+        pushed = plan.schedule(replace(target, last_pushed=day), now)
+        await self.store.save_target(pushed)
+        try:
+            delivered = await send(target, await self._push_reply(target))
+        except Exception:  # not sent: give the day back so the next tick tries again
+            log.exception("push to %s failed; will retry", target.channel)
+            await self.store.release(target.channel, day)
+            await self.store.save_target(target)
+            return 0
+        if not delivered:
+            await self.store.save_target(replace(pushed, unreachable=True))
+            log.info("push target %s unreachable; paused until /resume", target.channel)
+            return 0
+        return 1
 
     async def _push_reply(self, target: PushTarget) -> Reply:
         if target.is_group:

@@ -78,6 +78,9 @@ class PlanStore(Protocol):
     async def claim(self, channel: str, day: date, now: datetime) -> bool:
         """Claim the push for (channel, local day); False if it was already claimed (by anyone)."""
 
+    async def release(self, channel: str, day: date) -> None:
+        """Give back a claim whose push could not be sent, so a later tick sends it."""
+
     async def labels(self, session_id: int) -> dict[int, str]:
         """Day-2 miss labels of a session: position -> the stage the learner chose."""
 

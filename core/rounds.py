@@ -210,6 +210,12 @@ class RoundService:
                     out.append(await self._close(rnd, Reason.TIME))
         return out
 
+    async def is_open(self, chat: str, round_id: int, position: int) -> bool:
+        """Whether that question still takes answers (an adapter checks before redrawing its live count)."""
+        rnd = await self.store.live_round(chat)
+        current = rnd.current if rnd is not None and rnd.id == round_id else None
+        return current is not None and current.position == position and not rnd.due(self.clock())
+
     async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
         """Remember the platform message that shows a question (called right after sending it)."""
         await self.store.set_message(round_id, position, message_ref)

@@ -116,6 +116,9 @@ class InMemoryPlanStore:
         self.claims.add((channel, day))
         return True
 
+    async def release(self, channel: str, day: date) -> None:
+        self.claims.discard((channel, day))
+
     async def labels(self, session_id: int) -> dict[int, str]:
         return {p: s for (sid, p), s in self.miss_labels.items() if sid == session_id}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
@@ -12,6 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.sql.plan_tables import MissLabelRow, PushClaimRow, PushTargetRow, StudyPlanRow
 from core.plan import PushTarget
+
+
+def upsert_for(dialect: str):
+    """The dialect's INSERT with ON CONFLICT support (SQLite and PostgreSQL spell it alike)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _target(row: PushTargetRow) -> PushTarget:
@@ -31,10 +37,17 @@ class SqlPlanStore:
             row = await db.get(StudyPlanRow, learner_id)
             return (row.exam_date, row.explicit) if row else (None, False)
 
-    async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
+    async def _upsert(self, table, key: str, values: dict) -> None:
+        """INSERT ... ON CONFLICT DO UPDATE: one write statement, no read-then-write race."""
         async with self._sessions() as db:
-            await db.merge(StudyPlanRow(learner_id=learner_id, exam_date=exam_date, explicit=explicit))
+            insert = upsert_for(db.bind.dialect.name)(table).values(**values)
+            changes = {k: v for k, v in values.items() if k != key}
+            await db.exec(insert.on_conflict_do_update(index_elements=[key], set_=changes))
             await db.commit()
+
+    async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
+        await self._upsert(StudyPlanRow, "learner_id",
+                           {"learner_id": learner_id, "exam_date": exam_date, "explicit": explicit})
 
     async def target(self, channel: str) -> PushTarget | None:
         async with self._sessions() as db:
@@ -48,12 +61,10 @@ class SqlPlanStore:
             return [_target(r) for r in rows]
 
     async def save_target(self, target: PushTarget) -> None:
-        async with self._sessions() as db:
-            await db.merge(PushTargetRow(channel=target.channel, learner_id=target.learner_id,
-                                         push_time=target.push_time, timezone=target.timezone,
-                                         paused=target.paused, unreachable=target.unreachable,
-                                         next_push_at=target.next_push_at, last_pushed=target.last_pushed))
-            await db.commit()
+        await self._upsert(PushTargetRow, "channel", {
+            "channel": target.channel, "learner_id": target.learner_id, "push_time": target.push_time,
+            "timezone": target.timezone, "paused": target.paused, "unreachable": target.unreachable,
+            "next_push_at": target.next_push_at, "last_pushed": target.last_pushed})
 
     async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
         async with self._sessions() as db:
@@ -71,6 +82,11 @@ class SqlPlanStore:
                 await db.rollback()
                 return False
             return True
+
+    async def release(self, channel: str, day: date) -> None:
+        async with self._sessions() as db:
+            await db.exec(sa.delete(PushClaimRow).where(PushClaimRow.channel == channel, PushClaimRow.day == day))
+            await db.commit()
 
     async def labels(self, session_id: int) -> dict[int, str]:
         async with self._sessions() as db:

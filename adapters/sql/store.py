@@ -41,17 +41,18 @@ class SqlStore:
             found = await db.get(IdentityRow, (platform, external_id))
             if found is not None:
                 return found.learner_id
+        async with self._sessions() as db:  # a write-first transaction of its own
             learner = LearnerRow(created_at=datetime.now(UTC))
             db.add(learner)
             await db.flush()
             db.add(IdentityRow(platform=platform, external_id=external_id, learner_id=learner.id))
             try:
                 await db.commit()
+                return learner.id
             except IntegrityError:  # another update for the same new user won the race
                 await db.rollback()
-                found = await db.get(IdentityRow, (platform, external_id))
-                return found.learner_id
-            return learner.id
+        async with self._sessions() as db:
+            return (await db.get(IdentityRow, (platform, external_id))).learner_id
 
     async def _with_answers(self, db: AsyncSession, rows: list[SessionRow]) -> list[Session]:
         if not rows:

@@ -103,7 +103,7 @@ class TelegramAdapter:
 
     async def deliver_round(self, update: RoundUpdate) -> None:
         """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
-        await rounds.deliver_round(self.app.bot, self.app.bot_data["rounds"], update)
+        await rounds.deliver_round(self.app, update)
 
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""

@@ -15,24 +15,31 @@ MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 _CLOSED = {Reason.TIME: "⏰ time is up", Reason.EVERYONE: "everyone answered", Reason.STOPPED: "round stopped"}
 
 
-def _fit(head: list[Fragment], optional: list[Fragment], body: list[Fragment], tail: list[Fragment]) -> str:
-    """One message: drop the optional parts (case scenario, exhibit) and then shorten the body until it fits."""
-    for parts in (head + optional + body + tail, head + body + tail):
-        if utf16_len("\n\n".join(f.html() for f in parts)) <= MESSAGE_LIMIT:
-            return "\n\n".join(f.html() for f in parts)
-    room = MESSAGE_LIMIT - utf16_len("\n\n".join(f.html() for f in head + tail)) - 8
-    cut = pack(body, max(room, 200))[0] + "…"
-    return "\n\n".join([*(f.html() for f in head), cut, *(f.html() for f in tail)])
+def _fit(head: list[Fragment], optional: list[Fragment], stem: Fragment, rest: list[Fragment]) -> str:
+    """One message: drop the optional parts (case scenario, exhibit), then shorten the stem until it fits.
+
+    The options, the answer count and the reveal are never cut: they are what the group acts on.
+    """
+    def joined(parts: list[Fragment]) -> str:
+        return "\n\n".join(f.html() for f in parts)
+
+    for parts in (head + optional + [stem] + rest, head + [stem] + rest):
+        if utf16_len(joined(parts)) <= MESSAGE_LIMIT:
+            return joined(parts)
+    room = MESSAGE_LIMIT - utf16_len(joined(head + rest)) - 4  # two paragraph breaks and the ellipsis
+    pieces = stem.cut(room - 1) if room > 1 else None
+    short = Fragment(pieces[0].text + "…") if pieces else Fragment("…")
+    return joined(head + [short] + rest)
 
 
-def _question_parts(card: RoundCard) -> tuple[list[Fragment], list[Fragment]]:
+def _question_parts(card: RoundCard) -> tuple[list[Fragment], Fragment, Fragment]:
     optional = []
     if card.case_scenario:
         optional += [Fragment(f"Case study: {card.case_title}", "i"), Fragment(card.case_scenario)]
     if card.exhibit:
         optional.append(Fragment(card.exhibit.rstrip("\n"), "pre"))
-    body = [Fragment(card.stem), Fragment("\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices)))]
-    return optional, body
+    choices = Fragment("\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices)))
+    return optional, Fragment(card.stem), choices
 
 
 def card_text(card: RoundCard) -> str:
@@ -41,8 +48,8 @@ def card_text(card: RoundCard) -> str:
     how = (f"Select {card.select}, then Submit." if card.kind is QuestionType.MULTI else "Tap your answer.")
     tail = [Fragment(f"{how} One answer each, kept private until the reveal.", "i"),
             Fragment(f"👥 {card.answered} answered")]
-    optional, body = _question_parts(card)
-    return _fit(head, optional, body, tail)
+    optional, stem, choices = _question_parts(card)
+    return _fit(head, optional, stem, [choices, *tail])
 
 
 def card_keyboard(card: RoundCard) -> InlineKeyboardMarkup:
@@ -79,8 +86,8 @@ def reveal_text(reveal: Reveal) -> str:
     board = "\n".join(_standing(i, s) for i, s in enumerate(reveal.standings[:SHOWN_STANDINGS], start=1))
     tail = [Fragment("✅ " + "\n".join(reveal.correct), "b"), Fragment(reveal.why), Fragment(who),
             Fragment("Standings:\n" + board)]
-    optional, body = _question_parts(card)
-    return _fit(head, optional, body, tail)
+    optional, stem, choices = _question_parts(card)
+    return _fit(head, optional, stem, [choices, *tail])
 
 
 def summary_messages(end: RoundSummary) -> list[str]:

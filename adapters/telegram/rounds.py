@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 
 from telegram import Bot, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
@@ -36,6 +37,12 @@ def chat_id_of(channel: str) -> int:
 
 def _rounds(context: ContextTypes.DEFAULT_TYPE) -> RoundService:
     return context.application.bot_data["rounds"]
+
+
+def _drawing(app: Application, chat_id: int) -> asyncio.Lock:
+    """One chat's round messages are drawn one change at a time, so a late live count never lands on
+    top of the reveal (the tick reveals while a tap's handler is still acknowledging the tap)."""
+    return app.bot_data.setdefault("round_drawing", defaultdict(asyncio.Lock))[chat_id]
 
 
 async def _member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, str]:
@@ -97,17 +104,18 @@ async def _edit(bot: Bot, chat_id: int, message_ref: str | None, text: str, keyb
     return True
 
 
-async def deliver_round(bot: Bot, service: RoundService, update: RoundUpdate) -> None:
+async def deliver_round(app: Application, update: RoundUpdate) -> None:
     """Show a round update: the reveal edited into the question's message, the next question, the end."""
-    chat_id = chat_id_of(update.chat)
-    if update.reveal is not None:
-        text = round_render.reveal_text(update.reveal)
-        if not await _edit(bot, chat_id, update.message_ref, text):
-            await _say(bot, chat_id, [text])  # the question was never shown (a crash) or its message is gone
-    if update.next is not None:
-        await send_card(bot, service, chat_id, update.next)
-    if update.end is not None:
-        await _say(bot, chat_id, round_render.summary_messages(update.end))
+    bot, service, chat_id = app.bot, app.bot_data["rounds"], chat_id_of(update.chat)
+    async with _drawing(app, chat_id):
+        if update.reveal is not None:
+            text = round_render.reveal_text(update.reveal)
+            if not await _edit(bot, chat_id, update.message_ref, text):
+                await _say(bot, chat_id, [text])  # the question was never shown (a crash) or its message is gone
+        if update.next is not None:
+            await send_card(bot, service, chat_id, update.next)
+        if update.end is not None:
+            await _say(bot, chat_id, round_render.summary_messages(update.end))
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: RoundReply) -> None:
@@ -118,9 +126,10 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Roun
     if reply.leaderboard is not None:
         await _say(context.bot, chat_id, round_render.leaderboard_messages(reply.leaderboard))
     if reply.card is not None:
-        await send_card(context.bot, _rounds(context), chat_id, reply.card)
+        async with _drawing(context.application, chat_id):
+            await send_card(context.bot, _rounds(context), chat_id, reply.card)
     if reply.update is not None:
-        await deliver_round(context.bot, _rounds(context), reply.update)
+        await deliver_round(context.application, reply.update)
 
 
 async def _in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -184,11 +193,13 @@ async def on_round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         reply = await service.submit(channel, cb.session_id, cb.position, member, name)
     await query.answer(toast(reply.ack) if reply.ack else None)
     if reply.live is not None:
+        live = reply.live
         ref = reply.message_ref or (str(query.message.message_id) if query.message else None)
-        await _edit(context.bot, chat_id, ref, round_render.card_text(reply.live),
-                    round_render.card_keyboard(reply.live))
+        async with _drawing(context.application, chat_id):
+            if await service.is_open(channel, live.round_id, live.position):  # else the reveal is (being) drawn
+                await _edit(context.bot, chat_id, ref, round_render.card_text(live), round_render.card_keyboard(live))
     if reply.update is not None:
-        await deliver_round(context.bot, service, reply.update)
+        await deliver_round(context.application, reply.update)
 
 
 def register_rounds(app: Application) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 
 from core import round as rounds
+from core.grading import LETTERS
 from core.model import QuestionType
 from core.round import ALREADY, CLOSED, Reason
 from core.rounds import RoundService
@@ -49,7 +51,7 @@ async def test_a_round_starts_with_the_first_question_and_only_one_runs_per_chat
     reply = await service.start(CHAT, ANN, "Ann", [])
     card = reply.card
     assert (card.number, card.total, card.answered, card.seconds) == (1, 5, 0, 45)
-    assert card.closes_at == clock.now + rounds.timedelta(seconds=45)
+    assert card.closes_at == clock.now + timedelta(seconds=45)
     assert card.kind in rounds.ROUND_TYPES
     again = await service.start(CHAT, BO, "Bo", ["3"])
     assert again.refused and "already running" in again.text
@@ -89,7 +91,7 @@ async def test_first_question_waits_for_its_deadline_then_reveals_and_moves_on(s
     assert update.reveal.reason is Reason.TIME and update.reveal.answered == 3
     assert [name for name, _ in update.reveal.right] == ["Ann", "Cy"]  # fastest first
     assert update.reveal.right[0][1] == 2.0
-    assert update.next.number == 2 and update.next.closes_at == clock.now + rounds.timedelta(seconds=45)
+    assert update.next.number == 2 and update.next.closes_at == clock.now + timedelta(seconds=45)
     assert update.end is None
     assert await service.due() == []  # revealed once
 
@@ -166,13 +168,13 @@ async def test_multi_response_selection_is_stored_per_member_and_submitted(servi
     pos = rnd.position
     right = right_response(q, rnd.orders[pos])
     toggled = await service.toggle(CHAT, rnd.id, pos, BO, right[0])
-    assert toggled.ack == f"Selected {rounds.grading.LETTERS[right[0]]} (1 of 2)"
+    assert toggled.ack == f"Selected {LETTERS[right[0]]} (1 of 2)"
     other = await service.toggle(CHAT, rnd.id, pos, CY, right[1])  # Cy's pick is Cy's own
-    assert other.ack == f"Selected {rounds.grading.LETTERS[right[1]]} (1 of 2)"
+    assert other.ack == f"Selected {LETTERS[right[1]]} (1 of 2)"
     early = await service.submit(CHAT, rnd.id, pos, BO, "Bo")
     assert early.refused and "Select 2" in early.ack and store.answers == []
     second = await service.toggle(CHAT, rnd.id, pos, BO, right[1])
-    letters = ", ".join(rounds.grading.LETTERS[k] for k in sorted(right))
+    letters = ", ".join(LETTERS[k] for k in sorted(right))
     assert second.ack == f"Selected {letters} (2 of 2) - tap Submit"
     done = await service.submit(CHAT, rnd.id, pos, BO, "Bo")
     assert not done.refused and [a.correct for a in store.answers] == [True]
@@ -204,7 +206,7 @@ async def test_settings_change_only_for_admins_and_apply_to_the_next_round(servi
     assert not (await service.configure(CHAT, True, ["length", "8"])).refused
     card = (await service.start(CHAT, ANN, "Ann", [])).card
     assert (card.total, card.seconds) == (8, 30)
-    assert card.closes_at == clock.now + rounds.timedelta(seconds=30)
+    assert card.closes_at == clock.now + timedelta(seconds=30)
 
 
 def test_the_domain_missed_most_counts_wrong_and_missing_answers_of_joined_members(bank, clock):
@@ -269,5 +271,4 @@ def test_rounds_ask_only_single_and_multi_response_questions(bank):
     ids = rounds.choose(bank, None, 20, random.Random(1))
     assert len(ids) == 20 and len(set(ids)) == 20
     assert {bank[q].type for q in ids} <= set(rounds.ROUND_TYPES)
-    assert rounds.choose(bank, "1.1", 20, random.Random(1)) and \
-        len(rounds.choose(bank, "1.1", 20, random.Random(1))) == 5  # the fixture bank: 4 single + 1 multi
+    assert len(rounds.choose(bank, "1.1", 20, random.Random(1))) == 5  # the fixture bank: 4 single + 1 multi

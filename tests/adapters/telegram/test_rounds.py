@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -10,12 +12,13 @@ import yaml
 from adapters.sql.engine import make_engine
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
+from adapters.telegram import round_render
 from adapters.telegram.app import TelegramAdapter, build_application
 from bot.runtime import Runtime
 from core.bank import load_bank
 from core.grading import LETTERS
 from core.model import QuestionType
-from core.round import ALREADY, CLOSED
+from core.round import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
 from core.rounds import RoundService
 from core.service import QuizService
 from tests.adapters.telegram.conftest import Chat, World
@@ -126,6 +129,31 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
     assert len(group.sent()) == 3
     assert len(group.edits()) == 3 + 1 + 2 + 1  # live counts and reveal of Q1, then of Q2
     assert {int(e["message_id"]) for e in group.edits()} == {first, second}
+
+
+async def test_a_live_count_never_lands_on_top_of_the_reveal(group, clock):
+    """The tick reveals while a last-second tap is still being acknowledged: the reveal must stay."""
+    ann, bo = group.member(605), group.member(606)
+    await ann.say("/round 2")
+    [first] = group.question_message_ids()
+    acknowledging, release = asyncio.Event(), asyncio.Event()
+    acknowledge = group.standin.api_answerCallbackQuery
+
+    async def slow_acknowledge(params):
+        if (params.get("text") or "").startswith("Answer recorded"):
+            acknowledging.set()
+            await release.wait()
+        return await acknowledge(params)
+
+    group.standin.api_answerCallbackQuery = slow_acknowledge
+    last_second = asyncio.create_task(tap(group, bo))
+    await acknowledging.wait()
+    clock.advance(seconds=45)
+    await Runtime(group.service, [TelegramAdapter(group.app)], rounds=group.rounds).tick()
+    release.set()
+    await last_second
+    assert "question 1 of 2 · closed (⏰ time is up)" in group.shown(first)
+    assert not group.standin.messages[(GROUP, first)].get("reply_markup")
 
 
 async def test_only_the_starter_or_an_admin_stops_a_round(group):
@@ -255,7 +283,28 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
         await tap(world, ann)
         assert "closed (everyone answered)" in world.shown(second)
         final = world.texts(GROUP)[-1]
-        assert final.startswith("🏁 Round over: 2 questions.") and "🥇 U651: 2.97" in final
+        assert final.startswith("🏁 Round over: 2 questions.") and "🥇 U651: 2.98 (2 right, 2.0 s)" in final
     finally:
         await world.app.shutdown()
         await engine.dispose()
+
+
+def test_an_oversized_question_fits_one_message_with_its_options_and_count():
+    card = RoundCard(round_id=10**11, position=19, total=20, kind=QuestionType.MULTI,
+                     stem="Which <option> & why? " * 250, choices=[f"Choice {k} <b>&amp;</b>" for k in range(6)],
+                     select=2, answered=7, closes_at=datetime(2026, 11, 28, tzinfo=UTC), seconds=45,
+                     exhibit="if x < 3:\n" * 100, case_title="Case", case_scenario="A long story. " * 300)
+    board = [Standing(k, f"<Member {k}> & co", 150 - k, 1, 1, 1000 * k) for k in range(40)]
+    reveal = Reveal(card=card, reason=Reason.TIME, correct=["B) Choice 1", "D) Choice 3"], why="Because. " * 50,
+                    right=[("<Ann>", 1.5)], answered=7, standings=board)
+    for text in (round_render.card_text(card), round_render.reveal_text(reveal)):
+        error, shown = parse_html(text)
+        assert error is None and len(text.encode("utf-16-le")) // 2 <= 4096
+        assert "F) Choice 5 <b>&amp;</b>" in shown and "Which <option> & why?" in shown and "…" in shown
+        assert "A long story." not in shown  # the optional case text goes first
+    assert "👥 7 answered" in parse_html(round_render.card_text(card))[1]
+    revealed = parse_html(round_render.reveal_text(reveal))[1]
+    assert "Right (1 of 7): <Ann> 1.5 s" in revealed and "10. <Member 9> & co: 1.41" in revealed
+    assert "<Member 10>" not in revealed  # the reveal shows the top ten only
+    assert all(len(b.callback_data.encode()) <= 64 for row in round_render.card_keyboard(card).inline_keyboard
+               for b in row)
