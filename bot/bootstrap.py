@@ -42,7 +42,9 @@ def bootstrap(
     engine = make_engine(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
     quiz = QuizService(bank, store or SqlStore(engine), clock=clock, rng=rng)
     planner = PlanService(quiz, plan_store or SqlPlanStore(engine), clock=clock)
-    rounds = RoundService(bank, round_store or SqlRoundStore(engine), clock=clock, rng=rng)
+    round_store = round_store or SqlRoundStore(engine)
+    rounds = RoundService(bank, round_store, clock=clock, rng=rng)
+    quiz.erasers.append(round_store.forget)  # /forget erases round answers too
     return Services(quiz=quiz, planner=planner, rounds=rounds)
 
 

@@ -126,3 +126,6 @@ class RoundStore(Protocol):
 
     async def answers_since(self, chat: str, since: datetime) -> list[RoundAnswer]:
         """The chat's round answers given at or after `since`, oldest first."""
+
+    async def forget(self, member_id: int) -> None:
+        """Erase a member's round answers and picks, and their name on rounds they started."""

@@ -27,6 +27,11 @@ COMMANDS = [
     ("explain", "full rationale of your last answer (/explain N: question N of the last session)"),
     ("stats", "accuracy by domain and task statement, recent scores, readiness"),
     ("stop", "end the current session (timed ones get their report)"),
+    ("plan", "your seven-day study plan; /examdate 2026-12-15 anchors it"),
+    ("classify", "after a mock: sort each miss into data, model, deployment or monitoring"),
+    ("settings", "daily push time, time zone, pause and resume (Telegram and Discord)"),
+    ("round", "in a group: a quiz round for everyone (/stopround, /roundsettings, /leaderboard)"),
+    ("forget", "erase all your data"),
     ("help", "this list"),
 ]
 

@@ -196,6 +196,10 @@ class InMemoryRoundStore:
     async def due_rounds(self, now: datetime):
         return [self._load(r) for r in self.rounds.values() if r.due(now)]
 
+    async def forget(self, member_id: int) -> None:
+        self.answers = [a for a in self.answers if a.member_id != member_id]
+        self.selections = {k: v for k, v in self.selections.items() if k[2] != member_id}
+
     async def answers_since(self, chat: str, since: datetime):
         ids = {r.id for r in self.rounds.values() if r.chat == chat}
         return sorted((a for a in self.answers if a.round_id in ids and a.answered_at >= since),

@@ -74,6 +74,14 @@ class ConsoleChat:
             if command == "examdate":
                 return await self.planner.set_exam_date(lid, arg)
             return await self.planner.classify(lid, arg or None)
+        if command == "forget":
+            if arg != "yes":
+                return Reply(["This erases all your answers, sessions and plan. Send /forget yes to confirm."])
+            reply = await service.forget(lid)
+            self.learner_id = await service.learner(PLATFORM, self.user)  # start afresh as a new learner
+            return reply
+        if command in ("round", "stopround", "roundsettings", "leaderboard"):
+            return Reply(["Quiz rounds run in Telegram groups and Discord channels, for everyone there."])
         if command in ("settings", "time", "timezone", "pause", "resume", "daily"):
             return Reply(["Daily pushes arrive in Telegram or Discord; in the console, /plan shows your day."])
         if command == "help":

@@ -188,3 +188,12 @@ class SqlRoundStore:
                 .where(RoundRow.chat == chat, RoundAnswerRow.answered_at >= since)
                 .order_by(RoundAnswerRow.answered_at, RoundAnswerRow.id))).all()
             return [_answer(a, q) for a, q in rows]
+
+    async def forget(self, member_id: int) -> None:
+        """Erase a member's round answers and picks, and their name on rounds they started (/forget)."""
+        async with self._sessions() as db:
+            for table in (RoundAnswerRow, RoundSelectionRow):
+                await db.exec(sa.delete(table).where(table.member_id == member_id))
+            await db.exec(sa.update(RoundRow).where(RoundRow.starter_id == member_id)
+                          .values(starter_name="a former member"))
+            await db.commit()

@@ -47,6 +47,7 @@ MENU = [
     ("forget", "Erase all your data (asks first)"),
     ("help", "All commands"),
 ]
+ROUND_COMMANDS = {"round", "stopround", "roundsettings", "leaderboard"}  # handled in rounds.py
 CHANNEL_SETTINGS = {"settings", "time", "timezone", "pause", "resume", "daily"}
 
 
@@ -249,7 +250,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if cb.kind == "k":  # a command with arguments, as if typed
         name, _, arg = cb.value[1:].partition(" ")
-        if name not in {n for n, _ in MENU} - {"forget"}:
+        if name not in {n for n, _ in MENU} - {"forget"} - ROUND_COMMANDS:
             await query.answer(STALE)
             return
         reply = await run_command(name, arg or None, update, context)
@@ -348,7 +349,7 @@ def register(app: Application) -> None:
     for name, _ in MENU:
         if name == "forget":
             app.add_handler(CommandHandler(name, on_forget))
-        else:
+        elif name not in ROUND_COMMANDS:
             app.add_handler(CommandHandler(name, _command(name)))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_text))

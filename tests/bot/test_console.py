@@ -65,6 +65,15 @@ def test_malformed_setting_is_a_clear_error_without_echoing_it(tmp_path):
     assert "Invalid setting DATABASE_URL" in done.stderr and "hunter2" not in done.stderr
 
 
+def test_forget_asks_first_then_erases_and_starts_afresh(tmp_path):
+    done = run_bot(tmp_path, "/quiz\nA\n/forget\n/stats\n/forget yes\n/stats\n/quiz\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Send /forget yes to confirm." in out
+    after = out.split("your answers, sessions and settings are erased")[1]
+    assert "No answers yet." in after and "── Quick question ──" in after
+
+
 def _read_until(proc: subprocess.Popen, marker: str) -> str:
     seen = ""
     while marker not in seen:
