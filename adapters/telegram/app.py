@@ -74,10 +74,11 @@ class TelegramAdapter:
     prefix = f"{handlers.PLATFORM}:"
 
     def __init__(self, app: Application, webhook_url: str | None = None, webhook_port: int = 8443,
-                 poll_interval: float = 0.0) -> None:
+                 poll_interval: float = 0.0, webhook_listen: str = "0.0.0.0") -> None:
         self.app = app
         self.webhook_url = webhook_url
         self.webhook_port = webhook_port
+        self.webhook_listen = webhook_listen
         self.poll_interval = poll_interval
 
     async def start(self) -> None:
@@ -86,7 +87,7 @@ class TelegramAdapter:
         await self.app.start()
         if self.webhook_url:
             await self.app.updater.start_webhook(
-                listen="0.0.0.0", port=self.webhook_port, url_path="telegram",
+                listen=self.webhook_listen, port=self.webhook_port, url_path="telegram",
                 webhook_url=self.webhook_url, secret_token=webhook_secret(self.app.bot.token),
                 allowed_updates=["message", "callback_query"])
         else:

@@ -180,6 +180,10 @@ class BotApiStandIn:
     async def api_deleteWebhook(self, params):
         return True
 
+    async def api_setWebhook(self, params):
+        self.webhook = params
+        return True
+
     async def api_setMyCommands(self, params):
         for command in params["commands"]:
             if not 1 <= len(command["command"]) <= 32 or not 1 <= len(command["description"]) <= 256:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
+import aiohttp
 import yaml
 
-from adapters.telegram.app import TelegramAdapter
+from adapters.telegram.app import TelegramAdapter, webhook_secret
 from core.bank import load_bank
 from core.grading import LETTERS
 from core.model import QuestionType
@@ -221,3 +223,27 @@ async def test_network_errors_are_retried_and_blocked_chats_reported(world):
     world.standin.fail_next.append(("sendMessage", 403, {"description": "Forbidden: bot was blocked by the user"}))
     assert not await TelegramAdapter(world.app).deliver("telegram:512", world.service.help())
     await asyncio.sleep(0)
+
+
+async def test_webhook_mode_checks_the_secret_token_on_every_request(standin, bank, memory_store, clock):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    service = QuizService(bank, memory_store, clock=clock)
+    adapter = TelegramAdapter(build(standin, service, clock), webhook_url="https://bot.example.org/telegram",
+                              webhook_port=port, webhook_listen="127.0.0.1")
+    await adapter.start()
+    try:
+        secret = webhook_secret(standin.token)
+        assert standin.webhook["secret_token"] == secret and standin.webhook["url"].endswith("/telegram")
+        update = {"update_id": 1, **Chat(World(standin, adapter.app, service), 801).message("/help")}
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/telegram"
+            forged = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            missing = await http.post(url, json=update)
+            genuine = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        assert (forged.status, missing.status, genuine.status) == (403, 403, 200)
+        await standin.wait_for(lambda: standin.sent_texts(801))
+        assert len(standin.sent_texts(801)) == 1 and standin.sent_texts(801)[0].startswith("Commands:")
+    finally:
+        await adapter.stop()

@@ -1,0 +1,179 @@
+"""Telegram load benchmark: N learners doing quiz-and-answer against the real PTB Application, which polls the
+Bot API stand-in of the tests over HTTP on 127.0.0.1.
+Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10]
+
+Each learner sends /quiz, then taps the first option button of the card it gets, R rounds. The stand-in and
+the learners run in a separate process, so this process's CPU time (time.process_time, all threads, the
+SQLite driver's included) is the bot's alone. The same load then runs against a bare PTB echo bot (one
+MessageHandler, one CallbackQueryHandler, fixed replies) in the same run. Prints CPU milliseconds per update,
+p50/p99 latency (update pushed to the stand-in -> the bot's reply received by it) and our/bare ratios.
+Goal: at most 1.5x the bare bot's CPU per update."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from adapters.sql.engine import make_engine, migrate  # noqa: E402
+from adapters.sql.plan_store import SqlPlanStore  # noqa: E402
+from adapters.sql.round_store import SqlRoundStore  # noqa: E402
+from adapters.sql.store import SqlStore  # noqa: E402
+from adapters.telegram.app import TelegramAdapter, build_application  # noqa: E402
+from bench import _standin  # noqa: E402
+from core.bank import load_bank  # noqa: E402
+from core.planner import PlanService  # noqa: E402
+from core.rounds import RoundService  # noqa: E402
+from core.service import QuizService  # noqa: E402
+
+GOAL = 1.5
+ECHO_TEXT = "Noted."
+STEP_TIMEOUT = 60.0  # seconds for the stand-in process to start, or to stop
+IDLE_SECONDS = 1.0  # the bot polling an empty queue, measured before the load (for context)
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    updates: int
+    cpu: float  # seconds of this process over the load
+    idle_cpu_per_s: float
+    wall: float
+    latencies: list[float]
+    calls: dict[str, int]
+    errors: list[str]
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu * 1000 / max(len(self.latencies), 1)
+
+    def quantile(self, q: int) -> float:
+        if len(self.latencies) < 2:
+            return float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1] * 1000
+
+
+def build_echo(token: str, base_url: str) -> Application:
+    """A bare PTB bot: one MessageHandler and one CallbackQueryHandler answering with a fixed text. The message
+    reply carries one fixed button, so the learners' script is the same; concurrent like ours, no rate limiter."""
+    app = (Application.builder().token(token).base_url(base_url)
+           .base_file_url(base_url.replace("/bot", "/file/bot")).concurrent_updates(64).build())
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a:0:0:0")]])
+
+    async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await context.bot.send_message(update.effective_chat.id, ECHO_TEXT, reply_markup=keyboard)
+
+    async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, ECHO_TEXT)
+
+    app.add_handler(MessageHandler(filters.ALL, on_message))
+    app.add_handler(CallbackQueryHandler(on_tap))
+    return app
+
+
+async def recv(conn, timeout: float):
+    return await asyncio.to_thread(_standin._recv, conn, timeout)
+
+
+async def run_load(name: str, make_app, learners: int, rounds: int) -> Result:
+    """Start the stand-in process, start the bot polling it, measure this process over the load, stop both."""
+    mp = multiprocessing.get_context("spawn")
+    conn, child_conn = mp.Pipe()
+    process = mp.Process(target=_standin.serve, args=(child_conn, learners, rounds), daemon=True)
+    process.start()
+    child_conn.close()
+    budget = STEP_TIMEOUT + rounds * 2 * _standin.REPLY_TIMEOUT
+    adapter = None
+    try:
+        kind, base_url, token = await recv(conn, STEP_TIMEOUT)
+        assert kind == "ready", kind
+        adapter = TelegramAdapter(make_app(token, base_url))
+        await adapter.start()
+        cpu0 = time.process_time()
+        await asyncio.sleep(IDLE_SECONDS)
+        idle = (time.process_time() - cpu0) / IDLE_SECONDS
+        cpu0 = time.process_time()
+        conn.send("go")
+        kind, report = await recv(conn, budget)
+        cpu = time.process_time() - cpu0
+        assert kind == "done", kind
+    finally:
+        if adapter is not None:
+            await adapter.stop()
+        conn.send("stop")
+        await asyncio.to_thread(process.join, STEP_TIMEOUT)
+        if process.is_alive():
+            process.terminate()
+            process.join()
+        conn.close()
+    return Result(name, learners * rounds * 2, cpu, idle, report["wall"], report["latencies"], report["calls"],
+                  report["errors"])
+
+
+def show(r: Result) -> None:
+    calls = sum(r.calls.values())
+    detail = ", ".join(f"{m} {n}" for m, n in sorted(r.calls.items()))
+    print(f"{r.name:14s} CPU {r.cpu_ms:6.2f} ms/update ({r.cpu:6.2f} s for {len(r.latencies)} updates); "
+          f"latency p50 {r.quantile(50):7.1f} ms, p99 {r.quantile(99):7.1f} ms; "
+          f"wall {r.wall:5.1f} s ({len(r.latencies) / r.wall:5.1f} updates/s)")
+    print(f"{'':14s} {calls / max(len(r.latencies), 1):.2f} Bot API calls/update ({detail}); "
+          f"idle polling {r.idle_cpu_per_s * 1000:.1f} ms CPU/s")
+    if r.errors or len(r.latencies) != r.updates:
+        print(f"{'':14s} INCOMPLETE: {len(r.latencies)} of {r.updates} replies; {r.errors[:3]}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    if args.learners < 1 or args.rounds < 1:
+        parser.error("--learners and --rounds must be at least 1")
+    print(f"{args.learners} learners x {args.rounds} rounds of /quiz + tap the first option = "
+          f"{args.learners * args.rounds * 2} updates per bot; stand-in and learners in a separate process")
+
+    with tempfile.TemporaryDirectory(prefix="mla-tgbench-") as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        await asyncio.to_thread(migrate, url)
+        engine = make_engine(url)
+        bank = load_bank()
+        quiz = QuizService(bank, SqlStore(engine), rng=random.Random(7))
+        planner = PlanService(quiz, SqlPlanStore(engine))
+        rounds = RoundService(bank, SqlRoundStore(engine), rng=random.Random(7))
+
+        def make_ours(token: str, base_url: str) -> Application:
+            app = build_application(token, quiz, planner, base_url=base_url)
+            app.bot_data["rounds"] = rounds
+            return app
+
+        try:
+            ours = await run_load("MLA Coach", make_ours, args.learners, args.rounds)
+        finally:
+            await engine.dispose()
+    show(ours)
+    bare = await run_load("bare PTB echo", build_echo, args.learners, args.rounds)
+    show(bare)
+
+    ratio = ours.cpu_ms / bare.cpu_ms
+    verdict = "met" if ratio <= GOAL else "NOT met"
+    print(f"ratio MLA Coach / bare: CPU {ratio:.2f}x (goal <= {GOAL}x: {verdict}); "
+          f"latency p50 {ours.quantile(50) / bare.quantile(50):.2f}x, p99 {ours.quantile(99) / bare.quantile(99):.2f}x")
+    print("note: our bot sends through PTB's AIORateLimiter (30 requests/s overall with a chat_id, as Telegram "
+          "allows); the bare bot has no limiter, so the latency ratio includes that queue")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
