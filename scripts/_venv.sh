@@ -1,5 +1,5 @@
 # Sourced by scripts/bot and scripts/test: make .venv and (re)install the project when pyproject.toml changes.
-extra="$1"
+extra="${EXTRA:-}"  # "" for the bot, "[test]" for the tests (set by the caller)
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
