@@ -81,6 +81,25 @@ class PlanService:
         t = await self._update(await self.target(channel, learner_id), paused=False, unreachable=False)
         return Reply([f"Daily pushes on, at {t.push_time} {t.timezone}."])
 
+    async def channel_setting(self, name: str, arg: str | None, channel: str, owner: int | None) -> Reply:
+        """/settings, /time, /timezone, /pause, /resume and /daily for a channel; the adapter has already
+        checked that the sender may change it (anyone in a private chat, admins in a group)."""
+        if name == "daily":
+            if owner is not None:
+                return Reply(["/daily is for groups. In a private chat use /pause and /resume."], refused=True)
+            if arg not in ("on", "off"):
+                return Reply(["Usage: /daily on or /daily off"], refused=True)
+            return await self.daily(channel, arg == "on")
+        if name == "time":
+            return await self.set_time(channel, owner, arg or "")
+        if name == "timezone":
+            return await self.set_timezone(channel, owner, arg or "")
+        if name == "pause":
+            return await self.pause(channel, owner)
+        if name == "resume":
+            return await self.resume(channel, owner)
+        return await self.settings(channel, owner)
+
     async def daily(self, channel: str, on: bool) -> Reply:
         """A group's question of the day (the adapter checks that the sender is an admin)."""
         t = await self._update(await self.target(channel, None), paused=not on)

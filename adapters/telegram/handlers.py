@@ -126,22 +126,7 @@ async def plan_command(name: str, arg: str | None, update: Update, context: Cont
         return await planner.classify(lid, arg)
     if not private and not await _is_admin(update, context):
         return Reply(["Only a chat admin can change this group's daily settings."], refused=True)
-    owner = lid if private else None
-    if name == "daily":
-        if private:
-            return Reply(["/daily is for groups. In a private chat use /pause and /resume."])
-        if arg not in ("on", "off"):
-            return Reply(["Usage: /daily on or /daily off"])
-        return await planner.daily(channel, arg == "on")
-    if name == "settings":
-        return await planner.settings(channel, owner)
-    if name == "time":
-        return await planner.set_time(channel, owner, arg or "")
-    if name == "timezone":
-        return await planner.set_timezone(channel, owner, arg or "")
-    if name == "pause":
-        return await planner.pause(channel, owner)
-    return await planner.resume(channel, owner)
+    return await planner.channel_setting(name, arg, channel, lid if private else None)
 
 
 async def run_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
