@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import random
 import statistics
@@ -84,8 +85,18 @@ def build_echo(token: str, base_url: str) -> Application:
     return app
 
 
-async def recv(conn, timeout: float):
-    return await asyncio.to_thread(_standin._recv, conn, timeout)
+async def recv(conn, process, timeout: float):
+    """The stand-in process's next message; fails fast if that process has died."""
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(conn.poll, 1.0):
+        if not process.is_alive():
+            raise RuntimeError(f"the stand-in process exited (code {process.exitcode})")
+        if time.monotonic() > deadline:
+            raise TimeoutError("the stand-in process did not answer")
+    try:
+        return conn.recv()
+    except EOFError:
+        raise RuntimeError("the stand-in process exited") from None
 
 
 async def run_load(name: str, make_app, learners: int, rounds: int) -> Result:
@@ -98,7 +109,7 @@ async def run_load(name: str, make_app, learners: int, rounds: int) -> Result:
     budget = STEP_TIMEOUT + rounds * 2 * _standin.REPLY_TIMEOUT
     adapter = None
     try:
-        kind, base_url, token = await recv(conn, STEP_TIMEOUT)
+        kind, base_url, token = await recv(conn, process, STEP_TIMEOUT)
         assert kind == "ready", kind
         adapter = TelegramAdapter(make_app(token, base_url))
         await adapter.start()
@@ -107,13 +118,14 @@ async def run_load(name: str, make_app, learners: int, rounds: int) -> Result:
         idle = (time.process_time() - cpu0) / IDLE_SECONDS
         cpu0 = time.process_time()
         conn.send("go")
-        kind, report = await recv(conn, budget)
+        kind, report = await recv(conn, process, budget)
         cpu = time.process_time() - cpu0
         assert kind == "done", kind
     finally:
         if adapter is not None:
             await adapter.stop()
-        conn.send("stop")
+        with contextlib.suppress(OSError):  # the stand-in process may be gone already
+            conn.send("stop")
         await asyncio.to_thread(process.join, STEP_TIMEOUT)
         if process.is_alive():
             process.terminate()

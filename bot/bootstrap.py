@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from adapters.discord import DiscordAdapter, DiscordBot
 from adapters.sql.engine import make_engine
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
@@ -57,4 +58,7 @@ def chat_adapters(settings: Settings, services: Services) -> list:
         app.bot_data["rounds"] = services.rounds
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
+    if settings.discord_bot_token:
+        bot = DiscordBot(services.quiz, services.planner, services.rounds, guild_id=settings.discord_guild_id)
+        adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
     return adapters

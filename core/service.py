@@ -46,9 +46,15 @@ class QuizService:
         self.rng = rng or random.Random()
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.erasers: list[Callable[[int], Awaitable[None]]] = []  # other services' data about a learner
+        self._learner_ids: dict[tuple[str, str], int] = {}
 
     async def learner(self, platform: str, external_id: str) -> int:
-        return await self.store.learner(platform, str(external_id))
+        """The learner behind a chat identity; cached, since every update asks and the mapping only
+        changes on /forget."""
+        key = (platform, str(external_id))
+        if key not in self._learner_ids:
+            self._learner_ids[key] = await self.store.learner(*key)
+        return self._learner_ids[key]
 
     # --- texts -----------------------------------------------------------------------------------
 
@@ -241,6 +247,7 @@ class QuizService:
                 await erase(learner_id)
             await self.store.forget(learner_id)
         self._locks.pop(learner_id, None)
+        self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 
     # --- reading ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The Discord adapter: slash commands and restart-proof buttons that translate to QuizService calls."""
+"""The Discord adapter: slash commands and restart-proof buttons that translate to core service calls."""
 
 from adapters.discord.client import DiscordBot
+from adapters.discord.runner import DiscordAdapter
 
-__all__ = ["DiscordBot"]
+__all__ = ["DiscordAdapter", "DiscordBot"]

@@ -1,18 +1,25 @@
-"""DiscordBot: the discord.py client, given its QuizService by the composition root."""
+"""DiscordBot: the discord.py client, given its services by the composition root."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 
 import discord
 from discord import app_commands
 
 from adapters.discord import commands, render, views
+from adapters.discord import rounds as group_rounds
+from core.planner import PlanService
 from core.reply import Reply
+from core.round import RoundUpdate
+from core.rounds import RoundService
 from core.service import QuizService
 
 log = logging.getLogger(__name__)
 FAILED = "Something went wrong on our side; nothing was lost. Please try again in a moment."
+DYNAMIC_ITEMS = views.DYNAMIC_ITEMS + group_rounds.DYNAMIC_ITEMS
 
 
 async def command_failed(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
@@ -22,20 +29,27 @@ async def command_failed(interaction: discord.Interaction, error: app_commands.A
 
 
 class DiscordBot(discord.Client):
-    """Slash commands and persistent components over one QuizService; no message-content intent needed."""
+    """Slash commands and persistent components over the quiz, plan and round services.
 
-    def __init__(self, service: QuizService, *, guild_id: int | None = None) -> None:
-        # Slash commands and components arrive as interactions, which need no privileged intent.
+    No message-content intent is needed: commands and clicks arrive as interactions."""
+
+    def __init__(self, service: QuizService, planner: PlanService, rounds: RoundService, *,
+                 guild_id: int | None = None) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
         self.service = service
+        self.planner = planner
+        self.rounds = rounds
         self.guild_id = guild_id
+        self.ready = asyncio.Event()  # set on the gateway's READY; the runner waits for it
+        self.round_drawing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # per channel
         self.tree = app_commands.CommandTree(self)
         self.tree.error(command_failed)
-        commands.register(self.tree, service)
+        commands.register(self.tree, service.bank.exam)
+        group_rounds.register(self.tree, service.bank.exam)
 
     async def setup_hook(self) -> None:
         """Route every component click by its custom_id, then publish the commands."""
-        self.add_dynamic_items(*views.DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         if self.guild_id is None:
             await self.tree.sync()  # global commands can take a while to reach every guild
             return
@@ -44,11 +58,29 @@ class DiscordBot(discord.Client):
         self.tree.copy_global_to(guild=guild)
         await self.tree.sync(guild=guild)
 
-    async def deliver(self, channel: str, reply: Reply) -> None:
-        """Send a reply nobody asked for (a timed session's report) to "discord:<channel_id>"."""
+    async def on_ready(self) -> None:
+        log.info("Discord adapter running as %s", self.user)
+        self.ready.set()
+
+    async def run_button(self, interaction: discord.Interaction, text: str) -> None:
+        """A click on a button the core offered (views.CommandButton), run as the command it carries."""
+        await commands.run_button(interaction, text)
+
+    async def deliver(self, channel: str, reply: Reply) -> bool:
+        """Send a reply nobody asked for just now (a timed session's report, a daily push, a question of the
+        day) to "discord:<channel_id>". False when the channel cannot be reached (blocked, gone, no access)."""
         platform, _, channel_id = channel.partition(":")
         if platform != views.PLATFORM or not channel_id.isdigit():
             raise ValueError(f"not a Discord channel: {channel!r}")
         target = self.get_partial_messageable(int(channel_id))
-        for chunk in render.reply_chunks(reply):
-            await target.send(**views.message(chunk))
+        try:
+            for chunk in render.reply_chunks(reply, views.poll_key(self.service.bank, reply)):
+                await target.send(**views.message(chunk))
+        except (discord.Forbidden, discord.NotFound) as exc:
+            log.warning("Discord channel %s unreachable: %s", channel_id, exc)
+            return False
+        return True
+
+    async def deliver_round(self, update: RoundUpdate) -> None:
+        """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
+        await group_rounds.deliver_round(self, update)

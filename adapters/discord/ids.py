@@ -9,10 +9,17 @@ Shapes (fields separated by ":"; Discord allows at most 100 characters, these st
   mla:x:S:P            explain the answer to question P of session S
   mla:do:NAME          a suggested next command (Quiz, Stats...)
   mla:forget:U:yes|no  the /forget confirmation, valid for Discord user U only
+  mla:k:/CMD ARGS      a button the core offered (Reply.buttons): the command text, run for whoever clicks
+  mla:p:Q:C:K          question of the day Q (bank id, may be empty), right position C, clicked position K
+  mla:ra:R:P:K         group round R, question P: answer K
+  mla:rt:R:P:K         group round multi-response: toggle K in the clicker's own stored pick
+  mla:rs:R:P           group round multi-response: submit the clicker's stored pick
 The core checks session, position and learner on every answer, so a forged id can change nothing.
 """
 
 from __future__ import annotations
+
+import re
 
 from core.grading import LETTERS
 
@@ -29,6 +36,12 @@ SUBMIT = _QUESTION.format(kind="d") + ":" + _PICKS
 EXPLAIN = _QUESTION.format(kind="x")
 ACTION = r"mla:do:(?P<action>[a-z]{1,20})"
 FORGET = r"mla:forget:(?P<user>\d{1,20}):(?P<confirm>yes|no)"
+COMMAND = r"mla:k:(?P<command>/[a-z]{1,20}(?: [A-Za-z0-9:._/+-]{1,40}){0,4})"
+POLL = r"mla:p:(?P<question>[A-Za-z0-9._-]{0,40}):(?P<correct>[0-7]):(?P<choice>[0-7])"
+_ROUND = r"mla:{kind}:(?P<round>\d{{1,19}}):(?P<position>\d{{1,4}})"
+ROUND_ANSWER = _ROUND.format(kind="ra") + r":(?P<choice>[0-7])"
+ROUND_TOGGLE = _ROUND.format(kind="rt") + r":(?P<choice>[0-7])"
+ROUND_SUBMIT = _ROUND.format(kind="rs")
 
 
 def _checked(custom_id: str) -> str:
@@ -67,6 +80,28 @@ def action(name: str) -> str:
 
 def forget(user_id: int, confirm: bool) -> str:
     return _checked(f"mla:forget:{user_id}:{'yes' if confirm else 'no'}")
+
+
+def command(text: str) -> str | None:
+    """A command button's custom_id, or None when the text is not a command that fits one."""
+    custom_id = f"mla:k:{text}"
+    return custom_id if len(custom_id) <= MAX_LENGTH and re.fullmatch(COMMAND, custom_id) else None
+
+
+def poll(question_id: str, correct: int, choice: int) -> str:
+    return _checked(f"mla:p:{question_id}:{correct}:{choice}")
+
+
+def round_answer(round_id: int, position: int, choice: int) -> str:
+    return _checked(f"mla:ra:{round_id}:{position}:{choice}")
+
+
+def round_toggle(round_id: int, position: int, choice: int) -> str:
+    return _checked(f"mla:rt:{round_id}:{position}:{choice}")
+
+
+def round_submit(round_id: int, position: int) -> str:
+    return _checked(f"mla:rs:{round_id}:{position}")
 
 
 def no_picks(size: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import discord
@@ -9,7 +10,9 @@ import discord
 from adapters.discord import ids
 from core.grading import LETTERS
 from core.model import QuestionType
-from core.reply import QuestionCard, Reply
+from core.reply import QuestionCard, QuizPoll, Reply
+
+log = logging.getLogger(__name__)
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -147,13 +150,39 @@ def action_rows(actions: list[str], answered: tuple[int, int] | None = None) -> 
                          ACTION_LABELS.get(name, name.title())) for name in actions])
 
 
-def reply_chunks(reply: Reply) -> list[Chunk]:
-    """The reply's text in messages of at most 2000 characters, action buttons on the last, then the card."""
-    texts = split(escape(reply.text), CONTENT_LIMIT) if reply.paragraphs else []
+def command_rows(buttons: list[tuple[str, str]]) -> tuple[Row, ...]:
+    """The core's (label, command text) buttons; one whose command does not fit a custom_id is left out, and
+    so is a repeat (Discord refuses a message with two equal custom_ids)."""
+    shown: dict[str, Button] = {}
+    for label, text in buttons:
+        custom_id = ids.command(text)
+        if custom_id is None:
+            log.warning("button %r left out: its command does not fit a custom_id", label)
+            continue
+        shown.setdefault(custom_id, Button(custom_id, clip(label, BUTTON_LABEL_LIMIT), discord.ButtonStyle.primary))
+    return _rows(list(shown.values()))
+
+
+def poll_rows(poll: QuizPoll, question_id: str = "") -> tuple[Row, ...]:
+    """A button per option of a question of the day; a click is answered privately and stores nothing."""
+    return _rows([Button(ids.poll(question_id, poll.correct, i), clip(option, BUTTON_LABEL_LIMIT),
+                         discord.ButtonStyle.primary) for i, option in enumerate(poll.options[:len(LETTERS)])])
+
+
+def reply_chunks(reply: Reply, poll_question: str = "") -> list[Chunk]:
+    """The reply's text in messages of at most 2000 characters, its buttons on the last (the core's command
+    buttons, suggested next commands, a question of the day's options), then the card.
+
+    `poll_question` is the bank id of the question of the day, so a click can show its explanation."""
+    paragraphs = reply.paragraphs + ([reply.poll.question] if reply.poll is not None else [])
+    texts = split(escape("\n\n".join(paragraphs)), CONTENT_LIMIT) if paragraphs else []
     chunks = [Chunk(content=text) for text in texts]
-    if reply.actions:
+    rows = command_rows(reply.buttons) + (action_rows(reply.actions, reply.answered) if reply.actions else ())
+    if reply.poll is not None:
+        rows += poll_rows(reply.poll, poll_question)
+    if rows:
         last = chunks.pop() if chunks else Chunk()
-        chunks.append(Chunk(content=last.content, rows=action_rows(reply.actions, reply.answered)))
+        chunks.append(Chunk(content=last.content, rows=rows[:ROWS_LIMIT]))
     if reply.card is not None:
         chunks += card_chunks(reply.card)
     return chunks

@@ -1,18 +1,21 @@
 """Buttons and menus as DynamicItems: each click is decoded from its custom_id and handed to the core.
 
 No state lives in View objects: a View is only the envelope that carries the items to Discord, and a
-click is matched against the templates in DYNAMIC_ITEMS, registered once in setup_hook.
+click is matched against the templates in DYNAMIC_ITEMS (with rounds.py's, client.DYNAMIC_ITEMS),
+registered once in setup_hook. A command button reaches commands.py through the client
+(DiscordBot.run_button), since commands.py builds its replies with this module.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from adapters.discord import ids, render
+from core.bank import Bank
 from core.grading import LETTERS
 from core.reply import QuestionCard, Reply
 from core.service import STALE, QuizService
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 
 PLATFORM = "discord"
 NOT_YOURS = "This confirmation belongs to someone else."
+NAME_LIMIT = 64
 
 
 def private(interaction: Interaction) -> bool:
@@ -41,6 +45,28 @@ async def learner_of(interaction: Interaction) -> int:
     return await interaction.client.service.learner(PLATFORM, str(interaction.user.id))
 
 
+def manages(interaction: Interaction) -> bool:
+    """Whether the member may change the channel's shared settings: Manage Server or Administrator."""
+    permissions = interaction.permissions
+    return interaction.guild_id is not None and (permissions.manage_guild or permissions.administrator)
+
+
+def name_of(interaction: Interaction) -> str:
+    """The member's name as the server shows it, for round standings."""
+    user = interaction.user
+    return (getattr(user, "display_name", None) or str(user.id))[:NAME_LIMIT]
+
+
+def poll_key(bank: Bank, reply: Reply) -> str:
+    """The bank id of a question of the day, found by its takeaway and stem (the Reply does not carry it)."""
+    poll = reply.poll
+    if poll is None:
+        return ""
+    text = reply.text
+    return next((q.id for q in bank.questions.values()
+                 if q.takeaway == poll.explanation and q.correct == [poll.correct] and q.stem in text), "")
+
+
 def message(chunk: render.Chunk) -> dict[str, Any]:
     """Keyword arguments for send/edit calls; only the parts the chunk has."""
     kwargs: dict[str, Any] = {}
@@ -53,13 +79,16 @@ def message(chunk: render.Chunk) -> dict[str, Any]:
     return kwargs
 
 
-async def reply_to(interaction: Interaction, reply: Reply) -> None:
-    """Send a Reply: the first message answers the interaction if nothing has yet, the rest follow up."""
-    for chunk in render.reply_chunks(reply):
+async def reply_to(interaction: Interaction, reply: Reply, ephemeral: bool | None = None) -> None:
+    """Send a Reply: the first message answers the interaction if nothing has yet, the rest follow up.
+
+    Personal replies are ephemeral in a server (see private()); `ephemeral` overrides that."""
+    hidden = private(interaction) if ephemeral is None else ephemeral
+    for chunk in render.reply_chunks(reply, poll_key(interaction.client.service.bank, reply)):
         if interaction.response.is_done():
-            await interaction.followup.send(**message(chunk), ephemeral=private(interaction))
+            await interaction.followup.send(**message(chunk), ephemeral=hidden)
         else:
-            await interaction.response.send_message(**message(chunk), ephemeral=private(interaction))
+            await interaction.response.send_message(**message(chunk), ephemeral=hidden)
 
 
 async def refuse(interaction: Interaction, text: str = STALE) -> None:
@@ -213,9 +242,32 @@ class ForgetButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template
         await interaction.edit_original_response(content=reply.text, view=None)
 
 
+class CommandButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.COMMAND):
+    """A button the core offered (Reply.buttons): its command runs for whoever clicks, with their rights."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        await interaction.client.run_button(interaction, self.field("command"))
+
+
+class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.POLL):
+    """An option of a question of the day: right or wrong, privately, with the explanation; nothing is stored."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        correct, choice = int(self.field("correct")), int(self.field("choice"))
+        q = interaction.client.service.bank.questions.get(self.field("question"))
+        answer = LETTERS[correct]
+        if q is not None and correct < q.size:
+            answer += f") {q.options[correct].text}"
+        lines = [f"✅ Right: {answer}." if choice == correct else
+                 f"❌ Not quite: you picked {LETTERS[choice]}; the answer is {answer}."]
+        if q is not None:
+            lines.append(q.takeaway)
+        await interaction.response.send_message(render.escape("\n\n".join(lines)), ephemeral=True)
+
+
 TEMPLATES = {ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
              ids.SUBMIT: SubmitButton, ids.EXPLAIN: ExplainButton, ids.ACTION: ActionButton,
-             ids.FORGET: ForgetButton}
+             ids.FORGET: ForgetButton, ids.COMMAND: CommandButton, ids.POLL: PollButton}
 DYNAMIC_ITEMS = tuple(TEMPLATES.values())
 
 
@@ -228,11 +280,14 @@ def _item(spec: render.Button | render.Menu, row: int) -> discord.ui.Item:
                              min_values=spec.picks, max_values=spec.picks, row=row)
 
 
-def build(rows: tuple[render.Row, ...]) -> discord.ui.View:
-    """A View of DynamicItems for the rows; timeout=None because the state lives in custom_ids, not here."""
+def build(rows: tuple[render.Row, ...], items: Iterable[type[discord.ui.DynamicItem]] = DYNAMIC_ITEMS,
+          ) -> discord.ui.View:
+    """A View of DynamicItems for the rows; timeout=None because the state lives in custom_ids, not here.
+
+    `items` are the DynamicItem classes the custom_ids are matched against (rounds.py has its own)."""
     view = discord.ui.View(timeout=None)
     for number, row in enumerate(rows):
         for spec in row:
-            cls = next(cls for template, cls in TEMPLATES.items() if re.fullmatch(template, spec.custom_id))
+            cls = next(cls for cls in items if cls.__discord_ui_compiled_template__.fullmatch(spec.custom_id))
             view.add_item(cls(_item(spec, number)))
     return view

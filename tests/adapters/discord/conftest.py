@@ -1,11 +1,16 @@
-"""A DiscordBot over the in-memory store and the generated fixture bank; nothing here touches the network."""
+"""A DiscordBot over in-memory stores and the generated fixture bank; nothing here touches the network."""
 
 from __future__ import annotations
+
+import random
 
 import pytest
 
 from adapters.discord import DiscordBot
+from core.planner import PlanService
+from core.rounds import RoundService
 from core.service import QuizService
+from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 
 @pytest.fixture
@@ -14,5 +19,25 @@ def service(bank, memory_store, clock, rng) -> QuizService:
 
 
 @pytest.fixture
-def bot(service) -> DiscordBot:
-    return DiscordBot(service)
+def plan_store() -> InMemoryPlanStore:
+    return InMemoryPlanStore()
+
+
+@pytest.fixture
+def round_store() -> InMemoryRoundStore:
+    return InMemoryRoundStore()
+
+
+@pytest.fixture
+def planner(service, plan_store, clock) -> PlanService:
+    return PlanService(service, plan_store, clock=clock)
+
+
+@pytest.fixture
+def round_service(bank, round_store, clock) -> RoundService:
+    return RoundService(bank, round_store, clock=clock, rng=random.Random(5))
+
+
+@pytest.fixture
+def bot(service, planner, round_service) -> DiscordBot:
+    return DiscordBot(service, planner, round_service)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import re
+import itertools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import discord
 
-from adapters.discord import views
+from adapters.discord.client import DYNAMIC_ITEMS
 from core.grading import LETTERS
 from core.model import QuestionType
 from tests.answers import right_response, wrong_response
 
-ANN, BOB = 1001, 1002
-GUILD, CHANNEL = 5005, 7007
+ANN, BOB, CY, DI = 1001, 1002, 1003, 1004
+GUILD, CHANNEL, DM = 5005, 7007, 8008
+MANAGER = discord.Permissions(manage_guild=True)
+ADMIN = discord.Permissions(administrator=True)
+MEMBER = discord.Permissions(view_channel=True, send_messages=True, use_application_commands=True)
+BOT_CAN_POST = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+_message_ids = itertools.count(950_000)
 
 
 @dataclass
@@ -89,12 +94,18 @@ class FakeInteraction:
     """The part of discord.Interaction the adapter uses; everything sent lands in .log."""
 
     def __init__(self, client: discord.Client, *, user: int = ANN, guild: int | None = GUILD,
-                 channel: int = CHANNEL, data: dict[str, Any] | None = None) -> None:
+                 channel: int | None = None, data: dict[str, Any] | None = None,
+                 permissions: discord.Permissions = MEMBER, app_permissions: discord.Permissions = BOT_CAN_POST,
+                 message: int | None = None) -> None:
         self.client = client
-        self.user = SimpleNamespace(id=user)
+        self.user = SimpleNamespace(id=user, display_name=f"U{user}")
         self.guild_id = guild
-        self.channel_id = channel
+        self.channel_id = channel if channel is not None else (CHANNEL if guild is not None else DM)
+        self.channel = None  # not a thread
         self.data = data or {}
+        self.permissions = permissions if guild is not None else discord.Permissions.none()
+        self.app_permissions = app_permissions
+        self.message = SimpleNamespace(id=message) if message is not None else None
         self.log: list[Sent] = []
         self.response = FakeResponse(self.log)
         self.followup = FakeFollowup(self.response)
@@ -116,26 +127,33 @@ class FakeInteraction:
 
 
 async def command(bot: discord.Client, name: str, /, *, user: int = ANN, guild: int | None = GUILD,
+                  permissions: discord.Permissions = MEMBER, app_permissions: discord.Permissions = BOT_CAN_POST,
                   **options: Any) -> FakeInteraction:
     """Run a slash command's callback as Discord would after parsing its options."""
-    interaction = FakeInteraction(bot, user=user, guild=guild)
+    interaction = FakeInteraction(bot, user=user, guild=guild, permissions=permissions,
+                                  app_permissions=app_permissions)
     await bot.tree.get_command(name).callback(interaction, **options)
     return interaction
 
 
 async def click(bot: discord.Client, custom_id: str, *, values: list[str] | None = None, user: int = ANN,
-                guild: int | None = GUILD) -> FakeInteraction:
-    """Dispatch a component interaction the way discord.py does: match a template, build the item, call it."""
+                guild: int | None = GUILD, permissions: discord.Permissions = MEMBER,
+                message: int | None = None) -> FakeInteraction:
+    """Dispatch a component interaction the way discord.py does: match a template, build the item, call it.
+
+    `message` is the id of the message the component is on (round questions are edited through it)."""
     data = {"custom_id": custom_id, **({"values": values} if values is not None else {})}
-    interaction = FakeInteraction(bot, user=user, guild=guild, data=data)
-    for template, cls in views.TEMPLATES.items():
-        if match := re.fullmatch(template, custom_id):
-            base = discord.ui.Select(custom_id=custom_id) if values is not None else discord.ui.Button(
-                custom_id=custom_id)
-            item = await cls.from_custom_id(interaction, base, match)
-            await item.callback(interaction)
-            return interaction
-    raise AssertionError(f"no dynamic item matches {custom_id!r}; Discord's click would be ignored")
+    interaction = FakeInteraction(bot, user=user, guild=guild, data=data, permissions=permissions,
+                                  message=message)
+    found = [(cls, m) for cls in DYNAMIC_ITEMS if (m := cls.__discord_ui_compiled_template__.fullmatch(custom_id))]
+    assert len(found) <= 1, f"{custom_id!r} matches several templates: each click would run twice"
+    if not found:
+        raise AssertionError(f"no dynamic item matches {custom_id!r}; Discord's click would be ignored")
+    cls, match = found[0]
+    base = discord.ui.Select(custom_id=custom_id) if values is not None else discord.ui.Button(custom_id=custom_id)
+    item = await cls.from_custom_id(interaction, base, match)
+    await item.callback(interaction)
+    return interaction
 
 
 def question(custom_id: str) -> tuple[int, int]:
@@ -187,12 +205,57 @@ async def drill_to(bot: discord.Client, store, bank, wanted: QuestionType) -> Se
     return card
 
 
+def http_error(kind: type[discord.HTTPException] = discord.Forbidden, code: int = 50007) -> discord.HTTPException:
+    """A Forbidden (or NotFound...) as discord.py raises it from a REST response."""
+    status = {discord.Forbidden: 403, discord.NotFound: 404}.get(kind, 500)
+    return kind(SimpleNamespace(status=status, reason="refused"), {"code": code, "message": "refused by Discord"})
+
+
 class FakeChannel:
-    """A PartialMessageable stand-in for deliver()."""
+    """A PartialMessageable stand-in: the bot's own messages in one channel, sent and edited through REST."""
 
     def __init__(self, channel_id: int) -> None:
         self.id = channel_id
         self.sent: list[Sent] = []
+        self.messages: dict[int, Sent] = {}  # message id -> the message as it looks now
+        self.edits: list[tuple[int, dict[str, Any]]] = []
+        self.fail: discord.HTTPException | None = None  # raised by every send and edit
 
-    async def send(self, content: str | None = None, **kwargs: Any) -> None:
-        self.sent.append(Sent("channel", {"content": content, **kwargs}))
+    async def send(self, content: str | None = None, **kwargs: Any) -> SimpleNamespace:
+        if self.fail is not None:
+            raise self.fail
+        message_id = next(_message_ids)
+        sent = Sent("channel", {"content": content, **kwargs})
+        self.sent.append(sent)
+        self.messages[message_id] = Sent("channel", dict(sent.kwargs))
+        return SimpleNamespace(id=message_id)
+
+    def get_partial_message(self, message_id: int) -> FakeMessage:
+        return FakeMessage(self, message_id)
+
+    def last(self) -> tuple[int, Sent]:
+        return list(self.messages.items())[-1]
+
+
+class FakeMessage:
+    def __init__(self, channel: FakeChannel, message_id: int) -> None:
+        self.channel, self.id = channel, message_id
+
+    async def edit(self, **kwargs: Any) -> None:
+        if self.channel.fail is not None:
+            raise self.channel.fail
+        if self.id not in self.channel.messages:
+            raise http_error(discord.NotFound, 10008)
+        self.channel.edits.append((self.id, kwargs))
+        self.channel.messages[self.id].kwargs.update(kwargs)
+
+
+def channels(bot: discord.Client, monkeypatch) -> dict[int, FakeChannel]:
+    """Every channel the bot sends to, made on first use (deliver, pushes, round messages)."""
+    made: dict[int, FakeChannel] = {}
+
+    def partial(channel_id: int) -> FakeChannel:
+        return made.setdefault(channel_id, FakeChannel(channel_id))
+
+    monkeypatch.setattr(bot, "get_partial_messageable", partial)
+    return made

@@ -7,21 +7,24 @@ gateway. If a discord.py upgrade changes these internals, this file fails first.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from adapters.discord import DiscordBot
+from adapters.discord import DiscordBot, rounds
 from adapters.discord.client import FAILED
 from tests.adapters.discord import gateway
-from tests.adapters.discord.fakes import BOB, GUILD
+from tests.adapters.discord.fakes import BOB, BOT_CAN_POST, CHANNEL, GUILD
+from tests.adapters.discord.test_flows import COMMANDS
 
 EPHEMERAL = 64
 DEFERRED_MESSAGE, DEFERRED_UPDATE, AUTOCOMPLETE_RESULT = 5, 6, 8
 
 
 @pytest.fixture
-async def live(service, monkeypatch):
+async def live(service, planner, round_service, monkeypatch):
     """A DiscordBot logged in (setup_hook included) against the recorder, syncing to one guild."""
-    bot = DiscordBot(service, guild_id=GUILD)
+    bot = DiscordBot(service, planner, round_service, guild_id=GUILD)
     recorder = gateway.Recorder()
     recorder.install(bot, monkeypatch)
     await bot.login("test-token")
@@ -34,8 +37,7 @@ async def test_setup_hook_syncs_every_command_to_the_development_guild(live):
     sync = [c for c in recorder.calls if c.method == "PUT"]
     assert [c.path for c in sync] == ["/applications/{application_id}/guilds/{guild_id}/commands"]
     published = {c["name"]: c for c in sync[0].body}
-    assert set(published) == {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain",
-                              "stats", "stop", "forget"}
+    assert set(published) == COMMANDS
     scope = published["drill"]["options"][0]
     assert scope["autocomplete"] and not scope["required"] and scope["description"].startswith("A domain")
     assert published["mock"]["options"][0]["type"] == 4  # an integer option
@@ -74,8 +76,8 @@ async def test_a_click_from_the_gateway_reaches_the_dynamic_item(live):
     assert recorder.sent()[-1].body["flags"] == EPHEMERAL and not recorder.edits()
 
 
-async def test_without_a_guild_the_commands_sync_globally(service, monkeypatch):
-    bot = DiscordBot(service)
+async def test_without_a_guild_the_commands_sync_globally(service, planner, round_service, monkeypatch):
+    bot = DiscordBot(service, planner, round_service)
     recorder = gateway.Recorder()
     recorder.install(bot, monkeypatch)
     await bot.login("test-token")
@@ -93,3 +95,45 @@ async def test_a_failing_command_is_logged_and_the_learner_told(live, service, m
     await gateway.call_command(bot, gateway.slash("quiz"))
     assert recorder.sent()[-1].body["content"] == FAILED and recorder.sent()[-1].body["flags"] == EPHEMERAL
     assert "/quiz failed" in caplog.text and "database down" in caplog.text
+
+
+async def test_a_round_question_is_the_bots_own_message_and_a_tap_edits_its_count_through_the_interaction(
+        live, round_service):
+    bot, recorder = live
+    round_service.rng = random.Random(1)  # a single-answer question first
+    await gateway.call_command(bot, gateway.slash("round", questions=2) | {"app_permissions": str(BOT_CAN_POST.value)})
+    posts = [c for c in recorder.calls if (c.method, c.path) == ("POST", "/channels/{channel_id}/messages")]
+    assert len(posts) == 1 and posts[0].body["embeds"][0]["title"] == "Round · question 1 of 2 · 45 s to answer"
+    started = recorder.sent()[-1].body
+    assert started["content"] == rounds.STARTED and started["flags"] == EPHEMERAL
+    card = posts[0].body
+    rnd = await round_service.store.live_round(f"discord:{CHANNEL}")
+    button = card["components"][0]["components"][1]
+    assert button["custom_id"] == f"mla:ra:{rnd.id}:0:1" and button["label"] == "B"
+    recorder.calls.clear()
+    tap = gateway.component(card, button["custom_id"], user_id=BOB)
+    tap["message"]["id"] = rnd.questions[0].message_ref  # the message the bot posted
+    gateway.dispatch(bot, tap)
+    await gateway.settle()
+    assert recorder.responses()[0].body == {"type": DEFERRED_UPDATE}
+    acknowledged = recorder.sent()[-1].body
+    assert acknowledged["content"].startswith("Answer recorded: B.") and acknowledged["flags"] == EPHEMERAL
+    [count] = recorder.edits()
+    assert count.path.endswith("/messages/@original") and "👥 1 answered" in count.body["embeds"][0]["description"]
+    assert "components" not in count.body  # the buttons stay as they are
+    standings = await round_service.store.answers_since(f"discord:{CHANNEL}", rnd.started_at)
+    assert [a.name for a in standings] == [f"learner{BOB}"]
+
+
+async def test_a_button_the_core_offered_runs_its_command_from_the_gateway(live):
+    bot, recorder = live
+    await gateway.call_command(bot, gateway.slash("plan"))
+    plan = recorder.sent()[-1].body
+    [start] = [b for row in plan["components"] for b in row["components"] if b["label"].startswith("Start: ")]
+    assert start["custom_id"] == f"mla:k:{start['label'].removeprefix('Start: ')}" and start["style"] == 1
+    recorder.calls.clear()
+    gateway.dispatch(bot, gateway.component(plan, start["custom_id"], user_id=BOB))
+    await gateway.settle()
+    assert recorder.responses()[0].body == {"type": DEFERRED_UPDATE}
+    assert recorder.sent()[-1].body["embeds"][0]["title"].startswith("Q 1/")  # Bob's own session, privately
+    assert recorder.sent()[-1].body["flags"] == EPHEMERAL

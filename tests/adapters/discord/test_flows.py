@@ -22,7 +22,10 @@ from tests.adapters.discord.fakes import (
     question,
 )
 
-COMMANDS = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop", "forget"}
+COMMANDS = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop", "forget",
+            "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
+            "round", "stopround", "roundsettings", "leaderboard"}
+REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily", "state")}
 
 
 def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
@@ -40,7 +43,8 @@ async def test_commands_have_descriptions_and_described_parameters(bot):
     for command_ in tree.values():
         assert command_.description != "…" and len(command_.description) <= 100  # Discord's limit
         for parameter in command_.parameters:
-            assert parameter.description != "…" and len(parameter.description) <= 100 and not parameter.required
+            assert parameter.description != "…" and len(parameter.description) <= 100
+            assert parameter.required == ((command_.name, parameter.name) in REQUIRED)
 
 
 async def test_a_command_defers_privately_in_a_guild_and_the_question_is_an_embed(bot, memory_store):

@@ -8,9 +8,12 @@ import yaml
 from adapters.discord import DiscordBot
 from core.bank import load_bank
 from core.model import QuestionType
+from core.planner import PlanService
+from core.rounds import RoundService
 from core.service import QuizService
 from tests.adapters.discord.fakes import answer, click, drill_to, key
 from tests.conftest import write_bank
+from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,9 @@ def wide_bank(tmp_path_factory):
 
 @pytest.fixture
 def bot(wide_bank, memory_store, clock, rng):
-    return DiscordBot(QuizService(wide_bank, memory_store, clock=clock, rng=rng))
+    service = QuizService(wide_bank, memory_store, clock=clock, rng=rng)
+    return DiscordBot(service, PlanService(service, InMemoryPlanStore(), clock=clock),
+                      RoundService(wide_bank, InMemoryRoundStore(), clock=clock))
 
 
 async def test_seven_prompts_page_and_keep_their_picks(bot, memory_store, wide_bank):

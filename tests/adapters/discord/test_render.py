@@ -128,3 +128,21 @@ def test_picks_move_rather_than_repeat():
     assert ids.with_pick("-BA-", 2, "C") == "-BC-"
     assert ids.positions("C-DB") == [2, 3, 1] and ids.positions(["A", "AB", "Z"]) == [0]
     assert ids.fits("C-DB", 4) and not ids.fits("C-DB", 5) and not ids.fits("CCDB", 4) and not ids.fits("E---", 4)
+
+
+def test_the_cores_buttons_become_command_buttons_within_discords_limits():
+    reply = Reply(["Pick one."], buttons=[("Pause", "/pause"), ("Again", "/pause"), ("07:00", "/time 07:00"),
+                                          ("Too long", "/time " + "9" * 99), ("x" * 120, "/classify 12 3 data")],
+                  actions=["quiz", "stats"])
+    [chunk] = render.reply_chunks(reply)
+    assert chunk.content == "Pick one."
+    assert [[(b.custom_id, b.label) for b in row] for row in chunk.rows] == [
+        [("mla:k:/pause", "Pause"), ("mla:k:/time 07:00", "07:00"), ("mla:k:/classify 12 3 data", "x" * 79 + "…")],
+        [("mla:do:quiz", "Quick question"), ("mla:do:stats", "Stats")]]
+    view = views.build(chunk.rows)
+    assert [type(item).__name__ for item in view.children] == ["CommandButton"] * 3 + ["ActionButton"] * 2
+
+
+def test_many_buttons_keep_to_five_rows():
+    reply = Reply(["x"], buttons=[(str(n), f"/time 0{n % 10}:{n:02d}") for n in range(40)])
+    assert len(render.reply_chunks(reply)[-1].rows) == render.ROWS_LIMIT

@@ -6,15 +6,26 @@ import random
 
 from adapters.discord import DiscordBot
 from adapters.sql.engine import make_engine
+from adapters.sql.plan_store import SqlPlanStore
+from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
+from core.planner import PlanService
+from core.rounds import RoundService
 from core.service import QuizService
 from tests.adapters.discord import gateway
 from tests.adapters.discord.fakes import ANN, answer, command
 
 
+def sql_bot(bank, engine, clock, seed: int) -> DiscordBot:
+    """A DiscordBot with every service on the database, as bot/bootstrap.py wires it."""
+    service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(seed))
+    rounds = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(seed))
+    return DiscordBot(service, PlanService(service, SqlPlanStore(engine), clock=clock), rounds)
+
+
 async def test_a_button_survives_a_restart(bank, clock, database_url, monkeypatch):
     engine = make_engine(database_url)
-    before = DiscordBot(QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(3)))
+    before = sql_bot(bank, engine, clock, 3)
     card = (await command(before, "drill", scope="4.1")).card()
     while card.menus():  # answer anything until a single-answer question shows
         menu = card.menus()[0].item
@@ -24,8 +35,8 @@ async def test_a_button_survives_a_restart(bank, clock, database_url, monkeypatc
     await engine.dispose()
 
     engine = make_engine(database_url)
-    service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(4))
-    after = DiscordBot(service)
+    after = sql_bot(bank, engine, clock, 4)
+    service = after.service
     recorder = gateway.Recorder()
     recorder.install(after, monkeypatch)
     await after.login("test-token")  # runs setup_hook, which registers the dynamic items

@@ -1,0 +1,294 @@
+"""Study-group rounds in server channels: /round, /stopround, /roundsettings, /leaderboard and the round buttons.
+
+Each question is ONE channel message: sent once, edited for the live answer count, edited again for the
+reveal. It is sent with the bot's own channel permissions (not as an interaction response), so the
+scheduler can still edit it once every interaction token has expired, and its id is stored with the
+question (message_ref), so a reveal after a restart edits the right message. Every tap is acknowledged
+privately (ephemeral); a multi-response pick is toggled per member in the database, then submitted.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import commands, ids, render, round_render, views
+from core.round import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS, RoundReply, RoundUpdate
+
+if TYPE_CHECKING:
+    from adapters.discord.client import DiscordBot
+    from adapters.discord.views import Interaction
+
+log = logging.getLogger(__name__)
+NOT_IN_SERVER = "Rounds are for server channels: send /round in a channel of a server I am in."
+CANNOT_POST = (f"I cannot post a round here: I need the {round_render.PERMISSIONS} permissions in this channel. "
+               "Ask a server admin, then send /round again.")
+STARTED = "Round started: the first question is in the channel. Tap your answer there."
+STOPPED = "Round stopped."
+
+
+def channel_id_of(chat: str) -> int:
+    return int(chat.removeprefix(f"{views.PLATFORM}:"))
+
+
+def can_post(interaction: Interaction) -> bool:
+    """Whether the bot itself may post and embed in the channel (the round's messages are its own)."""
+    allowed = interaction.app_permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    return allowed.view_channel and allowed.embed_links and (
+        allowed.send_messages_in_threads if in_thread else allowed.send_messages)
+
+
+def _message(chunk: render.Chunk, *, edit: bool = False, keep_view: bool = False) -> dict[str, Any]:
+    """Keyword arguments for a send or an edit; an edit without rows takes the buttons off, unless kept."""
+    kwargs: dict[str, Any] = {}
+    if chunk.content:
+        kwargs["content"] = chunk.content
+    if chunk.embed:
+        kwargs["embed"] = chunk.embed
+    if chunk.rows:
+        kwargs["view"] = views.build(chunk.rows, DYNAMIC_ITEMS)
+    elif edit and not keep_view:
+        kwargs["view"] = None
+    return kwargs
+
+
+async def _post(bot: DiscordBot, channel_id: int, chunk: render.Chunk) -> discord.Message:
+    return await bot.get_partial_messageable(channel_id).send(**_message(chunk))
+
+
+async def _edit(bot: DiscordBot, channel_id: int, message_ref: str | None, chunk: render.Chunk,
+                keep_view: bool = False) -> bool:
+    """Edit a question's message; False when there is none or Discord refuses (deleted, no access)."""
+    if message_ref is None:
+        return False
+    try:
+        await bot.get_partial_messageable(channel_id).get_partial_message(int(message_ref)).edit(
+            **_message(chunk, edit=True, keep_view=keep_view))
+    except discord.HTTPException as exc:
+        log.info("could not edit round message %s: %s", message_ref, exc)
+        return False
+    return True
+
+
+async def send_card(bot: DiscordBot, channel_id: int, card) -> None:
+    """Post a new question and remember its message, so the count and the reveal edit it in place."""
+    message = await _post(bot, channel_id, round_render.card_chunk(card))
+    await bot.rounds.set_message(card.round_id, card.position, str(message.id))
+
+
+async def deliver_round(bot: DiscordBot, update: RoundUpdate) -> None:
+    """Show a round update: the reveal edited into the question's message, the next question, the end."""
+    channel_id = channel_id_of(update.chat)
+    async with bot.round_drawing[channel_id]:
+        if update.reveal is not None:
+            shown = round_render.reveal_chunk(update.reveal)
+            if not await _edit(bot, channel_id, update.message_ref, shown):
+                await _post(bot, channel_id, shown)  # never shown (a crash), or its message is gone
+        if update.next is not None:
+            await send_card(bot, channel_id, update.next)
+        if update.end is not None:
+            for text in round_render.summary_texts(update.end):
+                await _post(bot, channel_id, render.Chunk(content=text))
+
+
+async def _say(interaction: Interaction, texts: list[str], ephemeral: bool = True) -> None:
+    for text in texts:
+        await interaction.followup.send(text, ephemeral=ephemeral)
+
+
+async def _member(interaction: Interaction) -> tuple[int, str]:
+    return await views.learner_of(interaction), views.name_of(interaction)
+
+
+async def _in_server(interaction: Interaction) -> bool:
+    if interaction.guild_id is not None:
+        return True
+    await interaction.response.send_message(NOT_IN_SERVER)
+    return False
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+async def start_round(interaction: Interaction, words: list[str]) -> None:
+    """/round: the first question goes to the channel as the bot's own message; the starter is told privately."""
+    if not await _in_server(interaction):
+        return
+    if not can_post(interaction):
+        await interaction.response.send_message(CANNOT_POST, ephemeral=True)
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    bot, chat = interaction.client, views.channel_of(interaction)
+    member, name = await _member(interaction)
+    reply = await bot.rounds.start(chat, member, name, words)
+    if reply.card is None:
+        await _say(interaction, round_render.plain(reply.paragraphs))
+        return
+    try:
+        async with bot.round_drawing[interaction.channel_id]:
+            await send_card(bot, interaction.channel_id, reply.card)
+    except discord.Forbidden:  # permissions changed since the interaction was created: end the round at once
+        await bot.rounds.stop(chat, member, True)
+        await _say(interaction, [CANNOT_POST])
+        return
+    await _say(interaction, [STARTED])
+
+
+async def stop_round(interaction: Interaction) -> None:
+    """/stopround: the starter, or a member with Manage Server; the open question is revealed."""
+    if not await _in_server(interaction):
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    member, _ = await _member(interaction)
+    reply = await interaction.client.rounds.stop(views.channel_of(interaction), member, views.manages(interaction))
+    if reply.update is not None:
+        await deliver_round(interaction.client, reply.update)
+    await _say(interaction, round_render.plain(reply.paragraphs) if reply.paragraphs else [STOPPED])
+
+
+async def configure(interaction: Interaction, seconds: int | None, length: int | None) -> None:
+    """/roundsettings: show them, or (Manage Server) change the time per question and the round length."""
+    if not await _in_server(interaction):
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    service, chat = interaction.client.rounds, views.channel_of(interaction)
+    changes = [words for words in (["time", str(seconds)] if seconds is not None else None,
+                                   ["length", str(length)] if length is not None else None) if words]
+    paragraphs: list[str] = []
+    for words in changes or [[]]:
+        reply = await service.configure(chat, views.manages(interaction), words)
+        paragraphs = reply.paragraphs  # the last reply shows the settings after every change
+        if reply.refused:
+            break
+    await _say(interaction, round_render.plain(paragraphs))
+
+
+async def leaderboard(interaction: Interaction) -> None:
+    """/leaderboard: the channel's week, for everyone to see."""
+    if not await _in_server(interaction):
+        return
+    await interaction.response.defer(ephemeral=False, thinking=True)
+    reply = await interaction.client.rounds.leaderboard(views.channel_of(interaction))
+    texts = (round_render.leaderboard_texts(reply.leaderboard) if reply.leaderboard is not None
+             else round_render.plain(reply.paragraphs))
+    await _say(interaction, texts, ephemeral=False)
+
+
+def register(tree: app_commands.CommandTree, exam) -> None:
+    """Add the round commands (server channels only) to the tree."""
+    scopes = commands.suggest(commands.scope_choices(exam))
+
+    @tree.command(name="round")
+    @app_commands.describe(questions=f"How many questions ({MIN_LENGTH}-{MAX_LENGTH}; default: this channel's "
+                                     "setting)", domain="A domain (2) or task statement (2.1); default: all")
+    @app_commands.autocomplete(domain=scopes)
+    @app_commands.guild_only()
+    async def round_(interaction: discord.Interaction,
+                     questions: app_commands.Range[int, MIN_LENGTH, MAX_LENGTH] | None = None,
+                     domain: str | None = None) -> None:
+        """A quiz round for everyone in this channel: one question at a time, scored for speed."""
+        words = ([str(questions)] if questions is not None else []) + ([domain] if domain else [])
+        await start_round(interaction, words)
+
+    @tree.command()
+    @app_commands.guild_only()
+    async def stopround(interaction: discord.Interaction) -> None:
+        """Stop this channel's round (its starter, or Manage Server permission)."""
+        await stop_round(interaction)
+
+    @tree.command()
+    @app_commands.describe(seconds=f"Seconds per question ({MIN_SECONDS}-{MAX_SECONDS}; Manage Server)",
+                           length=f"Questions per round ({MIN_LENGTH}-{MAX_LENGTH}; Manage Server)")
+    @app_commands.guild_only()
+    async def roundsettings(interaction: discord.Interaction,
+                            seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] | None = None,
+                            length: app_commands.Range[int, MIN_LENGTH, MAX_LENGTH] | None = None) -> None:
+        """This channel's round settings; Manage Server permission changes them."""
+        await configure(interaction, seconds, length)
+
+    @tree.command(name="leaderboard")
+    @app_commands.guild_only()
+    async def leaderboard_(interaction: discord.Interaction) -> None:
+        """This channel's round standings over the last 7 days."""
+        await leaderboard(interaction)
+
+
+# --- the buttons -----------------------------------------------------------------------------------
+
+
+async def tap(interaction: Interaction, reply_for) -> None:
+    """Any round button: the member is answered privately; the count is edited in, or the reveal drawn."""
+    await interaction.response.defer()
+    bot, chat, channel_id = interaction.client, views.channel_of(interaction), interaction.channel_id
+    reply: RoundReply = await reply_for(bot.rounds, chat, *await _member(interaction))
+    if reply.ack:
+        await interaction.followup.send(render.escape(reply.ack), ephemeral=True)
+    if reply.live is not None:
+        live = reply.live
+        async with bot.round_drawing[channel_id]:
+            if await bot.rounds.is_open(chat, live.round_id, live.position):  # else the reveal is (being) drawn
+                await _show_count(interaction, reply.message_ref, live)
+    if reply.update is not None:
+        await deliver_round(bot, reply.update)
+
+
+async def _show_count(interaction: Interaction, message_ref: str | None, live) -> None:
+    """The new count on the question's message: through the tap itself when it came from that message."""
+    chunk = round_render.card_chunk(live)
+    tapped = interaction.message
+    if tapped is not None and message_ref in (None, str(tapped.id)):
+        try:
+            await interaction.edit_original_response(embed=chunk.embed)
+        except discord.HTTPException as exc:
+            log.info("could not show the round count: %s", exc)
+        return
+    await _edit(interaction.client, interaction.channel_id, message_ref, chunk, keep_view=True)
+
+
+class _RoundItem:
+    """Rebuilt from the custom_id alone: the round, the question and the option."""
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item, match, /):
+        return cls(item)
+
+    def fields(self) -> tuple[int, int]:
+        found = self.template.fullmatch(self.custom_id)
+        return int(found["round"]), int(found["position"])
+
+    def choice(self) -> int:
+        return int(self.template.fullmatch(self.custom_id)["choice"])
+
+
+class RoundAnswerButton(_RoundItem, discord.ui.DynamicItem[discord.ui.Button], template=ids.ROUND_ANSWER):
+    """A single-answer option of the open question; one answer per member."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        (round_id, position), choice = self.fields(), self.choice()
+        await tap(interaction, lambda service, chat, member, name: service.answer(
+            chat, round_id, position, member, name, [choice]))
+
+
+class RoundToggleButton(_RoundItem, discord.ui.DynamicItem[discord.ui.Button], template=ids.ROUND_TOGGLE):
+    """Add or remove one option from the member's own multi-response pick (kept in the database)."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        (round_id, position), choice = self.fields(), self.choice()
+        await tap(interaction, lambda service, chat, member, name: service.toggle(
+            chat, round_id, position, member, choice))
+
+
+class RoundSubmitButton(_RoundItem, discord.ui.DynamicItem[discord.ui.Button], template=ids.ROUND_SUBMIT):
+    """Submit the member's stored multi-response pick."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        round_id, position = self.fields()
+        await tap(interaction, lambda service, chat, member, name: service.submit(
+            chat, round_id, position, member, name))
+
+
+DYNAMIC_ITEMS = (RoundAnswerButton, RoundToggleButton, RoundSubmitButton)

@@ -1,0 +1,72 @@
+"""DiscordAdapter: runs the DiscordBot inside the shared event loop, as bot.runtime.Runtime expects."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from adapters.discord import views
+from adapters.discord.client import DiscordBot
+from core.reply import Reply
+from core.round import RoundUpdate
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT = 120.0  # login, command sync and the gateway's READY; a hung start must not hang the process
+STOP_TIMEOUT = 10.0
+
+
+class DiscordAdapter:
+    """Owns one DiscordBot: start (login, sync, gateway), deliver unsolicited replies and round updates, stop."""
+
+    prefix = f"{views.PLATFORM}:"
+
+    def __init__(self, bot: DiscordBot, token: str, ready_timeout: float = READY_TIMEOUT) -> None:
+        self.bot = bot
+        self._token = token
+        self.ready_timeout = ready_timeout
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Run client.start(token) as a task; return once the gateway is ready, raise if it failed first."""
+        self._task = asyncio.create_task(self.bot.start(self._token), name="discord-client")
+        ready = asyncio.create_task(self.bot.ready.wait(), name="discord-ready")
+        try:
+            done, _ = await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        if self._task in done:  # login failed (a wrong token), the sync failed, or the gateway closed
+            failed, self._task = self._task, None
+            await self.bot.close()
+            error = failed.exception()
+            raise error or RuntimeError("the Discord client stopped before it was ready")
+        if not done:
+            await self.stop()
+            raise TimeoutError(f"Discord was not ready within {self.ready_timeout:.0f} s")
+        self._task.add_done_callback(_ended)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        await self.bot.close()
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(task, STOP_TIMEOUT)
+        except TimeoutError:  # wait_for has cancelled it
+            log.warning("the Discord client did not stop within %.0f s", STOP_TIMEOUT)
+        except Exception as exc:  # a failure after READY was logged by _ended; stopping goes on
+            log.debug("the Discord client ended with %r", exc)
+
+    async def deliver(self, channel: str, reply: Reply) -> bool:
+        """A timed session's report, a daily push or a question of the day; False if unreachable."""
+        return await self.bot.deliver(channel, reply)
+
+    async def deliver_round(self, update: RoundUpdate) -> None:
+        """A round update the scheduler found (a deadline passed): reveal, next question, end."""
+        await self.bot.deliver_round(update)
+
+
+def _ended(task: asyncio.Task) -> None:
+    """The client stopped on its own after it was ready: that is worth an error in the log."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the Discord client stopped", exc_info=task.exception())
