@@ -37,8 +37,9 @@ class PlanService:
     async def target(self, channel: str, learner_id: int | None) -> PushTarget:
         """The channel's push target, created with the defaults on first use (a learner's private chat)."""
         found = await self.store.target(channel)
-        if found is None:
-            found = plan.schedule(PushTarget(channel=channel, learner_id=learner_id), self.clock())
+        if found is None:  # a group's question of the day stays off until an admin sends /daily on
+            found = plan.schedule(PushTarget(channel=channel, learner_id=learner_id, paused=learner_id is None),
+                                  self.clock())
             await self.store.save_target(found)
         return found
 
@@ -102,7 +103,7 @@ class PlanService:
 
     async def daily(self, channel: str, on: bool) -> Reply:
         """A group's question of the day (the adapter checks that the sender is an admin)."""
-        t = await self._update(await self.target(channel, None), paused=not on)
+        t = await self._update(await self.target(channel, None), paused=not on)  # groups start paused
         if on:
             return Reply([f"Question of the day is on: every day at {t.push_time} {t.timezone}, for anyone here. "
                           "Admins can change it with /time and /timezone."])
@@ -294,7 +295,7 @@ class PlanService:
         q = bank[singles[(day.toordinal() * 7919 + sum(map(ord, target.channel))) % len(singles)]]
         options = "\n".join(f"{LETTERS[i]}) {o.text}" for i, o in enumerate(q.options))
         return Reply(["Question of the day", q.stem, options],
-                     poll=QuizPoll(question=f"Question of the day (task {q.task}): your answer?",
+                     poll=QuizPoll(question_id=q.id, question=f"Question of the day (task {q.task}): your answer?",
                                    options=list(LETTERS[:4]), correct=q.correct[0], explanation=q.takeaway))
 
 

@@ -30,6 +30,7 @@ class QuestionCard:
 class QuizPoll:
     """A single-answer question for a whole group; the stem and lettered options go in the paragraphs."""
 
+    question_id: str
     question: str
     options: list[str]
     correct: int

@@ -74,7 +74,7 @@ class DiscordBot(discord.Client):
             raise ValueError(f"not a Discord channel: {channel!r}")
         target = self.get_partial_messageable(int(channel_id))
         try:
-            for chunk in render.reply_chunks(reply, views.poll_key(self.service.bank, reply)):
+            for chunk in render.reply_chunks(reply):
                 await target.send(**views.message(chunk))
         except (discord.Forbidden, discord.NotFound) as exc:
             log.warning("Discord channel %s unreachable: %s", channel_id, exc)

@@ -35,7 +35,6 @@ NOT_A_MANAGER = ("Only members with the Manage Server permission can change this
                  "For your own daily push, send me /settings in a direct message.")
 DAILY_IN_PRIVATE = ("/daily switches a server channel's question of the day. Your own daily push here: "
                     "/pause and /resume.")
-DAILY_USAGE = "Usage: /daily on or /daily off"
 SETTINGS = {"settings", "time", "timezone", "pause", "resume", "daily"}
 QUIZ = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop"}
 PLAN = {"plan", "examdate", "classify"}
@@ -86,23 +85,10 @@ async def run(interaction: Interaction, name: str, arg: str | None = None) -> Re
     private = interaction.guild_id is None
     if name in SETTINGS:
         if name == "daily" and private:
-            return Reply([DAILY_IN_PRIVATE])
+            return Reply([DAILY_IN_PRIVATE], refused=True)
         if not private and not views.manages(interaction):
             return Reply([NOT_A_MANAGER], refused=True)
-        owner = learner if private else None
-        if name == "daily":
-            if arg not in ("on", "off"):
-                return Reply([DAILY_USAGE], refused=True)
-            return await planner.daily(channel, arg == "on")
-        if name == "settings":
-            return await planner.settings(channel, owner)
-        if name == "time":
-            return await planner.set_time(channel, owner, arg or "")
-        if name == "timezone":
-            return await planner.set_timezone(channel, owner, arg or "")
-        if name == "pause":
-            return await planner.pause(channel, owner)
-        return await planner.resume(channel, owner)
+        return await planner.channel_setting(name, arg, channel, learner if private else None)
     if name == "plan":
         return await planner.plan(learner)
     if name == "examdate":

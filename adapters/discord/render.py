@@ -163,23 +163,21 @@ def command_rows(buttons: list[tuple[str, str]]) -> tuple[Row, ...]:
     return _rows(list(shown.values()))
 
 
-def poll_rows(poll: QuizPoll, question_id: str = "") -> tuple[Row, ...]:
+def poll_rows(poll: QuizPoll) -> tuple[Row, ...]:
     """A button per option of a question of the day; a click is answered privately and stores nothing."""
-    return _rows([Button(ids.poll(question_id, poll.correct, i), clip(option, BUTTON_LABEL_LIMIT),
+    return _rows([Button(ids.poll(poll.question_id, poll.correct, i), clip(option, BUTTON_LABEL_LIMIT),
                          discord.ButtonStyle.primary) for i, option in enumerate(poll.options[:len(LETTERS)])])
 
 
-def reply_chunks(reply: Reply, poll_question: str = "") -> list[Chunk]:
+def reply_chunks(reply: Reply) -> list[Chunk]:
     """The reply's text in messages of at most 2000 characters, its buttons on the last (the core's command
-    buttons, suggested next commands, a question of the day's options), then the card.
-
-    `poll_question` is the bank id of the question of the day, so a click can show its explanation."""
+    buttons, suggested next commands, a question of the day's options), then the card."""
     paragraphs = reply.paragraphs + ([reply.poll.question] if reply.poll is not None else [])
     texts = split(escape("\n\n".join(paragraphs)), CONTENT_LIMIT) if paragraphs else []
     chunks = [Chunk(content=text) for text in texts]
     rows = command_rows(reply.buttons) + (action_rows(reply.actions, reply.answered) if reply.actions else ())
     if reply.poll is not None:
-        rows += poll_rows(reply.poll, poll_question)
+        rows += poll_rows(reply.poll)
     if rows:
         last = chunks.pop() if chunks else Chunk()
         chunks.append(Chunk(content=last.content, rows=rows[:ROWS_LIMIT]))

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from adapters.discord import ids, render
-from core.bank import Bank
 from core.grading import LETTERS
 from core.reply import QuestionCard, Reply
 from core.service import STALE, QuizService
@@ -57,16 +56,6 @@ def name_of(interaction: Interaction) -> str:
     return (getattr(user, "display_name", None) or str(user.id))[:NAME_LIMIT]
 
 
-def poll_key(bank: Bank, reply: Reply) -> str:
-    """The bank id of a question of the day, found by its takeaway and stem (the Reply does not carry it)."""
-    poll = reply.poll
-    if poll is None:
-        return ""
-    text = reply.text
-    return next((q.id for q in bank.questions.values()
-                 if q.takeaway == poll.explanation and q.correct == [poll.correct] and q.stem in text), "")
-
-
 def message(chunk: render.Chunk) -> dict[str, Any]:
     """Keyword arguments for send/edit calls; only the parts the chunk has."""
     kwargs: dict[str, Any] = {}
@@ -84,7 +73,7 @@ async def reply_to(interaction: Interaction, reply: Reply, ephemeral: bool | Non
 
     Personal replies are ephemeral in a server (see private()); `ephemeral` overrides that."""
     hidden = private(interaction) if ephemeral is None else ephemeral
-    for chunk in render.reply_chunks(reply, poll_key(interaction.client.service.bank, reply)):
+    for chunk in render.reply_chunks(reply):
         if interaction.response.is_done():
             await interaction.followup.send(**message(chunk), ephemeral=hidden)
         else:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
-from adapters.discord import DiscordAdapter, commands, render, views
+from adapters.discord import DiscordAdapter, commands, render
 from bot.runtime import Runtime
 from core.reply import QuizPoll, Reply
 from core.service import STALE
@@ -97,12 +97,12 @@ async def test_in_a_server_channel_push_settings_are_the_channels_and_need_manag
     target = plan_store.targets[f"discord:{CHANNEL}"]
     assert target.is_group and target.push_time == "07:30"
     shown = await command(bot, "settings", permissions=ADMIN)
-    assert shown.text().startswith("Question of the day: on, at 07:30 UTC.")
+    assert shown.text().startswith("Question of the day: paused, at 07:30 UTC.")
     # The settings buttons run with the clicker's own rights: a member's click changes nothing.
-    clicked = await click(bot, shown.messages()[-1].buttons()["Pause"].custom_id)
+    clicked = await click(bot, shown.messages()[-1].buttons()["Resume"].custom_id)
     assert [(s.how, s.content, s.ephemeral) for s in clicked.log] == [("defer", None, False),
                                                                      ("followup", commands.NOT_A_MANAGER, True)]
-    assert not plan_store.targets[f"discord:{CHANNEL}"].paused
+    assert plan_store.targets[f"discord:{CHANNEL}"].paused  # still off until a manager turns it on
 
 
 async def test_daily_is_refused_without_manage_server(bot, plan_store):
@@ -144,10 +144,9 @@ async def test_the_question_of_the_day_is_answered_privately_and_stores_nothing(
 
 def test_a_poll_whose_question_is_not_in_the_bank_still_answers(bot):
     reply = Reply(["Question of the day", "A stem nobody wrote", "A) x\nB) y\nC) z\nD) w"],
-                  poll=QuizPoll("Question of the day: your answer?", list("ABCD"), 2, "Some takeaway."))
-    key_ = views.poll_key(bot.service.bank, reply)
-    rows = render.reply_chunks(reply, key_)[-1].rows
-    assert key_ == "" and [b.custom_id for b in rows[0]] == [f"mla:p::2:{k}" for k in range(4)]
+                  poll=QuizPoll("", "Question of the day: your answer?", list("ABCD"), 2, "Some takeaway."))
+    rows = render.reply_chunks(reply)[-1].rows
+    assert [b.custom_id for b in rows[0]] == [f"mla:p::2:{k}" for k in range(4)]
 
 
 async def test_a_daily_push_reaches_the_learners_dm(bot, clock, monkeypatch):
