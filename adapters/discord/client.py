@@ -70,10 +70,14 @@ class DiscordBot(discord.Client):
         """Send a reply nobody asked for just now (a timed session's report, a daily push, a question of the
         day) to "discord:<channel_id>". False when the channel cannot be reached (blocked, gone, no access)."""
         platform, _, channel_id = channel.partition(":")
-        if platform != views.PLATFORM or not channel_id.isdigit():
+        user_id = channel_id.removeprefix(views.USER)
+        if platform != views.PLATFORM or not user_id.isdigit():
             raise ValueError(f"not a Discord channel: {channel!r}")
-        target = self.get_partial_messageable(int(channel_id))
         try:
+            if channel_id.startswith(views.USER):  # a member's DMs: reports of sessions begun in a server
+                target = await (await self.fetch_user(int(user_id))).create_dm()
+            else:
+                target = self.get_partial_messageable(int(channel_id))
             for chunk in render.reply_chunks(reply):
                 await target.send(**views.message(chunk))
         except (discord.Forbidden, discord.NotFound) as exc:

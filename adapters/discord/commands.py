@@ -82,6 +82,7 @@ async def run(interaction: Interaction, name: str, arg: str | None = None) -> Re
     service, planner = bot.service, bot.planner
     learner = await views.learner_of(interaction)
     channel = views.channel_of(interaction)
+    own = views.personal_channel(interaction)  # where a silent learner's timed report goes
     private = interaction.guild_id is None
     if name in SETTINGS:
         if name == "daily" and private:
@@ -102,17 +103,17 @@ async def run(interaction: Interaction, name: str, arg: str | None = None) -> Re
     if name == "help":
         return help_reply(bot.tree)
     if name == "quiz":
-        return await service.quick(learner, channel=channel)
+        return await service.quick(learner, channel=own)
     if name == "drill":
-        return await service.drill(learner, arg, channel=channel)
+        return await service.drill(learner, arg, channel=own)
     if name == "diagnostic":
-        return await service.diagnostic(learner, channel=channel)
+        return await service.diagnostic(learner, channel=own)
     if name == "mock":
         if arg and not arg.isdigit():
             return Reply(["Usage: /mock or /mock 30 (the number of questions)."], refused=True)
-        return await service.mock(learner, _number(arg), channel=channel)
+        return await service.mock(learner, _number(arg), channel=own)
     if name == "review":
-        return await service.review(learner, channel=channel)
+        return await service.review(learner, channel=own)
     if name == "explain":
         return await service.explain(learner, _number(arg))
     if name == "stats":

@@ -29,14 +29,25 @@ NOT_YOURS = "This confirmation belongs to someone else."
 NAME_LIMIT = 64
 
 
+USER = "user:"  # "discord:user:<id>" addresses a member's DMs
+
+
 def private(interaction: Interaction) -> bool:
     """Personal output is ephemeral in guild channels; a direct message is private already."""
     return interaction.guild_id is not None
 
 
 def channel_of(interaction: Interaction) -> str:
-    """Where the runtime sends a timed session's report if the learner is silent at the deadline."""
+    """The channel itself: a group round's chat, or whose push settings a command changes."""
     return f"{PLATFORM}:{interaction.channel_id}"
+
+
+def personal_channel(interaction: Interaction) -> str:
+    """Where a learner's own session sends a report nobody asked for (a timed session's deadline): the
+    DM they are in, or, from a server channel, a direct message to them, since feedback there is private."""
+    if interaction.guild_id is None:
+        return channel_of(interaction)
+    return f"{PLATFORM}:{USER}{interaction.user.id}"
 
 
 async def learner_of(interaction: Interaction) -> int:
@@ -212,7 +223,7 @@ class ActionButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template
             await refuse(interaction)
             return
         await interaction.response.defer()
-        reply = await run(interaction.client.service, await learner_of(interaction), channel_of(interaction))
+        reply = await run(interaction.client.service, await learner_of(interaction), personal_channel(interaction))
         await reply_to(interaction, reply)
 
 

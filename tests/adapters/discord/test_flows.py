@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from adapters.discord import commands
@@ -10,8 +12,8 @@ from core.grading import LETTERS
 from core.model import QuestionType
 from core.service import STALE
 from tests.adapters.discord.fakes import (
+    ANN,
     BOB,
-    CHANNEL,
     FakeChannel,
     Sent,
     answer,
@@ -54,7 +56,7 @@ async def test_a_command_defers_privately_in_a_guild_and_the_question_is_an_embe
     assert card.ephemeral and card.embed.title == "Quick question"
     assert "**A)**" in card.embed.description and "**B)**" in card.embed.description
     session = next(iter(memory_store.sessions.values()))
-    assert session.channel == f"discord:{CHANNEL}"
+    assert session.channel == f"discord:user:{ANN}"  # a silent learner's timed report goes to their DMs
 
 
 async def test_in_a_direct_message_replies_are_plain(bot):
@@ -241,19 +243,28 @@ async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank):
     assert "Review: 1 missed question(s)" in (await command(bot, "review")).text()
 
 
-async def test_a_timed_mock_expires_and_its_report_is_delivered(bot, service, clock, monkeypatch):
-    channel = FakeChannel(CHANNEL)
-    monkeypatch.setattr(bot, "get_partial_messageable", lambda channel_id: channel if channel_id == CHANNEL else None)
-    card = (await command(bot, "mock")).card()
+async def test_a_timed_mock_expires_and_its_report_is_delivered_privately(bot, service, clock, monkeypatch):
+    dm = FakeChannel(4242)
+
+    async def fetch_user(user_id):
+        assert user_id == ANN
+        return SimpleNamespace(create_dm=lambda: _ready(dm))
+
+    monkeypatch.setattr(bot, "fetch_user", fetch_user)
+    card = (await command(bot, "mock")).card()  # started in a server channel
     clock.advance(minutes=41)
     for session, reply in await service.expire_due():
-        await bot.deliver(session.channel, reply)
-    report = channel.sent[0]
+        assert await bot.deliver(session.channel, reply)
+    report = dm.sent[0]
     assert report.content.startswith("⏰ Time is up for your mock.") and "20 unanswered" in report.content
-    assert set(channel.sent[-1].buttons()) == {"Review misses", "Stats"}
+    assert set(dm.sent[-1].buttons()) == {"Review misses", "Stats"}
     first = card.items[0]
     late = await click(bot, first.custom_id, values=["A"] if first in card.menus() else None)
     assert late.log[-1].content == STALE
+
+
+async def _ready(value):
+    return value
 
 
 async def test_deliver_refuses_another_platforms_channel(bot):
