@@ -26,17 +26,21 @@ def run_bot(tmp_path: Path, stdin: str, **extra: str) -> subprocess.CompletedPro
                           cwd=ROOT, env=bot_env(tmp_path, **extra), timeout=120)
 
 
-def test_piped_session_on_a_fresh_database(tmp_path):
-    done = run_bot(tmp_path, "/start\n/quiz\nB\n/explain\n/stats\n/quit\n")
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert "MLA Coach: practice for the AWS Certified Machine Learning Engineer" in out
-    assert "── Quick question ──" in out
-    assert "Quick question done:" in out or "Answer with" in out or "Select" in out
-    if "Quick question done:" in out:  # "B" fitted the question: verdict, explanation, stats follow
-        assert "✅ Correct." in out or "❌ Not quite." in out
-        assert "Takeaway:" in out and "Docs: https://" in out
-        assert "Answered 1 · accuracy" in out
+def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=bot_env(tmp_path))
+    proc.stdin.write("/start\n/quiz\n")
+    proc.stdin.flush()
+    shown = _read_until(proc, "for example")  # the quick question's card ends with its answer hint
+    example = re.findall(r"for example: ([^)\n]+)", shown)[-1]  # a well-formed answer for its type
+    out, _ = proc.communicate(f"{example}\n/explain\n/stats\n/quit\n", timeout=60)
+    assert proc.returncode == 0
+    assert "MLA Coach: practice for the AWS Certified Machine Learning Engineer" in shown
+    assert "── Quick question ──" in shown
+    assert "✅ Correct." in out or "❌ Not quite. The correct answer:" in out
+    assert "Quick question done: " in out
+    assert "Takeaway:" in out and "Docs: https://docs.aws.amazon.com/" in out
+    assert "Answered 1 · accuracy" in out and "Readiness: not yet" in out
     assert out.rstrip().endswith("Bye. Your progress is saved.")
 
 
