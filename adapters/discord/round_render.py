@@ -22,13 +22,11 @@ from adapters.discord.render import (
     size,
     split,
 )
+from core import round_text as words
 from core.grading import LETTERS
 from core.model import QuestionType
-from core.round import Leaderboard, Reason, Reveal, RoundCard, RoundSummary, Standing
+from core.round import Leaderboard, Reveal, RoundCard, RoundSummary
 
-SHOWN_STANDINGS = 10  # under a reveal; the final and weekly boards show everyone (split if they must)
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
-CLOSED = {Reason.TIME: "⏰ time is up", Reason.EVERYONE: "everyone answered", Reason.STOPPED: "round stopped"}
 LIVE_COLOUR = discord.Colour.blurple()
 REVEALED_COLOUR = discord.Colour.green()
 PERMISSIONS = "View Channel, Send Messages and Embed Links"
@@ -79,55 +77,29 @@ def card_chunk(card: RoundCard) -> Chunk:
     return Chunk(embed=embed, rows=card_rows(card))
 
 
-def _standing(place: int, s: Standing, detail: bool = False) -> str:
-    line = f"{MEDALS.get(place, f'{place}.')} {escape(s.name)}: {s.score}"
-    if detail:
-        line += f" ({s.right} right, {s.time_ms / 1000:.1f} s)"
-    return line
-
-
 def reveal_chunk(reveal: Reveal) -> Chunk:
     """The question's message once closed: the right answer, why, who got it right, the standings; no buttons."""
-    card = reveal.card
-    if reveal.right:
-        names = ", ".join(f"{escape(name)} {seconds:.1f} s" for name, seconds in reveal.right)
-        who = f"Right ({len(reveal.right)} of {reveal.answered}): {names}"
-    elif reveal.answered:
-        who = f"Nobody got it right ({reveal.answered} answered)."
-    else:
-        who = "No answers."
-    board = "\n".join(_standing(i, s) for i, s in enumerate(reveal.standings[:SHOWN_STANDINGS], start=1))
-    tail = ["✅ **" + escape("\n".join(reveal.correct)).replace("\n", "**\n**") + "**", escape(reveal.why), who]
+    board = escape(words.board(reveal.standings, limit=words.SHOWN_STANDINGS))
+    tail = ["✅ **" + escape("\n".join(reveal.correct)).replace("\n", "**\n**") + "**", escape(reveal.why),
+            escape(words.who_got_it(reveal))]
     if board:
         tail.append("**Standings**\n" + board)
-    optional, stem, choices = _question(card)
-    title = f"Round · question {card.number} of {card.total} · closed ({CLOSED[reveal.reason]})"
-    embed = discord.Embed(title=clip(title, TITLE_LIMIT), description=_fit(optional, stem, [choices, *tail]),
-                          colour=REVEALED_COLOUR)
+    optional, stem, choices = _question(reveal.card)
+    embed = discord.Embed(title=clip(words.closed_title(reveal), TITLE_LIMIT),
+                          description=_fit(optional, stem, [choices, *tail]), colour=REVEALED_COLOUR)
     return Chunk(embed=embed)
 
 
 def summary_texts(end: RoundSummary) -> list[str]:
     """The end of a round: the final leaderboard and the domain to drill, as plain messages."""
-    if end.stopped and end.asked < end.total:
-        title = f"🏁 **Round stopped after {end.asked} of {end.total} questions.**"
-    else:
-        title = f"🏁 **Round over: {end.asked} questions.**"
-    board = "\n".join(_standing(i, s, detail=True) for i, s in enumerate(end.standings, start=1))
-    parts = [title, "Final leaderboard:\n" + board]
-    if end.missed is not None:
-        parts.append(f"The group missed domain {end.missed.domain}, {escape(end.missed.name)}, most "
-                     f"({end.missed.misses} missed). Practise it: {end.missed.drill}")
-    else:
-        parts.append("No misses at all. Next: /round again, or /leaderboard for the week.")
-    return split("\n\n".join(parts), CONTENT_LIMIT)
+    title, final, drill = words.round_end(end)
+    return split(f"{words.END_MARK} **{escape(title)}**\n\n{escape(final)}\n\n{escape(drill)}", CONTENT_LIMIT)
 
 
 def leaderboard_texts(board: Leaderboard) -> list[str]:
     """/leaderboard: the channel's week."""
-    rounds = "round" if board.rounds == 1 else "rounds"
-    lines = "\n".join(_standing(i, s, detail=True) for i, s in enumerate(board.standings, start=1))
-    return split(f"🏆 **Leaderboard, last {board.days} days ({board.rounds} {rounds})**\n\n{lines}", CONTENT_LIMIT)
+    lines = escape(words.board(board.standings, detail=True))
+    return split(f"{words.BOARD_MARK} **{escape(words.leaderboard_title(board))}**\n\n{lines}", CONTENT_LIMIT)
 
 
 def plain(paragraphs: list[str]) -> list[str]:

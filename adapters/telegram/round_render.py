@@ -6,13 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.codec import encode
 from adapters.telegram.render import MESSAGE_LIMIT, Fragment, pack, utf16_len
+from core import round_text as words
 from core.grading import LETTERS
 from core.model import QuestionType
-from core.round import Leaderboard, Reason, Reveal, RoundCard, RoundSummary, Standing
-
-SHOWN_STANDINGS = 10  # under a reveal; the final and weekly boards show everyone (split if they must)
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
-_CLOSED = {Reason.TIME: "⏰ time is up", Reason.EVERYONE: "everyone answered", Reason.STOPPED: "round stopped"}
+from core.round import Leaderboard, Reveal, RoundCard, RoundSummary
 
 
 def _fit(head: list[Fragment], optional: list[Fragment], stem: Fragment, rest: list[Fragment]) -> str:
@@ -65,52 +62,25 @@ def card_keyboard(card: RoundCard) -> InlineKeyboardMarkup:
                                   for k in range(n)]])
 
 
-def _standing(place: int, s: Standing, detail: bool = False) -> str:
-    line = f"{MEDALS.get(place, f'{place}.')} {s.name}: {s.score}"
-    if detail:
-        line += f" ({s.right} right, {s.time_ms / 1000:.1f} s)"
-    return line
-
-
 def reveal_text(reveal: Reveal) -> str:
     """The question's message once closed: right answer, why, who got it right, the standings."""
-    card = reveal.card
-    head = [Fragment(f"Round · question {card.number} of {card.total} · closed ({_CLOSED[reveal.reason]})", "b")]
-    if reveal.right:
-        names = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in reveal.right)
-        who = f"Right ({len(reveal.right)} of {reveal.answered}): {names}"
-    elif reveal.answered:
-        who = f"Nobody got it right ({reveal.answered} answered)."
-    else:
-        who = "No answers."
-    board = "\n".join(_standing(i, s) for i, s in enumerate(reveal.standings[:SHOWN_STANDINGS], start=1))
-    tail = [Fragment("✅ " + "\n".join(reveal.correct), "b"), Fragment(reveal.why), Fragment(who),
-            Fragment("Standings:\n" + board)]
-    optional, stem, choices = _question_parts(card)
+    head = [Fragment(words.closed_title(reveal), "b")]
+    tail = [Fragment("✅ " + "\n".join(reveal.correct), "b"), Fragment(reveal.why), Fragment(words.who_got_it(reveal)),
+            Fragment("Standings:\n" + words.board(reveal.standings, limit=words.SHOWN_STANDINGS))]
+    optional, stem, choices = _question_parts(reveal.card)
     return _fit(head, optional, stem, [choices, *tail])
 
 
 def summary_messages(end: RoundSummary) -> list[str]:
     """The end of a round: the final leaderboard and the domain to drill."""
-    if end.stopped and end.asked < end.total:
-        title = f"🏁 Round stopped after {end.asked} of {end.total} questions."
-    else:
-        title = f"🏁 Round over: {end.asked} questions."
-    parts = [Fragment(title, "b"), Fragment("Final leaderboard:\n" + "\n".join(
-        _standing(i, s, detail=True) for i, s in enumerate(end.standings, start=1)))]
-    if end.missed is not None:
-        parts.append(Fragment(f"The group missed domain {end.missed.domain}, {end.missed.name}, most "
-                              f"({end.missed.misses} missed). Practise it: {end.missed.drill}"))
-    else:
-        parts.append(Fragment("No misses at all. Next: /round again, or /leaderboard for the week."))
-    return pack(parts)
+    title, final, drill = words.round_end(end)
+    return pack([Fragment(f"{words.END_MARK} {title}", "b"), Fragment(final), Fragment(drill)])
 
 
 def leaderboard_messages(board: Leaderboard) -> list[str]:
     """/leaderboard: the chat's week."""
-    rounds = "round" if board.rounds == 1 else "rounds"
-    return pack([Fragment(f"🏆 Leaderboard, last {board.days} days ({board.rounds} {rounds})", "b"),
-                 Fragment("\n".join(_standing(i, s, detail=True) for i, s in enumerate(board.standings, start=1)))])
+    return pack([Fragment(f"{words.BOARD_MARK} {words.leaderboard_title(board)}", "b"),
+                 Fragment(words.board(board.standings, detail=True))])
 
 
 def plain(paragraphs: list[str]) -> list[str]:
