@@ -144,18 +144,15 @@ class PlanService:
         scores = selection.weakness(self.quiz.bank, await self.quiz.store.history(learner_id))
         return min(scores, key=lambda task: (scores[task], task))
 
-    async def today_line(self, learner_id: int) -> str:
-        number, activity = await self.today(learner_id)
-        return f"Today{f' (Day {number})' if number else ''}: {activity.title}"
-
     async def welcome(self, learner_id: int, channel: str | None) -> Reply:
         """/start: the quiz welcome with today's plan step; a private chat gets its daily push set up."""
         if channel is not None:
             await self.target(channel, learner_id)
         start = await self.quiz.start(learner_id)
-        _, activity = await self.today(learner_id)
-        return replace(start, paragraphs=start.paragraphs[:1] + [await self.today_line(learner_id)]
-                       + start.paragraphs[1:], buttons=_start_button(activity) + start.buttons)
+        number, activity = await self.today(learner_id)  # once: it reads the learner's whole history
+        line = f"Today{f' (Day {number})' if number else ''}: {activity.title}"
+        return replace(start, paragraphs=start.paragraphs[:1] + [line] + start.paragraphs[1:],
+                       buttons=_start_button(activity) + start.buttons)
 
     async def plan(self, learner_id: int) -> Reply:
         """Seven days counted down to the exam, today marked, days done ticked from what was done."""

@@ -44,16 +44,7 @@ def can_post(interaction: Interaction) -> bool:
 
 def _message(chunk: render.Chunk, *, edit: bool = False, keep_view: bool = False) -> dict[str, Any]:
     """Keyword arguments for a send or an edit; an edit without rows takes the buttons off, unless kept."""
-    kwargs: dict[str, Any] = {}
-    if chunk.content:
-        kwargs["content"] = chunk.content
-    if chunk.embed:
-        kwargs["embed"] = chunk.embed
-    if chunk.rows:
-        kwargs["view"] = views.build(chunk.rows, DYNAMIC_ITEMS)
-    elif edit and not keep_view:
-        kwargs["view"] = None
-    return kwargs
+    return views.message(chunk, DYNAMIC_ITEMS, drop_buttons=edit and not keep_view)
 
 
 async def _post(bot: DiscordBot, channel_id: int, chunk: render.Chunk) -> discord.Message:

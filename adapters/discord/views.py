@@ -67,15 +67,19 @@ def name_of(interaction: Interaction) -> str:
     return (getattr(user, "display_name", None) or str(user.id))[:NAME_LIMIT]
 
 
-def message(chunk: render.Chunk) -> dict[str, Any]:
-    """Keyword arguments for send/edit calls; only the parts the chunk has."""
+def message(chunk: render.Chunk, items: Iterable[type[discord.ui.DynamicItem]] | None = None, *,
+            drop_buttons: bool = False) -> dict[str, Any]:
+    """Keyword arguments for send/edit calls; only the parts the chunk has. `drop_buttons` makes an edit
+    without rows take the old buttons off."""
     kwargs: dict[str, Any] = {}
     if chunk.content:
         kwargs["content"] = chunk.content
     if chunk.embed:
         kwargs["embed"] = chunk.embed
     if chunk.rows:
-        kwargs["view"] = build(chunk.rows)
+        kwargs["view"] = build(chunk.rows, items or DYNAMIC_ITEMS)
+    elif drop_buttons:
+        kwargs["view"] = None
     return kwargs
 
 

@@ -73,15 +73,19 @@ class SqlPlanStore:
                 PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))).all()
             return [_target(r) for r in rows]
 
-    async def claim(self, channel: str, day: date, now: datetime) -> bool:
+    async def _insert_once(self, row) -> bool:
+        """Insert a row whose key may exist already; False (and nothing changed) if it does."""
         async with self._sessions() as db:
-            db.add(PushClaimRow(channel=channel, day=day, claimed_at=now))
+            db.add(row)
             try:
                 await db.commit()
             except IntegrityError:
                 await db.rollback()
                 return False
             return True
+
+    async def claim(self, channel: str, day: date, now: datetime) -> bool:
+        return await self._insert_once(PushClaimRow(channel=channel, day=day, claimed_at=now))
 
     async def release(self, channel: str, day: date) -> None:
         async with self._sessions() as db:
@@ -94,14 +98,8 @@ class SqlPlanStore:
             return {r.position: r.stage for r in rows}
 
     async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
-        async with self._sessions() as db:
-            db.add(MissLabelRow(session_id=session_id, position=position, learner_id=learner_id, stage=stage))
-            try:
-                await db.commit()
-            except IntegrityError:
-                await db.rollback()
-                return False
-            return True
+        return await self._insert_once(MissLabelRow(session_id=session_id, position=position,
+                                                    learner_id=learner_id, stage=stage))
 
     async def forget(self, learner_id: int) -> None:
         """Erase the learner's plan, labels and private push targets (part of /forget)."""
