@@ -1,5 +1,6 @@
 """The load side of bench/telegram_load.py, run in a process of its own: the Bot API stand-in of the tests,
-plus N learners who send /quiz and tap the first option button of the card, R rounds each.
+plus N learners who send /quiz and tap the first option button of the card, R rounds each, at a given pace
+(or as fast as the bot replies).
 
 Latency is measured here, on one clock: from pushing an update to the stand-in receiving the bot's
 corresponding reply in that chat (the card for /quiz; the first sendMessage or editMessageText for a tap)."""
@@ -99,22 +100,35 @@ class Learner:
         latencies.append(event.at - sent)
         return event
 
-    async def run(self, rounds: int, latencies: list[float]) -> str | None:
-        """None when every round went through, else what went wrong."""
+    async def run(self, rounds: int, latencies: list[float], first_at: float, interval: float) -> str | None:
+        """None when every round went through, else what went wrong. Each update is sent at its slot
+        (first_at, then every `interval` seconds), or as soon as the previous reply arrived if that is later;
+        an interval of 0 sends each update right after the previous reply."""
+        slot = first_at
         try:
             for _ in range(rounds):
                 text = "/quiz"
                 message = {"message_id": next(self._ids), "date": int(time.time()), "chat": self._chat(),
                            "from": self._user(), "text": text,
                            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
+                slot = await _wait_for(slot, interval)
                 card = await self._exchange({"message": message}, is_card, latencies)
                 tap = {"callback_query": {"id": f"{self.user_id}-{next(self._ids)}", "from": self._user(),
                                           "chat_instance": f"ci{self.user_id}", "data": first_option(card),
                                           "message": dict(card.message)}}
+                slot = await _wait_for(slot, interval)
                 await self._exchange(tap, is_reply, latencies)
         except TimeoutError:
             return f"learner {self.user_id}: no reply within {REPLY_TIMEOUT:.0f} s"
         return None
+
+
+async def _wait_for(slot: float, interval: float) -> float:
+    """Sleep until `slot` (perf_counter time); the next slot."""
+    delay = slot - time.perf_counter()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return slot + interval
 
 
 def _recv(conn, timeout: float):
@@ -123,7 +137,7 @@ def _recv(conn, timeout: float):
     return conn.recv()
 
 
-async def _serve(conn, learners: int, rounds: int) -> None:
+async def _serve(conn, learners: int, rounds: int, rate: float) -> None:
     standin = LoadStandIn()
     await standin.start()
     try:
@@ -133,7 +147,10 @@ async def _serve(conn, learners: int, rounds: int) -> None:
         calls_before = len(standin.calls)
         latencies: list[float] = []
         started = time.perf_counter()
-        errors = await asyncio.gather(*(Learner(standin, 1 + n).run(rounds, latencies) for n in range(learners)))
+        interval = learners / rate if rate else 0.0  # each learner's pace, so that all together offer `rate`
+        spread = 1 / rate if rate else 0.0  # learners start one after another, evenly
+        errors = await asyncio.gather(*(Learner(standin, 1 + n).run(rounds, latencies, started + n * spread, interval)
+                                        for n in range(learners)))
         wall = time.perf_counter() - started
         methods: defaultdict[str, int] = defaultdict(int)
         for name, _ in standin.calls[calls_before:]:
@@ -146,9 +163,10 @@ async def _serve(conn, learners: int, rounds: int) -> None:
         await standin.stop()
 
 
-def serve(conn, learners: int, rounds: int) -> None:
-    """Process entry point: the stand-in on 127.0.0.1, driven by the learners once the bot says go."""
+def serve(conn, learners: int, rounds: int, rate: float) -> None:
+    """Process entry point: the stand-in on 127.0.0.1, driven by the learners once the bot says go; `rate` is
+    the updates per second they offer together (0: each learner as fast as the bot replies)."""
     try:
-        asyncio.run(_serve(conn, learners, rounds))
+        asyncio.run(_serve(conn, learners, rounds, rate))
     finally:
         conn.close()

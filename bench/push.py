@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.sql.engine import make_engine, migrate  # noqa: E402
+from adapters.sql.engine import Database, migrate  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore, _target  # noqa: E402
 from adapters.sql.plan_tables import PushTargetRow  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
@@ -78,7 +78,7 @@ async def timed(fn, repeat: int = 5) -> tuple[float, object]:
 
 async def selection(name: str, url: str, learners: int) -> None:
     await asyncio.to_thread(migrate, url)
-    engine = make_engine(url)
+    engine = Database(url)
     await fill(engine, learners, random.Random(1))
     store = SqlPlanStore(engine)
     query_s, due = await timed(lambda: store.due_targets(NOW, learners))
@@ -93,7 +93,7 @@ async def send_run(url: str, sends: int) -> None:
     """Real run_pushes (claims, scheduling, opening each learner's first question) through a
     30 msg/s limiter, with two schedulers on the same database to count duplicates."""
     await asyncio.to_thread(migrate, url)
-    engine = make_engine(url)
+    engine = Database(url)
     bank = load_bank()
     quiz = QuizService(bank, SqlStore(engine), clock=lambda: NOW, rng=random.Random(2))
     planners = [PlanService(quiz, SqlPlanStore(engine), clock=lambda: NOW) for _ in range(2)]

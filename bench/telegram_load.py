@@ -1,13 +1,21 @@
 """Telegram load benchmark: N learners doing quiz-and-answer against the real PTB Application, which polls the
 Bot API stand-in of the tests over HTTP on 127.0.0.1.
-Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10]
+Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10] [--rate 20]
 
 Each learner sends /quiz, then taps the first option button of the card it gets, R rounds. The stand-in and
 the learners run in a separate process, so this process's CPU time (time.process_time, all threads, the
-SQLite driver's included) is the bot's alone. The same load then runs against a bare PTB echo bot (one
-MessageHandler, one CallbackQueryHandler, fixed replies) in the same run. Prints CPU milliseconds per update,
-p50/p99 latency (update pushed to the stand-in -> the bot's reply received by it) and our/bare ratios.
-Goal: at most 1.5x the bare bot's CPU per update."""
+SQLite thread's included) is the bot's alone. The same load runs against our bot and against a bare PTB echo
+bot (one MessageHandler, one CallbackQueryHandler, fixed replies) in the same run, each on a fresh database.
+Prints CPU milliseconds per update, p50/p99 latency (update pushed to the stand-in -> the bot's reply
+received by it) and our/bare ratios. Goal: at most 1.5x the bare bot's CPU per update.
+
+Two loads. Paced (the goal's measure): the learners offer `--rate` updates per second together, the same
+arrivals for both bots; the default 20/s stays under the 30 messages/s Telegram allows a bot, so neither
+bot's replies queue. Flat out (for context): each learner sends its next update as soon as the reply
+arrives. There our bot, which keeps Telegram's limit through PTB's AIORateLimiter, is held to about 30
+replies/s while the bare bot, which has no limiter, answers as fast as its CPU allows; its getUpdates calls
+then return several updates each, so its polling costs less per update, and the ratio compares different
+arrival rates rather than the same load."""
 
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.sql.engine import make_engine, migrate  # noqa: E402
+from adapters.sql.engine import Database, migrate  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore  # noqa: E402
 from adapters.sql.round_store import SqlRoundStore  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
@@ -99,14 +107,14 @@ async def recv(conn, process, timeout: float):
         raise RuntimeError("the stand-in process exited") from None
 
 
-async def run_load(name: str, make_app, learners: int, rounds: int) -> Result:
+async def run_load(name: str, make_app, learners: int, rounds: int, rate: float) -> Result:
     """Start the stand-in process, start the bot polling it, measure this process over the load, stop both."""
     mp = multiprocessing.get_context("spawn")
     conn, child_conn = mp.Pipe()
-    process = mp.Process(target=_standin.serve, args=(child_conn, learners, rounds), daemon=True)
+    process = mp.Process(target=_standin.serve, args=(child_conn, learners, rounds, rate), daemon=True)
     process.start()
     child_conn.close()
-    budget = STEP_TIMEOUT + rounds * 2 * _standin.REPLY_TIMEOUT
+    budget = STEP_TIMEOUT + rounds * 2 * (_standin.REPLY_TIMEOUT + (learners / rate if rate else 0))
     adapter = None
     try:
         kind, base_url, token = await recv(conn, process, STEP_TIMEOUT)
@@ -147,44 +155,58 @@ def show(r: Result) -> None:
         print(f"{'':14s} INCOMPLETE: {len(r.latencies)} of {r.updates} replies; {r.errors[:3]}")
 
 
+async def run_ours(learners: int, rounds: int, rate: float) -> Result:
+    """Our bot, wired as `python -m bot` wires it, on a fresh SQLite database (the default store)."""
+    with tempfile.TemporaryDirectory(prefix="mla-tgbench-") as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        await asyncio.to_thread(migrate, url)
+        database = Database(url)
+        bank = load_bank()
+        quiz = QuizService(bank, SqlStore(database), rng=random.Random(7))
+        planner = PlanService(quiz, SqlPlanStore(database))
+        rounds_service = RoundService(bank, SqlRoundStore(database), rng=random.Random(7))
+
+        def make_ours(token: str, base_url: str) -> Application:
+            app = build_application(token, quiz, planner, base_url=base_url)
+            app.bot_data["rounds"] = rounds_service
+            return app
+
+        try:
+            return await run_load("MLA Coach", make_ours, learners, rounds, rate)
+        finally:
+            await database.dispose()
+
+
+def compare(ours: Result, bare: Result, label: str, goal: bool) -> None:
+    show(ours)
+    show(bare)
+    ratio = ours.cpu_ms / bare.cpu_ms
+    verdict = f" (goal <= {GOAL}x: {'met' if ratio <= GOAL else 'NOT met'})" if goal else " (context, not the goal)"
+    print(f"{label}: ratio MLA Coach / bare: CPU {ratio:.2f}x{verdict}; "
+          f"latency p50 {ours.quantile(50) / bare.quantile(50):.2f}x, p99 {ours.quantile(99) / bare.quantile(99):.2f}x")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=20.0, help="updates per second offered by all learners")
+    parser.add_argument("--no-flat-out", action="store_true", help="skip the flat-out load (context only)")
     args = parser.parse_args()
-    if args.learners < 1 or args.rounds < 1:
-        parser.error("--learners and --rounds must be at least 1")
+    if args.learners < 1 or args.rounds < 1 or args.rate <= 0:
+        parser.error("--learners and --rounds must be at least 1, --rate above 0")
     print(f"{args.learners} learners x {args.rounds} rounds of /quiz + tap the first option = "
           f"{args.learners * args.rounds * 2} updates per bot; stand-in and learners in a separate process")
 
-    with tempfile.TemporaryDirectory(prefix="mla-tgbench-") as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        await asyncio.to_thread(migrate, url)
-        engine = make_engine(url)
-        bank = load_bank()
-        quiz = QuizService(bank, SqlStore(engine), rng=random.Random(7))
-        planner = PlanService(quiz, SqlPlanStore(engine))
-        rounds = RoundService(bank, SqlRoundStore(engine), rng=random.Random(7))
-
-        def make_ours(token: str, base_url: str) -> Application:
-            app = build_application(token, quiz, planner, base_url=base_url)
-            app.bot_data["rounds"] = rounds
-            return app
-
-        try:
-            ours = await run_load("MLA Coach", make_ours, args.learners, args.rounds)
-        finally:
-            await engine.dispose()
-    show(ours)
-    bare = await run_load("bare PTB echo", build_echo, args.learners, args.rounds)
-    show(bare)
-
-    ratio = ours.cpu_ms / bare.cpu_ms
-    verdict = "met" if ratio <= GOAL else "NOT met"
-    print(f"ratio MLA Coach / bare: CPU {ratio:.2f}x (goal <= {GOAL}x: {verdict}); "
-          f"latency p50 {ours.quantile(50) / bare.quantile(50):.2f}x, p99 {ours.quantile(99) / bare.quantile(99):.2f}x")
-    print("note: our bot sends through PTB's AIORateLimiter (30 requests/s overall with a chat_id, as Telegram "
-          "allows); the bare bot has no limiter, so the latency ratio includes that queue")
+    print(f"\npaced: {args.rate:g} updates/s offered to each bot")
+    paced = await run_ours(args.learners, args.rounds, args.rate)
+    compare(paced, await run_load("bare PTB echo", build_echo, args.learners, args.rounds, args.rate), "paced", True)
+    if not args.no_flat_out:
+        print("\nflat out: each learner's next update as soon as its reply arrives")
+        flat = await run_ours(args.learners, args.rounds, 0)
+        compare(flat, await run_load("bare PTB echo", build_echo, args.learners, args.rounds, 0), "flat out", False)
+        print("note: flat out, our bot keeps Telegram's 30 messages/s through AIORateLimiter and the bare bot has "
+              "no limiter, so the bare bot runs faster and its polls carry several updates each")
 
 
 if __name__ == "__main__":

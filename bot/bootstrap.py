@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 
 from adapters.discord import DiscordAdapter, DiscordBot
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
@@ -38,12 +38,12 @@ def bootstrap(
     clock: Clock = utcnow,
     rng: random.Random | None = None,
 ) -> Services:
-    """Wire the services on one database engine; tests pass fakes or a test database the same way."""
+    """Wire the services on one database; tests pass fakes or a test database the same way."""
     bank = bank or load_bank(settings.exam_dir)
-    engine = make_engine(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
-    quiz = QuizService(bank, store or SqlStore(engine), clock=clock, rng=rng)
-    planner = PlanService(quiz, plan_store or SqlPlanStore(engine), clock=clock)
-    round_store = round_store or SqlRoundStore(engine)
+    database = Database(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
+    quiz = QuizService(bank, store or SqlStore(database), clock=clock, rng=rng)
+    planner = PlanService(quiz, plan_store or SqlPlanStore(database), clock=clock)
+    round_store = round_store or SqlRoundStore(database)
     rounds = RoundService(bank, round_store, clock=clock, rng=rng)
     quiz.erasers.append(round_store.forget)  # /forget erases round answers too
     return Services(quiz=quiz, planner=planner, rounds=rounds)

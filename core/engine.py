@@ -124,22 +124,23 @@ def format_left(left: timedelta) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def progress(session: Session, now: datetime) -> str:
+def progress(session: Session, now: datetime, position: int | None = None) -> str:
     if session.mode is Mode.QUICK:
         return "Quick question"
-    line = f"Q {session.position + 1}/{session.total}"
+    line = f"Q {(session.position if position is None else position) + 1}/{session.total}"
     if session.deadline is not None:
         line += f" · {format_left(session.deadline - now)} left"
     return line
 
 
-def card(session: Session, bank: Bank, now: datetime) -> QuestionCard:
-    """The pending question, rendered in this session's shuffled order."""
-    qid = session.pending()
-    if qid is None:
-        raise NotPending("no question is pending")
-    q = bank[qid]
-    order = session.orders[session.position]
+def card(session: Session, bank: Bank, now: datetime, position: int | None = None) -> QuestionCard:
+    """The pending question (or the one at `position`, answered or not), in this session's shuffled order."""
+    if position is None:
+        if session.pending() is None:
+            raise NotPending("no question is pending")
+        position = session.position
+    q = bank[session.question_ids[position]]
+    order = session.orders[position]
     if q.type in (QuestionType.SINGLE, QuestionType.MULTI):
         choices = [q.options[i].text for i in order]
     elif q.type is QuestionType.ORDERING:
@@ -150,9 +151,9 @@ def card(session: Session, bank: Bank, now: datetime) -> QuestionCard:
     select = grading.select_count(q)
     return QuestionCard(
         session_id=session.id or 0,
-        position=session.position,
+        position=position,
         total=session.total,
-        progress=progress(session, now),
+        progress=progress(session, now, position),
         kind=q.type,
         stem=q.stem,
         choices=choices,

@@ -45,6 +45,7 @@ class Reply:
     card: QuestionCard | None = None
     actions: list[str] = field(default_factory=list)  # command names without the slash, e.g. "explain"
     answered: tuple[int, int] | None = None  # (session id, position) just answered, for an Explain button
+    answered_card: QuestionCard | None = None  # that question as it was shown, to put the verdict under it
     refused: bool = False  # nothing changed: a stale button or a malformed answer (adapters may just toast it)
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, command text a tap sends)
     poll: QuizPoll | None = None  # a group's question of the day, answered by anyone

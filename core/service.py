@@ -205,11 +205,13 @@ class QuizService:
             paragraphs += report.verdict(q, answer, session.orders[position])
             actions.append("explain")
         answered = (session.id, position) if session.immediate_feedback else None
+        shown = engine.card(session, self.bank, now, position) if session.immediate_feedback else None
         if session.finished:
             paragraphs += report.session_report(session, self.bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
-            return Reply(paragraphs, actions=actions, answered=answered)
-        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered)
+            return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown)
+        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered,
+                     answered_card=shown)
 
     async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]:
         """The running session; a timed one past its deadline is finished here and its report returned."""

@@ -1,16 +1,29 @@
-"""Building the async engine and applying Alembic migrations, for the app and the tests alike."""
+"""The database the stores share: each store call is one transaction, run as one synchronous function.
+
+Why synchronous functions: a store call is a few statements, and over aiosqlite every statement (cursor,
+execute, fetch, close, commit) is a hop to the driver's thread and back, which cost more CPU than the
+queries. So on SQLite a whole transaction runs in one hop to one worker thread that owns the process's only
+connection; on PostgreSQL the same function runs through asyncpg in SQLAlchemy's greenlet bridge.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -20,17 +33,46 @@ def ensure_sqlite_folder(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(url: str) -> AsyncEngine:
-    ensure_sqlite_folder(url)
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
-    # SQLite allows one writer at a time. Within a process, one shared connection serialises the
-    # transactions (several connections of one process deadlocked each other on the file lock under
-    # concurrent pushes); across processes, a writer waits for the lock (busy_timeout) instead of failing,
-    # and WAL lets readers run beside the writer. The stores write first in every transaction that writes.
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
+class Database:
+    """`await db.run(fn, *args)` calls `fn(session, *args)` in a transaction and commits after it returns
+    (rolls back if it raises). `fn` may commit or roll back itself, to catch a unique-key conflict."""
+
+    def __init__(self, url: str) -> None:
+        ensure_sqlite_folder(url)
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            # SQLite allows one writer at a time. Within a process, one connection on one thread serialises
+            # the transactions; across processes, a writer waits for the lock (busy_timeout) instead of
+            # failing, and WAL lets readers run beside the writer.
+            self._sync = create_engine(parsed.set(drivername="sqlite"), pool_size=1, max_overflow=0,
+                                       connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(self._sync, "connect", _sqlite_pragmas)
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite")
+            self._async = None
+        else:
+            self._async = create_async_engine(url, pool_pre_ping=True)
+
+    async def run(self, fn: Callable[..., T], *args) -> T:
+        if self._async is None:
+            return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, fn, args)
+        async with AsyncSession(self._async, expire_on_commit=False) as session:
+            result = await session.run_sync(fn, *args)
+            await session.commit()
+            return result
+
+    def _transaction(self, fn: Callable[..., T], args: tuple) -> T:
+        with Session(self._sync, expire_on_commit=False) as session:
+            result = fn(session, *args)
+            session.commit()
+            return result
+
+    async def dispose(self) -> None:
+        if self._async is not None:
+            await self._async.dispose()
+            return
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
+        self._thread.shutdown()
 
 
 def _sqlite_pragmas(connection, _record) -> None:

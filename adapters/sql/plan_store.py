@@ -1,4 +1,4 @@
-"""SqlPlanStore: the core's PlanStore port on the same async engine as SqlStore."""
+"""SqlPlanStore: the core's PlanStore port on the same Database as SqlStore."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, select
 
+from adapters.sql.engine import Database
 from adapters.sql.plan_tables import MissLabelRow, PushClaimRow, PushTargetRow, StudyPlanRow
 from core.plan import PushTarget
 
@@ -29,36 +28,34 @@ def _target(row: PushTargetRow) -> PushTarget:
 class SqlPlanStore:
     """Each method is one committed transaction."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def exam_date(self, learner_id: int) -> tuple[date | None, bool]:
-        async with self._sessions() as db:
-            row = await db.get(StudyPlanRow, learner_id)
+        def read(db: Session):
+            row = db.get(StudyPlanRow, learner_id)
             return (row.exam_date, row.explicit) if row else (None, False)
+        return await self._db.run(read)
 
     async def _upsert(self, table, key: str, values: dict) -> None:
         """INSERT ... ON CONFLICT DO UPDATE: one write statement, no read-then-write race."""
-        async with self._sessions() as db:
-            insert = upsert_for(db.bind.dialect.name)(table).values(**values)
-            changes = {k: v for k, v in values.items() if k != key}
-            await db.exec(insert.on_conflict_do_update(index_elements=[key], set_=changes))
-            await db.commit()
+        insert = upsert_for(self._db.dialect)(table).values(**values)
+        changes = {k: v for k, v in values.items() if k != key}
+        await self._db.run(lambda db: db.exec(insert.on_conflict_do_update(index_elements=[key], set_=changes)))
 
     async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
         await self._upsert(StudyPlanRow, "learner_id",
                            {"learner_id": learner_id, "exam_date": exam_date, "explicit": explicit})
 
     async def target(self, channel: str) -> PushTarget | None:
-        async with self._sessions() as db:
-            row = await db.get(PushTargetRow, channel)
+        def read(db: Session):
+            row = db.get(PushTargetRow, channel)
             return _target(row) if row else None
+        return await self._db.run(read)
 
     async def targets_of(self, learner_id: int) -> list[PushTarget]:
-        async with self._sessions() as db:
-            rows = (await db.exec(select(PushTargetRow).where(PushTargetRow.learner_id == learner_id)
-                                  .order_by(PushTargetRow.channel))).all()
-            return [_target(r) for r in rows]
+        query = select(PushTargetRow).where(PushTargetRow.learner_id == learner_id).order_by(PushTargetRow.channel)
+        return await self._db.run(lambda db: [_target(r) for r in db.exec(query)])
 
     async def save_target(self, target: PushTarget) -> None:
         await self._upsert(PushTargetRow, "channel", {
@@ -67,35 +64,33 @@ class SqlPlanStore:
             "next_push_at": target.next_push_at, "last_pushed": target.last_pushed})
 
     async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
-        async with self._sessions() as db:
-            rows = (await db.exec(select(PushTargetRow).where(
-                PushTargetRow.paused.is_(False), PushTargetRow.unreachable.is_(False),
-                PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))).all()
-            return [_target(r) for r in rows]
+        query = (select(PushTargetRow).where(
+            PushTargetRow.paused.is_(False), PushTargetRow.unreachable.is_(False),
+            PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))
+        return await self._db.run(lambda db: [_target(r) for r in db.exec(query)])
 
     async def _insert_once(self, row) -> bool:
         """Insert a row whose key may exist already; False (and nothing changed) if it does."""
-        async with self._sessions() as db:
+        def insert(db: Session) -> bool:
             db.add(row)
             try:
-                await db.commit()
+                db.commit()
             except IntegrityError:
-                await db.rollback()
+                db.rollback()
                 return False
             return True
+        return await self._db.run(insert)
 
     async def claim(self, channel: str, day: date, now: datetime) -> bool:
         return await self._insert_once(PushClaimRow(channel=channel, day=day, claimed_at=now))
 
     async def release(self, channel: str, day: date) -> None:
-        async with self._sessions() as db:
-            await db.exec(sa.delete(PushClaimRow).where(PushClaimRow.channel == channel, PushClaimRow.day == day))
-            await db.commit()
+        await self._db.run(lambda db: db.exec(
+            sa.delete(PushClaimRow).where(PushClaimRow.channel == channel, PushClaimRow.day == day)))
 
     async def labels(self, session_id: int) -> dict[int, str]:
-        async with self._sessions() as db:
-            rows = (await db.exec(select(MissLabelRow).where(MissLabelRow.session_id == session_id))).all()
-            return {r.position: r.stage for r in rows}
+        query = select(MissLabelRow).where(MissLabelRow.session_id == session_id)
+        return await self._db.run(lambda db: {r.position: r.stage for r in db.exec(query)})
 
     async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
         return await self._insert_once(MissLabelRow(session_id=session_id, position=position,
@@ -103,7 +98,7 @@ class SqlPlanStore:
 
     async def forget(self, learner_id: int) -> None:
         """Erase the learner's plan, labels and private push targets (part of /forget)."""
-        async with self._sessions() as db:
+        def erase(db: Session) -> None:
             for table in (MissLabelRow, PushTargetRow, StudyPlanRow):
-                await db.exec(sa.delete(table).where(table.learner_id == learner_id))
-            await db.commit()
+                db.exec(sa.delete(table).where(table.learner_id == learner_id))
+        await self._db.run(erase)

@@ -287,8 +287,15 @@ async def _question_button(update: Update, context: ContextTypes.DEFAULT_TYPE, c
         await query.answer(render.toast(reply.text))
         return
     await query.answer("Answer recorded.")
-    await _drop_keyboard(query)
-    await send(context.bot, update.effective_chat.id, reply)
+    in_place = render.verdict_message(reply)
+    if in_place is None:
+        await _drop_keyboard(query)
+        await send(context.bot, update.effective_chat.id, reply)
+        return
+    text, keyboard = in_place
+    await _retrying(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
+    if reply.card is not None:
+        await send(context.bot, update.effective_chat.id, Reply([], card=reply.card))
 
 
 def _valid_state(cb: Callback, choices: int, prompts: int) -> bool:

@@ -88,7 +88,8 @@ def pack(fragments: list[Fragment], limit: int = MESSAGE_LIMIT) -> list[str]:
     return [m for m in messages if m]
 
 
-def card_fragments(card: QuestionCard, state: str = "") -> list[Fragment]:
+def card_fragments(card: QuestionCard, state: str = "", instructions: bool = True) -> list[Fragment]:
+    """The card's paragraphs; `instructions` (how to answer, the picks so far) only while it is pending."""
     out = [Fragment(card.progress, "b")]
     if card.case_scenario:
         out += [Fragment(f"Case study: {card.case_title}", "i"), Fragment(card.case_scenario)]
@@ -98,6 +99,8 @@ def card_fragments(card: QuestionCard, state: str = "") -> list[Fragment]:
     if card.kind is QuestionType.MATCHING:
         out.append(Fragment("\n".join(f"{i + 1}. {p}" for i, p in enumerate(card.prompts))))
     out.append(Fragment("\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))))
+    if not instructions:
+        return out
     if card.kind is QuestionType.ORDERING:
         out.append(Fragment("Tap the steps in order, first step first."
                             + (f"\nYour order so far: {' → '.join(state)}" if state else ""), "i"))
@@ -175,6 +178,19 @@ def _explain_only(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup
         return None
     kept = [b for row in keyboard.inline_keyboard for b in row if b.text == "Explain"]
     return InlineKeyboardMarkup([kept]) if kept else None
+
+
+def verdict_message(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """The answered question with its verdict underneath, to replace the question's message in place (one
+    edit instead of an edit and a new message); None when there is no such card or it would not fit one
+    message. A next question is not part of it: it goes below, as a message of its own."""
+    if reply.answered_card is None:
+        return None
+    chunks = pack(card_fragments(reply.answered_card, instructions=False) + [Fragment(p) for p in reply.paragraphs])
+    if len(chunks) != 1:
+        return None
+    keyboard = actions_keyboard(reply)
+    return chunks[0], keyboard if reply.card is None else _explain_only(keyboard)
 
 
 def card_message(card: QuestionCard, state: str = "") -> tuple[str, InlineKeyboardMarkup]:

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.sql.engine import make_engine, migrate
+from adapters.sql.engine import Database, migrate
 from adapters.sql.store import SqlStore
 from tests.conftest import postgres_url
 
@@ -49,6 +49,6 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 async def sql_store(database_url):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     yield SqlStore(engine)
     await engine.dispose()

@@ -6,7 +6,7 @@ import asyncio
 import random
 from datetime import UTC, date, datetime
 
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
 from core.planner import PlanService
@@ -19,7 +19,7 @@ def utc(*args) -> datetime:
 
 
 async def test_two_schedulers_on_one_database_send_each_push_once(bank, database_url, clock):
-    engines = [make_engine(database_url), make_engine(database_url)]
+    engines = [Database(database_url), Database(database_url)]
     quizzes = [QuizService(bank, SqlStore(e), clock=clock, rng=random.Random(n)) for n, e in enumerate(engines)]
     planners = [PlanService(q, SqlPlanStore(e), clock=clock) for q, e in zip(quizzes, engines, strict=True)]
     clock.now = utc(2026, 11, 27, 20, 0)
@@ -36,7 +36,7 @@ async def test_two_schedulers_on_one_database_send_each_push_once(bank, database
 
 
 async def test_plan_store_round_trips_and_forgets(bank, database_url, clock):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     quiz = QuizService(bank, SqlStore(engine), clock=clock)
     store = SqlPlanStore(engine)
     planner = PlanService(quiz, store, clock=clock)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.round_store import SqlRoundStore
 from core import round as rounds
 from core.round import ALREADY, RoundSettings
@@ -19,13 +19,13 @@ CHAT, OTHER = "telegram:-100900", "telegram:-100901"
 
 @pytest.fixture
 async def round_store(database_url):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     yield SqlRoundStore(engine)
     await engine.dispose()
 
 
 async def test_a_round_resumes_after_a_restart_and_a_passed_deadline_is_revealed(bank, database_url, clock):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     service = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(2))
     card = (await service.start(CHAT, 1, "Ann", ["3"])).card
     await service.set_message(card.round_id, 0, "4711")
@@ -35,7 +35,7 @@ async def test_a_round_resumes_after_a_restart_and_a_passed_deadline_is_revealed
     await engine.dispose()
 
     clock.advance(minutes=10)  # the bot was down past the deadline
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     try:
         service = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(9))
         resumed = await service.store.live_round(CHAT)

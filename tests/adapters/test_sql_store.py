@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.store import SqlStore
 from core.engine import Mode
 from core.service import STALE, QuizService
@@ -13,7 +13,7 @@ from tests.answers import any_valid, right_response
 
 
 async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database_url, clock):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(1))
     lid = await service.learner("telegram", "42")
     card = (await service.diagnostic(lid)).card
@@ -23,7 +23,7 @@ async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database
     before = (await service.current(lid)).card
     await engine.dispose()  # the process goes away; only the database remains
 
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     rebuilt = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(99))
     assert await rebuilt.learner("telegram", "42") == lid
     after = (await rebuilt.current(lid)).card

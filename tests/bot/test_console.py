@@ -31,8 +31,8 @@ def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path):
                             text=True, cwd=ROOT, env=bot_env(tmp_path))
     proc.stdin.write("/start\n/quiz\n")
     proc.stdin.flush()
-    shown = _read_until(proc, "for example")  # the quick question's card ends with its answer hint
-    example = re.findall(r"for example: ([^)\n]+)", shown)[-1]  # a well-formed answer for its type
+    shown = _read_hint(proc)  # the quick question's card ends with its answer hint
+    example = HINT.findall(shown)[-1]  # a well-formed answer for its type
     out, _ = proc.communicate(f"{example}\n/explain\n/stats\n/quit\n", timeout=60)
     assert proc.returncode == 0
     assert "MLA Coach: practice for the AWS Certified Machine Learning Engineer" in shown
@@ -78,11 +78,18 @@ def test_forget_asks_first_then_erases_and_starts_afresh(tmp_path):
     assert "No answers yet." in after and "── Quick question ──" in after
 
 
-def _read_until(proc: subprocess.Popen, marker: str) -> str:
+# A card ends with its answer hint on a line of its own, e.g. "(Answer with one letter, A to D, for example: B)",
+# and a refused answer repeats that hint. Stems may say "for example" too, so match the hint's own form.
+CARD_END = re.compile(r"^\(.*for example: ([^)\n]+)\)$", re.MULTILINE)
+HINT = re.compile(r"for example: ([^)\n]+)\)?$", re.MULTILINE)
+
+
+def _read_hint(proc: subprocess.Popen) -> str:
+    """Output up to and including the next answer hint: a card's last line, or a refused answer."""
     seen = ""
-    while marker not in seen:
+    while not HINT.search(seen):
         line = proc.stdout.readline()
-        assert line, f"bot ended before {marker!r}: {seen[-500:]}"
+        assert line, f"bot ended before an answer hint: {seen[-500:]}"
         seen += line
     return seen
 
@@ -91,7 +98,7 @@ def _card(text: str) -> tuple[str, str]:
     """The last question card in the output: its progress line and its body."""
     at = text.rindex("── Q ")
     body = text[at:]
-    body = body[: body.index(")", body.index("for example")) + 1]  # up to the end of the card's hint line
+    body = body[: CARD_END.search(body).end()]  # up to the end of the card's hint line
     return re.match(r"── (Q \d+/65 · \d:\d\d:\d\d left) ──", body).group(1), body
 
 
@@ -100,18 +107,18 @@ def test_kill_minus_nine_mid_diagnostic_resumes_same_question_order_and_time(tmp
                             text=True, cwd=ROOT, env=bot_env(tmp_path))
     proc.stdin.write("/diagnostic\n")
     proc.stdin.flush()
-    _read_until(proc, "for example")
+    _read_hint(proc)
     for n in range(2, 5):  # answer three questions with a well-formed answer each
         out = ""
         while f"── Q {n}/65" not in out:
             proc.stdin.write("A\n")
             proc.stdin.flush()
-            out += _read_until(proc, "for example")
+            out += _read_hint(proc)
             if f"── Q {n}/65" not in out:  # "A" did not fit (multi, ordering or matching): use the hint
-                example = re.findall(r"for example: ([^)\n]+)", out)[-1]
+                example = HINT.findall(out)[-1]
                 proc.stdin.write(example + "\n")
                 proc.stdin.flush()
-                out += _read_until(proc, "for example")
+                out += _read_hint(proc)
     before_progress, before_body = _card(out)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from adapters.discord import DiscordBot
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
@@ -24,7 +24,7 @@ def sql_bot(bank, engine, clock, seed: int) -> DiscordBot:
 
 
 async def test_a_button_survives_a_restart(bank, clock, database_url, monkeypatch):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     before = sql_bot(bank, engine, clock, 3)
     card = (await command(before, "drill", scope="4.1")).card()
     while card.menus():  # answer anything until a single-answer question shows
@@ -34,7 +34,7 @@ async def test_a_button_survives_a_restart(bank, clock, database_url, monkeypatc
     sent = {"embeds": [card.embed.to_dict()], "components": card.view.to_components()}
     await engine.dispose()
 
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     after = sql_bot(bank, engine, clock, 4)
     service = after.service
     recorder = gateway.Recorder()

@@ -11,7 +11,7 @@ import yaml
 
 from adapters.discord import DiscordAdapter, DiscordBot, ids, render, round_render, rounds
 from adapters.discord.client import DYNAMIC_ITEMS
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from bot.runtime import Runtime
 from core.bank import load_bank
 from core.grading import LETTERS
@@ -216,7 +216,7 @@ async def test_a_multi_response_question_keeps_each_members_picks_private(monkey
 
 async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_goes_on(
         bank, clock, database_url, monkeypatch):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     before = Group(sql_bot(bank, engine, clock, 5), monkeypatch)
     await command(before.bot, "round", questions=2)
     clock.advance(seconds=2)
@@ -226,7 +226,7 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
     await engine.dispose()
 
     clock.advance(minutes=5)  # down past the deadline; then the bot is rebuilt on the same database
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     after = Group(sql_bot(bank, engine, clock, 6), monkeypatch, before.made)  # the same Discord channel
     try:
         await after.tick()

@@ -64,7 +64,12 @@ class World:
         await self.app.process_update(Update.de_json(raw, self.app.bot))
 
     def texts(self, chat_id: int) -> list[str]:
+        """What was sent to the chat, message by message, as first sent."""
         return self.standin.sent_texts(chat_id)
+
+    def shown(self, chat_id: int) -> list[str]:
+        """The chat's messages as they read now, after every edit (a verdict is edited under its question)."""
+        return [parse_html(m["text"])[1] for (chat, _), m in self.standin.messages.items() if chat == chat_id]
 
     def button(self, chat_id: int, label: str) -> tuple[dict, str]:
         for (chat, _), message in reversed(self.standin.messages.items()):

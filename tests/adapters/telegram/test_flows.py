@@ -49,7 +49,10 @@ async def test_start_quiz_tap_verdict_explain(world):
     await ann.press("Quick question")
     assert "Quick question" in world.last_card(501)
     await answer_right(world, ann)
-    assert any(t.startswith("✅ Correct.") for t in world.texts(501))
+    answered = world.shown(501)[-1]  # the question's own message now carries the verdict, and no options
+    assert answered.startswith("Quick question") and "\n\n✅ Correct." in answered
+    assert [b["text"] for row in world.standin.messages[max(world.standin.messages)]["reply_markup"]
+            ["inline_keyboard"] for b in row] == ["Explain", "Quick question"]
     await ann.press("Explain")
     assert "Takeaway:" in world.texts(501)[-1] and "Your answer was ✅ correct." in world.texts(501)[-1]
     assert all(not p.get("text") or p["text"] == "Answer recorded." or p["text"] == ""
@@ -69,8 +72,9 @@ async def test_drill_covers_multi_ordering_and_matching_widgets(world):
             await bo.press("☑ A")
         await answer_right(world, bo)
     assert kinds == set(QuestionType)
-    assert sum(t.startswith("✅ Correct.") for t in world.texts(502)) == 7
-    assert "Drill done: 7/7 (100%) correct." in world.texts(502)[-1]
+    verdicts = [t for t in world.shown(502) if "\n\n✅ Correct." in t]
+    assert len(verdicts) == 7 and all(t.startswith("Q ") for t in verdicts)  # each under its own question
+    assert "Drill done: 7/7 (100%) correct." in world.shown(502)[-1]
 
 
 async def test_multi_submit_with_the_wrong_count_is_a_hint_not_an_answer(world):
@@ -166,6 +170,33 @@ def special_bank(folder):
     assert len(q["explanation"]) > 6000
     (folder / "1.1.yaml").write_text(yaml.safe_dump([q], sort_keys=False))
     return load_bank(folder)
+
+
+async def test_a_verdict_too_long_to_sit_under_its_question_comes_as_its_own_message(standin, memory_store, clock,
+                                                                                   tmp_path):
+    folder = tmp_path / "bank"
+    write_bank(folder)
+    q = yaml.safe_load((folder / "1.1.yaml").read_text())[0]
+    for option in q["options"]:
+        if option["correct"]:
+            option["why"] = "Long reason. " * 320  # about 4,200 characters: the question and this exceed 4096
+    (folder / "1.1.yaml").write_text(yaml.safe_dump([q], sort_keys=False))
+    service = QuizService(load_bank(folder), memory_store, clock=clock)
+    app = build(standin, service, clock)
+    await app.initialize()
+    try:
+        world = World(standin, app, service)
+        jo = Chat(world, 513)
+        await jo.say("/drill 1.1")
+        key = max(k for k in standin.messages if k[0] == 513)  # the question's message
+        question = standin.messages[key]["text"]
+        await answer_right(world, jo)
+        assert standin.messages[key]["text"] == question  # the question stays as it was, without its buttons
+        assert not standin.messages[key].get("reply_markup")
+        verdict = [t for t in world.texts(513) if t.startswith("✅ Correct.")]
+        assert len(verdict) == 1 and verdict[0].count("Long reason.") > 250
+    finally:
+        await app.shutdown()
 
 
 async def test_special_characters_and_a_6000_character_explanation(standin, memory_store, clock, tmp_path):

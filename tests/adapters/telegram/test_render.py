@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.telegram import codec, render
 from adapters.telegram.render import Fragment, pack
 from core.model import QuestionType
-from core.reply import QuestionCard
+from core.reply import QuestionCard, Reply
 from tests.adapters.telegram.standin import parse_html
 
 
@@ -40,3 +40,19 @@ def test_callback_data_stays_within_64_bytes_and_rejects_forgeries():
 
 def test_toast_is_cut_to_200_characters():
     assert len(render.toast("w" * 500)) == 200 and render.toast("short") == "short"
+
+
+def test_verdict_goes_under_its_question_only_when_both_fit_one_message():
+    card = QuestionCard(session_id=3, position=0, total=10, progress="Q 1/10", kind=QuestionType.MULTI,
+                        stem="Pick two <services> & why", choices=["SageMaker", "Glue", "EMR"], select=2)
+    short = Reply(["❌ Not quite. Correct: A C."], actions=["explain"], answered=(3, 0), answered_card=card,
+                  card=QuestionCard(session_id=3, position=1, total=10, progress="Q 2/10",
+                                    kind=QuestionType.SINGLE, stem="next", choices=["a", "b"]))
+    text, keyboard = render.verdict_message(short)
+    error, shown = parse_html(text)
+    assert error is None and shown.startswith("Q 1/10\n\nPick two <services> & why")
+    assert shown.endswith("C) EMR\n\n❌ Not quite. Correct: A C.") and "Submit" not in shown  # no how-to-answer
+    assert [b.text for row in keyboard.inline_keyboard for b in row] == ["Explain"]  # the next card is separate
+    too_long = Reply(["why " * 1100], answered=(3, 0), answered_card=card)
+    assert render.verdict_message(too_long) is None  # sent as messages of its own instead
+    assert render.verdict_message(Reply(["Answer recorded."])) is None  # timed modes: no verdict to place

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from adapters.sql.engine import make_engine
+from adapters.sql.engine import Database
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from adapters.telegram import round_render
@@ -253,7 +253,7 @@ async def test_a_multi_response_question_keeps_each_members_picks_private(standi
 
 async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_goes_on(
         standin, bank, database_url, clock):
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     world = make_group(standin, bank, SqlStore(engine), SqlRoundStore(engine), clock)
     await world.app.initialize()
     ann, bo = world.member(651), world.member(652)
@@ -265,7 +265,7 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
     await engine.dispose()
 
     clock.advance(minutes=5)  # down past the deadline; then the bot is rebuilt on the same database
-    engine = make_engine(database_url)
+    engine = Database(database_url)
     world = make_group(standin, bank, SqlStore(engine), SqlRoundStore(engine), clock)
     await world.app.initialize()
     try:
