@@ -17,10 +17,9 @@ from typing import TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import Session
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -34,8 +33,9 @@ def ensure_sqlite_folder(url: str) -> None:
 
 
 class Database:
-    """`await db.run(fn, *args)` calls `fn(session, *args)` in a transaction and commits after it returns
-    (rolls back if it raises). `fn` may commit or roll back itself, to catch a unique-key conflict."""
+    """`await db.run(fn, *args)` calls `fn(connection, *args)` in a transaction and commits after it returns
+    (rolls back if it raises); `fn` may commit or roll back itself, to catch a unique-key conflict.
+    `run_orm` does the same with an ORM session on that connection, for stores written with the ORM."""
 
     def __init__(self, url: str) -> None:
         ensure_sqlite_folder(url)
@@ -49,6 +49,7 @@ class Database:
                                        connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(self._sync, "connect", _sqlite_pragmas)
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite")
+            self._connection: Connection | None = None
             self._async = None
         else:
             self._async = create_async_engine(url, pool_pre_ping=True)
@@ -56,23 +57,46 @@ class Database:
     async def run(self, fn: Callable[..., T], *args) -> T:
         if self._async is None:
             return await asyncio.get_running_loop().run_in_executor(self._thread, self._transaction, fn, args)
-        async with AsyncSession(self._async, expire_on_commit=False) as session:
-            result = await session.run_sync(fn, *args)
-            await session.commit()
+        async with self._async.connect() as connection:
+            result = await connection.run_sync(fn, *args)
+            await connection.commit()
             return result
 
+    async def run_orm(self, fn: Callable[..., T], *args) -> T:
+        return await self.run(_in_session, fn, args)
+
     def _transaction(self, fn: Callable[..., T], args: tuple) -> T:
-        with Session(self._sync, expire_on_commit=False) as session:
-            result = fn(session, *args)
-            session.commit()
+        """On the SQLite thread: the process's one connection, kept open (a pool checkout per call cost more
+        than most of the queries)."""
+        if self._connection is None:
+            self._connection = self._sync.connect()
+        try:
+            result = fn(self._connection, *args)
+            self._connection.commit()
             return result
+        except BaseException:
+            self._connection.rollback()
+            raise
 
     async def dispose(self) -> None:
         if self._async is not None:
             await self._async.dispose()
             return
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._sync.dispose)
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._close)
         self._thread.shutdown()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._sync.dispose()
+
+
+def _in_session(connection: Connection, fn: Callable[..., T], args: tuple) -> T:
+    with Session(bind=connection, expire_on_commit=False) as session:
+        result = fn(session, *args)
+        session.commit()
+        return result
 
 
 def _sqlite_pragmas(connection, _record) -> None:

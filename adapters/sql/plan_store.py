@@ -35,13 +35,13 @@ class SqlPlanStore:
         def read(db: Session):
             row = db.get(StudyPlanRow, learner_id)
             return (row.exam_date, row.explicit) if row else (None, False)
-        return await self._db.run(read)
+        return await self._db.run_orm(read)
 
     async def _upsert(self, table, key: str, values: dict) -> None:
         """INSERT ... ON CONFLICT DO UPDATE: one write statement, no read-then-write race."""
         insert = upsert_for(self._db.dialect)(table).values(**values)
         changes = {k: v for k, v in values.items() if k != key}
-        await self._db.run(lambda db: db.exec(insert.on_conflict_do_update(index_elements=[key], set_=changes)))
+        await self._db.run_orm(lambda db: db.exec(insert.on_conflict_do_update(index_elements=[key], set_=changes)))
 
     async def set_exam_date(self, learner_id: int, exam_date: date, explicit: bool) -> None:
         await self._upsert(StudyPlanRow, "learner_id",
@@ -51,11 +51,11 @@ class SqlPlanStore:
         def read(db: Session):
             row = db.get(PushTargetRow, channel)
             return _target(row) if row else None
-        return await self._db.run(read)
+        return await self._db.run_orm(read)
 
     async def targets_of(self, learner_id: int) -> list[PushTarget]:
         query = select(PushTargetRow).where(PushTargetRow.learner_id == learner_id).order_by(PushTargetRow.channel)
-        return await self._db.run(lambda db: [_target(r) for r in db.exec(query)])
+        return await self._db.run_orm(lambda db: [_target(r) for r in db.exec(query)])
 
     async def save_target(self, target: PushTarget) -> None:
         await self._upsert(PushTargetRow, "channel", {
@@ -67,7 +67,7 @@ class SqlPlanStore:
         query = (select(PushTargetRow).where(
             PushTargetRow.paused.is_(False), PushTargetRow.unreachable.is_(False),
             PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))
-        return await self._db.run(lambda db: [_target(r) for r in db.exec(query)])
+        return await self._db.run_orm(lambda db: [_target(r) for r in db.exec(query)])
 
     async def _insert_once(self, row) -> bool:
         """Insert a row whose key may exist already; False (and nothing changed) if it does."""
@@ -79,18 +79,18 @@ class SqlPlanStore:
                 db.rollback()
                 return False
             return True
-        return await self._db.run(insert)
+        return await self._db.run_orm(insert)
 
     async def claim(self, channel: str, day: date, now: datetime) -> bool:
         return await self._insert_once(PushClaimRow(channel=channel, day=day, claimed_at=now))
 
     async def release(self, channel: str, day: date) -> None:
-        await self._db.run(lambda db: db.exec(
+        await self._db.run_orm(lambda db: db.exec(
             sa.delete(PushClaimRow).where(PushClaimRow.channel == channel, PushClaimRow.day == day)))
 
     async def labels(self, session_id: int) -> dict[int, str]:
         query = select(MissLabelRow).where(MissLabelRow.session_id == session_id)
-        return await self._db.run(lambda db: {r.position: r.stage for r in db.exec(query)})
+        return await self._db.run_orm(lambda db: {r.position: r.stage for r in db.exec(query)})
 
     async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:
         return await self._insert_once(MissLabelRow(session_id=session_id, position=position,
@@ -101,4 +101,4 @@ class SqlPlanStore:
         def erase(db: Session) -> None:
             for table in (MissLabelRow, PushTargetRow, StudyPlanRow):
                 db.exec(sa.delete(table).where(table.learner_id == learner_id))
-        await self._db.run(erase)
+        await self._db.run_orm(erase)

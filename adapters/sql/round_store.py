@@ -149,10 +149,10 @@ class SqlRoundStore:
         def read(db: Session) -> RoundSettings | None:
             row = db.get(GroupSettingsRow, chat)
             return RoundSettings(seconds=row.seconds, length=row.length) if row else None
-        return await self._db.run(read)
+        return await self._db.run_orm(read)
 
     async def save_settings(self, chat: str, settings: RoundSettings) -> None:
-        await self._db.run(lambda db: db.merge(GroupSettingsRow(chat=chat, seconds=settings.seconds,
+        await self._db.run_orm(lambda db: db.merge(GroupSettingsRow(chat=chat, seconds=settings.seconds,
                                                                 length=settings.length)))
 
     # --- rounds ------------------------------------------------------------------------------------
@@ -160,29 +160,29 @@ class SqlRoundStore:
     async def live_round(self, chat: str) -> Round | None:
         query = (select(RoundRow).where(RoundRow.chat == chat, RoundRow.finished_at.is_(None))
                  .order_by(RoundRow.id.desc()).limit(1))
-        return await self._db.run(lambda db: _load_one(db, db.exec(query).first()))
+        return await self._db.run_orm(lambda db: _load_one(db, db.exec(query).first()))
 
     async def round(self, round_id: int) -> Round | None:
         """A round by id, finished or not (for tests and tools)."""
-        return await self._db.run(lambda db: _load_one(db, db.get(RoundRow, round_id)))
+        return await self._db.run_orm(lambda db: _load_one(db, db.get(RoundRow, round_id)))
 
     async def create_round(self, rnd: Round) -> Round | None:
-        return await self._db.run(_create_round, rnd)
+        return await self._db.run_orm(_create_round, rnd)
 
     async def save(self, rnd: Round) -> None:
-        await self._db.run(_save, rnd)
+        await self._db.run_orm(_save, rnd)
 
     async def record_answer(self, answer: RoundAnswer) -> bool:
-        return await self._db.run(_record_answer, answer)
+        return await self._db.run_orm(_record_answer, answer)
 
     async def selection(self, round_id: int, position: int, member_id: int) -> list[int]:
-        return await self._db.run(_selection, round_id, position, member_id)
+        return await self._db.run_orm(_selection, round_id, position, member_id)
 
     async def save_selection(self, round_id: int, position: int, member_id: int, picks: list[int]) -> None:
-        await self._db.run(_save_selection, round_id, position, member_id, picks)
+        await self._db.run_orm(_save_selection, round_id, position, member_id, picks)
 
     async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
-        await self._db.run(lambda db: db.exec(sa.update(RoundQuestionRow).where(
+        await self._db.run_orm(lambda db: db.exec(sa.update(RoundQuestionRow).where(
             RoundQuestionRow.round_id == round_id, RoundQuestionRow.position == position).values(
             message_ref=message_ref)))
 
@@ -191,7 +191,7 @@ class SqlRoundStore:
                                                                  RoundQuestionRow.position == RoundRow.position))
                  .where(RoundRow.finished_at.is_(None), RoundQuestionRow.closed_at.is_(None),
                         RoundQuestionRow.deadline <= now).order_by(RoundQuestionRow.deadline))
-        return await self._db.run(lambda db: _load(db, list(db.exec(query).all())))
+        return await self._db.run_orm(lambda db: _load(db, list(db.exec(query).all())))
 
     async def answers_since(self, chat: str, since: datetime) -> list[RoundAnswer]:
         query = (select(RoundAnswerRow, RoundQuestionRow)
@@ -199,8 +199,8 @@ class SqlRoundStore:
                  .join(RoundRow, RoundRow.id == RoundAnswerRow.round_id)
                  .where(RoundRow.chat == chat, RoundAnswerRow.answered_at >= since)
                  .order_by(RoundAnswerRow.answered_at, RoundAnswerRow.id))
-        return await self._db.run(lambda db: [_answer(a, q) for a, q in db.exec(query).all()])
+        return await self._db.run_orm(lambda db: [_answer(a, q) for a, q in db.exec(query).all()])
 
     async def forget(self, member_id: int) -> None:
         """Erase a member's round answers and picks, and their name on rounds they started (/forget)."""
-        await self._db.run(_forget, member_id)
+        await self._db.run_orm(_forget, member_id)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from adapters.sql.engine import Database
 from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow
@@ -63,14 +62,12 @@ def _sessions(conn: Connection, rows: list[Row]) -> list[QuizSession]:
         answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
 
 
-def _one(db: Session, query: sa.Select, params: dict) -> QuizSession | None:
-    conn = db.connection()
+def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None:
     row = conn.execute(query, params).first()
     return _sessions(conn, [row])[0] if row else None
 
 
-def _learner(db: Session, platform: str, external_id: str) -> int:
-    conn = db.connection()
+def _learner(conn: Connection, platform: str, external_id: str) -> int:
     key = {"platform": platform, "external_id": external_id}
     found = conn.execute(_IDENTITY, key).scalar()
     if found is not None:
@@ -78,15 +75,15 @@ def _learner(db: Session, platform: str, external_id: str) -> int:
     try:
         learner_id = conn.execute(LEARNER.insert().values(created_at=datetime.now(UTC))).inserted_primary_key[0]
         conn.execute(IDENTITY.insert().values(learner_id=learner_id, **key))
-        db.commit()
+        conn.commit()
         return learner_id
     except IntegrityError:  # another process created the same new user first
-        db.rollback()
-        return db.connection().execute(_IDENTITY, key).scalar_one()
+        conn.rollback()
+        return conn.execute(_IDENTITY, key).scalar_one()
 
 
-def _create_session(db: Session, session: QuizSession) -> QuizSession:
-    session.id = db.connection().execute(_INSERT_SESSION, {
+def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
+    session.id = conn.execute(_INSERT_SESSION, {
         "learner_id": session.learner_id, "mode": session.mode.value, "scope": session.scope,
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
@@ -94,8 +91,7 @@ def _create_session(db: Session, session: QuizSession) -> QuizSession:
     return session
 
 
-def _save(db: Session, session: QuizSession, answer: Answer | None) -> bool:
-    conn = db.connection()
+def _save(conn: Connection, session: QuizSession, answer: Answer | None) -> bool:
     conn.execute(_STEP, {"session_id": session.id, "position": session.position,
                          "finished_at": session.finished_at})
     if answer is None:
@@ -105,15 +101,14 @@ def _save(db: Session, session: QuizSession, answer: Answer | None) -> bool:
             "session_id": session.id, "position": answer.position, "learner_id": answer.learner_id,
             "question_id": answer.question_id, "mode": answer.mode.value, "response": answer.response,
             "correct": answer.correct, "answered_at": answer.answered_at})
-        db.commit()
+        conn.commit()
         return True
     except IntegrityError:  # this position is answered already (a double tap): keep the first answer
-        db.rollback()
+        conn.rollback()
         return False
 
 
-def _forget(db: Session, learner_id: int) -> None:
-    conn = db.connection()
+def _forget(conn: Connection, learner_id: int) -> None:
     for table in (ANSWER, SESSION, IDENTITY):
         conn.execute(table.delete().where(table.c.learner_id == learner_id))
     conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
@@ -144,16 +139,15 @@ class SqlStore:
         return await self._db.run(_save, session, answer)
 
     async def history(self, learner_id: int) -> list[Answer]:
-        return await self._db.run(lambda db: [_answer(r) for r in db.connection().execute(
+        return await self._db.run(lambda conn: [_answer(r) for r in conn.execute(
             _HISTORY, {"learner_id": learner_id})])
 
     async def forms(self, learner_id: int) -> list[QuizSession]:
-        return await self._db.run(lambda db: _sessions(db.connection(), db.connection().execute(
+        return await self._db.run(lambda conn: _sessions(conn, conn.execute(
             _FORMS, {"learner_id": learner_id}).all()))
 
     async def expired_sessions(self, now: datetime) -> list[QuizSession]:
-        return await self._db.run(lambda db: _sessions(db.connection(), db.connection().execute(
-            _EXPIRED, {"now": now}).all()))
+        return await self._db.run(lambda conn: _sessions(conn, conn.execute(_EXPIRED, {"now": now}).all()))
 
     async def forget(self, learner_id: int) -> None:
         await self._db.run(_forget, learner_id)
