@@ -42,12 +42,18 @@ class Bank:
     questions: dict[str, Question]
     cases: dict[str, Case] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # question id -> file it came from
+    _by_task: dict[str, list[Question]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getitem__(self, qid: str) -> Question:
         return self.questions[qid]
 
     def by_task(self, task: str) -> list[Question]:
-        return [q for q in self.questions.values() if q.task == task]
+        """In file order; indexed on first use, since every quick question asks (the bank never changes)."""
+        if self._by_task is None:
+            self._by_task = {}
+            for q in self.questions.values():
+                self._by_task.setdefault(q.task, []).append(q)
+        return list(self._by_task.get(task, []))
 
     def by_domain(self, domain: int) -> list[Question]:
         return [q for q in self.questions.values() if q.domain == domain]
