@@ -21,11 +21,10 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.sql.engine import Database, migrate  # noqa: E402
+from adapters.sql.database import Database, migrate  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore, _target  # noqa: E402
 from adapters.sql.plan_tables import PushTargetRow  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
@@ -41,29 +40,30 @@ ZONES = ["UTC", "Europe/Berlin", "Europe/London", "America/New_York", "America/L
 NOW = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
 
-async def fill(engine, learners: int, rng: random.Random) -> None:
+def _fill(conn, learners: int, rng: random.Random) -> None:
+    created = NOW - timedelta(minutes=15)  # the last tick ran a quarter of an hour ago
+    for start in range(0, learners, 5000):
+        ids = range(start + 1, min(start + 5000, learners) + 1)
+        conn.execute(insert(LearnerRow), [{"id": i, "created_at": created} for i in ids])
+        rows = []
+        for i in ids:
+            push_time = f"{rng.randrange(6, 22):02d}:{rng.choice((0, 15, 30, 45)):02d}"
+            target = plan.schedule(PushTarget(channel=f"telegram:{i}", learner_id=i, push_time=push_time,
+                                              timezone=rng.choice(ZONES)), created)
+            rows.append({"channel": target.channel, "learner_id": i, "push_time": target.push_time,
+                         "timezone": target.timezone, "paused": rng.random() < 0.05, "unreachable": False,
+                         "next_push_at": target.next_push_at, "last_pushed": None})
+        conn.execute(insert(PushTargetRow), rows)
+
+
+async def fill(database: Database, learners: int, rng: random.Random) -> None:
     """Insert `learners` learners, each with a private push target at a random local time and zone."""
-    async with AsyncSession(engine) as db:
-        created = NOW - timedelta(minutes=15)  # the last tick ran a quarter of an hour ago
-        for start in range(0, learners, 5000):
-            ids = range(start + 1, min(start + 5000, learners) + 1)
-            await db.exec(insert(LearnerRow), params=[{"id": i, "created_at": created} for i in ids])
-            rows = []
-            for i in ids:
-                push_time = f"{rng.randrange(6, 22):02d}:{rng.choice((0, 15, 30, 45)):02d}"
-                target = plan.schedule(PushTarget(channel=f"telegram:{i}", learner_id=i, push_time=push_time,
-                                                  timezone=rng.choice(ZONES)), created)
-                rows.append({"channel": target.channel, "learner_id": i, "push_time": target.push_time,
-                             "timezone": target.timezone, "paused": rng.random() < 0.05, "unreachable": False,
-                             "next_push_at": target.next_push_at, "last_pushed": None})
-            await db.exec(insert(PushTargetRow), params=rows)
-        await db.commit()
+    await database.run(_fill, learners, rng)
 
 
-async def naive_due(engine) -> int:
+async def naive_due(database: Database) -> int:
     """Baseline: load every target and decide in Python who is due."""
-    async with AsyncSession(engine) as db:
-        rows = (await db.exec(select(PushTargetRow))).all()
+    rows = await database.run_orm(lambda db: db.exec(select(PushTargetRow)).all())
     return sum(1 for r in rows if not r.paused and not r.unreachable and plan.due_date(_target(r), NOW))
 
 
@@ -78,25 +78,25 @@ async def timed(fn, repeat: int = 5) -> tuple[float, object]:
 
 async def selection(name: str, url: str, learners: int) -> None:
     await asyncio.to_thread(migrate, url)
-    engine = Database(url)
-    await fill(engine, learners, random.Random(1))
-    store = SqlPlanStore(engine)
+    database = Database(url)
+    await fill(database, learners, random.Random(1))
+    store = SqlPlanStore(database)
     query_s, due = await timed(lambda: store.due_targets(NOW, learners))
-    naive_s, naive_count = await timed(lambda: naive_due(engine), repeat=3)
+    naive_s, naive_count = await timed(lambda: naive_due(database), repeat=3)
     assert len(due) == naive_count, (len(due), naive_count)
     print(f"{name:10s} due selection among {learners:,} learners: {len(due):,} due; indexed query "
           f"{query_s * 1000:8.1f} ms, baseline full load {naive_s * 1000:8.1f} ms, ratio {naive_s / query_s:5.1f}x")
-    await engine.dispose()
+    await database.dispose()
 
 
 async def send_run(url: str, sends: int) -> None:
     """Real run_pushes (claims, scheduling, opening each learner's first question) through a
     30 msg/s limiter, with two schedulers on the same database to count duplicates."""
     await asyncio.to_thread(migrate, url)
-    engine = Database(url)
+    database = Database(url)
     bank = load_bank()
-    quiz = QuizService(bank, SqlStore(engine), clock=lambda: NOW, rng=random.Random(2))
-    planners = [PlanService(quiz, SqlPlanStore(engine), clock=lambda: NOW) for _ in range(2)]
+    quiz = QuizService(bank, SqlStore(database), clock=lambda: NOW, rng=random.Random(2))
+    planners = [PlanService(quiz, SqlPlanStore(database), clock=lambda: NOW) for _ in range(2)]
     yesterday = NOW - timedelta(days=1)
     for n in range(sends):
         learner = await quiz.learner("telegram", str(n))
@@ -122,7 +122,7 @@ async def send_run(url: str, sends: int) -> None:
     print(f"send run: {len(sent)} pushes in {elapsed:.1f} s by 2 schedulers; sustained {rate:.1f} msg/s "
           f"(goal >= 28.5, limit 30); duplicates {len(channels) - len(set(channels))}; "
           f"missing {sends - len(set(channels))}")
-    await engine.dispose()
+    await database.dispose()
 
 
 async def postgres_url(base: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ import sys
 from pydantic import ValidationError
 
 from adapters.console.chat import ConsoleChat
-from adapters.sql.engine import migrate
+from adapters.sql.database import migrate
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure

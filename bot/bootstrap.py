@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 
 from adapters.discord import DiscordAdapter, DiscordBot
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.round_tables import (
     GroupSettingsRow,
     RoundAnswerRow,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow
 from core.engine import FULL_LENGTH, Answer, Mode
 from core.engine import Session as QuizSession

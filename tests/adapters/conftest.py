@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.sql.engine import Database, migrate
+from adapters.sql.database import Database, migrate
 from adapters.sql.store import SqlStore
 from tests.conftest import postgres_url
 

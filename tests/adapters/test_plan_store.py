@@ -6,7 +6,7 @@ import asyncio
 import random
 from datetime import UTC, date, datetime
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
 from core.planner import PlanService

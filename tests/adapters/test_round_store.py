@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.round_store import SqlRoundStore
 from core import round as rounds
 from core.round import ALREADY, RoundSettings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.store import SqlStore
 from core.engine import Mode
 from core.service import STALE, QuizService

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from adapters.discord import DiscordBot
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore

@@ -11,7 +11,7 @@ import yaml
 
 from adapters.discord import DiscordAdapter, DiscordBot, ids, render, round_render, rounds
 from adapters.discord.client import DYNAMIC_ITEMS
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from bot.runtime import Runtime
 from core.bank import load_bank
 from core.grading import LETTERS

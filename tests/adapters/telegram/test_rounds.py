@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from adapters.sql.engine import Database
+from adapters.sql.database import Database
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from adapters.telegram import round_render
