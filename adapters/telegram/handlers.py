@@ -293,7 +293,12 @@ async def _question_button(update: Update, context: ContextTypes.DEFAULT_TYPE, c
         await send(context.bot, update.effective_chat.id, reply)
         return
     text, keyboard = in_place
-    await _retrying(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
+    try:
+        await _retrying(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
+    except BadRequest as exc:  # the question's message cannot be edited (gone, or too old): send the verdict
+        log.debug("verdict not placed under its question: %s", exc)
+        await send(context.bot, update.effective_chat.id, reply)
+        return
     if reply.card is not None:
         await send(context.bot, update.effective_chat.id, Reply([], card=reply.card))
 

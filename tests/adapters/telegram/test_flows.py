@@ -199,6 +199,21 @@ async def test_a_verdict_too_long_to_sit_under_its_question_comes_as_its_own_mes
         await app.shutdown()
 
 
+async def test_a_question_whose_message_cannot_be_edited_still_gets_its_verdict(world):
+    kim = Chat(world, 514)
+    await kim.say("/drill 4.2")
+    while pending(world, kim)[0].type is not QuestionType.SINGLE:
+        await answer_right(world, kim)
+    before = len(world.service.store.answers)
+    message, data = world.button(514, "A")
+    del world.standin.messages[(514, message["message_id"])]  # Telegram no longer has that message to edit
+    await world.deliver(kim.tap(data, message))
+    assert len(world.service.store.answers) == before + 1
+    sent = [t for t in world.texts(514) if t.startswith(("✅ Correct.", "❌ Not quite."))]
+    assert len(sent) == 1  # the earlier verdicts went under their questions; this one came as a message
+    assert world.last_card(514).startswith(f"Q {before + 2}/")  # and the drill goes on below it
+
+
 async def test_special_characters_and_a_6000_character_explanation(standin, memory_store, clock, tmp_path):
     bank = special_bank(tmp_path / "bank")
     service = QuizService(bank, memory_store, clock=clock)
