@@ -5,9 +5,10 @@ a few indexed statements (about 0.1 ms; WAL with synchronous=NORMAL, so a commit
 disk), and no transaction spans an await, so nothing in the process ever waits for a lock. Handing each call
 to a worker thread (aiosqlite, or one thread of our own) cost more CPU than the queries: the load bench
 measured about 0.7 ms per update for the thread handoffs alone. The price: while a statement runs, the loop
-waits, and if another process holds the write lock, the loop waits with it (busy_timeout). One bot process
-per SQLite file is the setup this is for; several processes on one database should use PostgreSQL, where
-the same functions run through asyncpg in SQLAlchemy's greenlet bridge and never block the loop.
+waits, and if another process holds the write lock, the loop waits with it (busy_timeout, 5 s at most, then
+that request fails). One bot process per SQLite file is the setup this is for; several processes on one
+database should use PostgreSQL, where the same functions run through asyncpg in SQLAlchemy's greenlet
+bridge and never block the loop.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
+BUSY_SECONDS = 5  # how long a SQLite write waits for another process's lock (the event loop waits too)
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -46,7 +48,7 @@ class Database:
         self._connection: Connection | None = None
         if self.dialect == "sqlite":
             self._sync = create_engine(parsed.set(drivername="sqlite"), pool_size=1, max_overflow=0,
-                                       connect_args={"timeout": 30})
+                                       connect_args={"timeout": BUSY_SECONDS})
             event.listen(self._sync, "connect", _sqlite_pragmas)
             self._async = None
         else:
@@ -95,7 +97,7 @@ def _in_session(connection: Connection, fn: Callable[..., T], args: tuple) -> T:
 def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies; a power cut may lose
     # the last commits, never the database (https://www.sqlite.org/pragma.html#pragma_synchronous)
     cursor.execute("PRAGMA foreign_keys=ON")
