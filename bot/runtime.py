@@ -28,6 +28,8 @@ class ChatAdapter(Protocol):
 
     async def deliver(self, channel: str, reply: Reply) -> bool: ...
 
+    # Optionally `ended: asyncio.Event`, set when the adapter stopped on its own (a fatal gateway error).
+
 
 class Runtime:
     """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
@@ -70,6 +72,8 @@ class Runtime:
         return adapter is not None and await adapter.deliver(target.channel, reply)
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
+        """Until SIGTERM or SIGINT (0), or until an adapter stops on its own (1): a process serving fewer
+        chats than it was configured for should exit, so that its supervisor restarts it and says so."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -77,16 +81,27 @@ class Runtime:
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
         started: list[ChatAdapter] = []
+        failed = False
         try:
             for adapter in self.adapters:
                 await adapter.start()
                 started.append(adapter)
             scheduler.start()
-            await stop.wait()
-            log.info("stopping")
+            waits = [asyncio.ensure_future(stop.wait())]
+            waits += [asyncio.ensure_future(a.ended.wait()) for a in started if hasattr(a, "ended")]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for wait in waits:
+                    wait.cancel()
+            failed = not stop.is_set()
+            if failed:
+                log.error("a chat adapter stopped on its own; stopping the others")
+            else:
+                log.info("stopping")
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
             for adapter in reversed(started):
                 await adapter.stop()
-        return 0
+        return 1 if failed else 0

@@ -25,6 +25,7 @@ class DiscordAdapter:
         self._token = token
         self.ready_timeout = ready_timeout
         self._task: asyncio.Task | None = None
+        self.ended = asyncio.Event()  # set when the client stops on its own after it was ready
 
     async def start(self) -> None:
         """Run client.start(token) as a task; return once the gateway is ready, raise if it failed first."""
@@ -43,7 +44,7 @@ class DiscordAdapter:
         if not done:
             await self.stop()
             raise TimeoutError(f"Discord was not ready within {self.ready_timeout:.0f} s")
-        self._task.add_done_callback(_ended)
+        self._task.add_done_callback(self._ended)
 
     async def stop(self) -> None:
         task, self._task = self._task, None
@@ -57,6 +58,14 @@ class DiscordAdapter:
         except Exception as exc:  # a failure after READY was logged by _ended; stopping goes on
             log.debug("the Discord client ended with %r", exc)
 
+    def _ended(self, task: asyncio.Task) -> None:
+        """The client stopped after it was ready (stop() clears _task first, so this is not a stop)."""
+        if task is not self._task:
+            return
+        error = None if task.cancelled() else task.exception()
+        log.error("the Discord client stopped on its own", exc_info=error)
+        self.ended.set()
+
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """A timed session's report, a daily push or a question of the day; False if unreachable."""
         return await self.bot.deliver(channel, reply)
@@ -64,9 +73,3 @@ class DiscordAdapter:
     async def deliver_round(self, update: RoundUpdate) -> None:
         """A round update the scheduler found (a deadline passed): reveal, next question, end."""
         await self.bot.deliver_round(update)
-
-
-def _ended(task: asyncio.Task) -> None:
-    """The client stopped on its own after it was ready: that is worth an error in the log."""
-    if not task.cancelled() and task.exception() is not None:
-        log.error("the Discord client stopped", exc_info=task.exception())

@@ -16,8 +16,9 @@ from tests.adapters.discord import gateway
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 
-def offline(bot, monkeypatch, ready: bool = True) -> gateway.Recorder:
-    """REST through the recorder; a gateway that sends READY (or never does) and runs until closed."""
+def offline(bot, monkeypatch, ready: bool = True, fail: asyncio.Event | None = None) -> gateway.Recorder:
+    """REST through the recorder; a gateway that sends READY (or never does) and runs until closed, or until
+    `fail` is set: then it fails as a fatal gateway error would (discord.py does not reconnect those)."""
     recorder = gateway.Recorder()
     recorder.install(bot, monkeypatch)
 
@@ -25,6 +26,8 @@ def offline(bot, monkeypatch, ready: bool = True) -> gateway.Recorder:
         if ready:
             bot.dispatch("ready")
         while not bot.is_closed():
+            if fail is not None and fail.is_set():
+                raise discord.PrivilegedIntentsRequired(shard_id=None)
             await asyncio.sleep(0.01)
 
     monkeypatch.setattr(bot, "connect", connect)
@@ -65,6 +68,22 @@ async def test_the_runtime_starts_and_stops_the_adapter(bot, monkeypatch):
     stop.set()
     assert await Runtime(bot.service, [DiscordAdapter(bot, "test-token")], tick_seconds=60).run(stop) == 0
     assert bot.ready.is_set() and bot.is_closed()
+
+
+async def test_a_fatal_gateway_error_after_ready_stops_the_process_with_an_error(bot, monkeypatch, caplog):
+    fail = asyncio.Event()
+    offline(bot, monkeypatch, fail=fail)
+    other = DiscordAdapter(bot, "test-token")  # stands for a second chat adapter in the same process
+    stopped = []
+    monkeypatch.setattr(other, "start", lambda: asyncio.sleep(0))
+    monkeypatch.setattr(other, "stop", lambda: asyncio.sleep(0, stopped.append("other")))
+    runtime = Runtime(bot.service, [other, DiscordAdapter(bot, "test-token")], tick_seconds=60)
+    run = asyncio.create_task(runtime.run(asyncio.Event()))  # no SIGTERM will come
+    await asyncio.wait_for(bot.ready.wait(), 5)
+    fail.set()
+    assert await asyncio.wait_for(run, 5) == 1  # a supervisor sees the failure and restarts the bot
+    assert stopped == ["other"] and bot.is_closed()
+    assert "the Discord client stopped on its own" in caplog.text
 
 
 def test_bootstrap_builds_the_discord_adapter_with_every_service(bank, memory_store, monkeypatch, tmp_path):
