@@ -30,7 +30,7 @@ from core.round import (
 )
 
 NOT_IN_PRIVATE = "Rounds are for group chats: add me to a group and send /round there."
-NO_ROUND = "No round is running in this chat. Start one with /round."
+NO_ROUND = "No round is running here. Start one with /round."
 
 
 class RoundService:
@@ -57,7 +57,7 @@ class RoundService:
         if not words:
             return RoundReply([shown, usage])
         if not is_admin:
-            return RoundReply(["Only a chat admin can change the round settings.", shown], refused=True)
+            return RoundReply(["Only an admin can change the round settings.", shown], refused=True)
         if len(words) != 2 or words[0].lower() not in ("time", "length") or not words[1].isdigit():
             return RoundReply([usage], refused=True)
         key, value = words[0].lower(), int(words[1])
@@ -87,7 +87,7 @@ class RoundService:
             if live is not None:
                 return RoundReply([f"A round is already running here (question {live.position + 1} of "
                                    f"{live.total}). One round per chat at a time: /stopround ends it (its "
-                                   "starter or a chat admin)."], refused=True)
+                                   "starter or an admin)."], refused=True)
             ids = rounds.choose(self.bank, scope, length, self.rng)
             if not ids:
                 return RoundReply(["No questions fit that scope for a round."], refused=True)
@@ -105,7 +105,7 @@ class RoundService:
             if rnd is None:
                 return RoundReply([NO_ROUND], refused=True)
             if member_id != rnd.starter_id and not is_admin:
-                return RoundReply([f"Only {rnd.starter_name}, who started this round, or a chat admin can stop "
+                return RoundReply([f"Only {rnd.starter_name}, who started this round, or an admin can stop "
                                    "it."], refused=True)
             update = await self._close(rnd, Reason.STOPPED)
             return RoundReply(update=update)
@@ -226,7 +226,7 @@ class RoundService:
         """`/leaderboard`: the chat's standings over the last 7 days."""
         answers = await self.store.answers_since(chat, self.clock() - rounds.WEEK)
         if not answers:
-            return RoundReply(["No round answers in this chat in the last 7 days. Start one with /round."])
+            return RoundReply(["No round answers here in the last 7 days. Start one with /round."])
         return RoundReply(leaderboard=rounds.leaderboard(answers))
 
 

@@ -151,7 +151,7 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
 async def test_a_stop_by_a_member_is_refused_the_starter_or_a_manager_stops(group):
     await command(group.bot, "round", questions=3)
     refused = await command(group.bot, "stopround", user=BOB)
-    assert refused.text() == "Only U1001, who started this round, or a chat admin can stop it."
+    assert refused.text() == "Only U1001, who started this round, or an admin can stop it."
     assert refused.messages()[-1].ephemeral and await group.bot.rounds.store.live_round(CHAT) is not None
     again = await command(group.bot, "round", user=BOB)
     assert "A round is already running here (question 1 of 3)" in again.text() and again.messages()[-1].ephemeral
@@ -161,7 +161,7 @@ async def test_a_stop_by_a_member_is_refused_the_starter_or_a_manager_stops(grou
     assert "closed (round stopped)" in group.shown(first)
     assert group.channel.sent[-1].content.startswith("🏁 **Round stopped after 1 of 3 questions.**")
     assert await group.bot.rounds.store.live_round(CHAT) is None
-    assert (await command(group.bot, "stopround")).text().startswith("No round is running in this chat.")
+    assert (await command(group.bot, "stopround")).text().startswith("No round is running here.")
     await command(group.bot, "round", questions=1, user=BOB)
     assert (await command(group.bot, "stopround", user=BOB)).text() == rounds.STOPPED  # the starter
 
@@ -251,7 +251,7 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
 
 async def test_round_settings_are_for_managers_and_the_leaderboard_is_public(group, clock):
     refused = await command(group.bot, "roundsettings", user=BOB, seconds=30)
-    assert refused.text().startswith("Only a chat admin can change the round settings.")
+    assert refused.text().startswith("Only an admin can change the round settings.")
     saved = await command(group.bot, "roundsettings", permissions=ADMIN, seconds=30, length=1)
     assert saved.text().startswith("Saved. Round settings: 30 s per question, 1 questions per round")
     shown = await command(group.bot, "roundsettings", user=BOB)
@@ -270,7 +270,7 @@ async def test_round_settings_are_for_managers_and_the_leaderboard_is_public(gro
                             "🥈 U1001: 0.00 (0 right, 6.0 s)")
     assert not board.messages()[-1].ephemeral
     clock.advance(days=8)
-    assert (await command(group.bot, "leaderboard")).text().startswith("No round answers in this chat")
+    assert (await command(group.bot, "leaderboard")).text().startswith("No round answers here")
 
 
 async def test_rounds_need_a_server_channel_the_bot_can_post_in(group, round_store):

@@ -161,7 +161,7 @@ async def test_only_the_starter_or_an_admin_stops_a_round(group):
     group.standin.admins.add((GROUP, 613))
     await ann.say("/round 3")
     await bo.say("/stopround")
-    assert group.texts(GROUP)[-1] == "Only U611, who started this round, or a chat admin can stop it."
+    assert group.texts(GROUP)[-1] == "Only U611, who started this round, or an admin can stop it."
     assert await group.rounds.store.live_round(f"telegram:{GROUP}") is not None
     await bo.say("/round")
     assert "A round is already running here (question 1 of 3)" in group.texts(GROUP)[-1]
@@ -177,7 +177,7 @@ async def test_settings_are_for_admins_and_the_leaderboard_covers_the_week(group
     ann, bo = group.member(621), group.member(622)
     group.standin.admins.add((GROUP, 621))
     await bo.say("/roundsettings time 30")
-    assert group.texts(GROUP)[-1].startswith("Only a chat admin can change the round settings.")
+    assert group.texts(GROUP)[-1].startswith("Only an admin can change the round settings.")
     await ann.say("/roundsettings time 30")
     await ann.say("/roundsettings length 1")
     await bo.say("/roundsettings")
@@ -194,7 +194,7 @@ async def test_settings_are_for_admins_and_the_leaderboard_covers_the_week(group
                                      "🥈 U621: 0.00 (0 right, 6.0 s)"
     clock.advance(days=8)
     await ann.say("/leaderboard")
-    assert group.texts(GROUP)[-1].startswith("No round answers in this chat in the last 7 days.")
+    assert group.texts(GROUP)[-1].startswith("No round answers here in the last 7 days.")
     await Chat(group, 621).say("/round")  # a private chat
     assert group.texts(621)[-1] == "Rounds are for group chats: add me to a group and send /round there."
 
