@@ -1,11 +1,11 @@
 """Telegram load benchmark: N learners doing quiz-and-answer against the real PTB Application, which polls the
 Bot API stand-in of the tests over HTTP on 127.0.0.1.
-Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10] [--rate 20]
+Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10] [--rate 20] [--repeat 3]
 
 Each learner sends /quiz, then taps the first option button of the card it gets, R rounds. The stand-in and
-the learners run in a separate process, so this process's CPU time (time.process_time, all threads, the
-SQLite thread's included) is the bot's alone. The same load runs against our bot and against a bare PTB echo
-bot (one MessageHandler, one CallbackQueryHandler, fixed replies) in the same run, each on a fresh database.
+the learners run in a process of their own, so the bot's process CPU time (time.process_time, all threads)
+is the bot's alone. The same load runs against our bot (on a fresh SQLite database, as `python -m bot` runs
+it by default) and against a bare PTB echo bot (one MessageHandler, one CallbackQueryHandler, fixed replies).
 Prints CPU milliseconds per update, p50/p99 latency (update pushed to the stand-in -> the bot's reply
 received by it) and our/bare ratios. Goal: at most 1.5x the bare bot's CPU per update.
 
