@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from adapters.sql.database import Database
 from adapters.sql.store import SqlStore
+from core import engine
 from core.engine import Mode
 from core.service import STALE, QuizService
 from tests.answers import any_valid, right_response
@@ -73,3 +74,19 @@ async def test_forget_erases_everything_about_the_learner(bank, sql_store, clock
     assert len(await sql_store.history(kept)) == 1
     assert (await sql_store.latest_session(kept)).channel == "telegram:5"
     assert await sql_store.learner("telegram", "99") not in (gone, kept)
+
+
+async def test_a_second_answer_for_the_same_position_stores_nothing(bank, sql_store, clock):
+    """The unique (session, position) key: the store refuses it and rolls back the step saved with it."""
+    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(4))
+    lid = await service.learner("telegram", "9")
+    card = (await service.drill(lid, "2.1")).card
+    session = await sql_store.session(card.session_id)
+    answer = engine.submit(session, bank, 0, right_response(bank[session.question_ids[0]], session.orders[0]), clock())
+    assert await sql_store.save(session, answer) is True
+    stale = await sql_store.session(card.session_id)
+    stale.position = 5  # a step that must not be stored along with a refused answer
+    assert await sql_store.save(stale, answer) is False
+    stored = await sql_store.session(card.session_id)
+    assert stored.position == 1 and [a.position for a in stored.answers] == [0]
+    assert len(await sql_store.history(lid)) == 1
