@@ -42,7 +42,11 @@ EXAM_DAY = Activity("Exam day: no new material. Rest, read your takeaways, and t
 AFTER_EXAM = Activity("One review question a day keeps it fresh (/pause to stop).", Mode.QUICK)
 
 
-def weak_drill(task: str) -> Activity:
+def weak_drill(task: str, days_to_go: int) -> Activity:
+    """Before Day 7: a drill on the weakest task statement (on the eve of Day 7, a warm-up for it)."""
+    if days_to_go == 8:
+        return Activity(f"Your plan starts tomorrow; warm up with a mixed drill aimed at your weakest task "
+                        f"statement, {task}.", Mode.DRILL, task)
     return Activity(f"More than a week to go: a mixed drill aimed at your weakest task statement, {task}.",
                     Mode.DRILL, task)
 
@@ -55,7 +59,7 @@ def activity_for(today: date, exam_date: date, weakest_task: str) -> tuple[int |
     """(plan day number or None, today's activity). Day 7 is a week before the exam, Day 1 the eve."""
     left = days_left(today, exam_date)
     if left > 7:
-        return None, weak_drill(weakest_task)
+        return None, weak_drill(weakest_task, left)
     if left >= 1:
         return left, PLAN[left]
     return None, EXAM_DAY if left == 0 else AFTER_EXAM

@@ -54,6 +54,9 @@ def test_plan_days_count_down_to_the_exam():
     assert plan.activity_for(date(2026, 12, 14), exam, "1.1") == (1, plan.PLAN[1])
     number, activity = plan.activity_for(date(2026, 12, 1), exam, "2.3")
     assert number is None and activity.scope == "2.3" and "weakest task statement, 2.3" in activity.title
+    assert activity.title.startswith("More than a week to go")
+    eve = plan.activity_for(date(2026, 12, 7), exam, "2.3")[1]  # the day before Day 7 (a new learner's first)
+    assert eve.title.startswith("Your plan starts tomorrow; warm up with a mixed drill") and eve.scope == "2.3"
     assert plan.activity_for(date(2026, 12, 15), exam, "1.1")[1] is plan.EXAM_DAY
     assert plan.activity_for(date(2026, 12, 20), exam, "1.1")[1] is plan.AFTER_EXAM
 
