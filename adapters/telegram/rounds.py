@@ -193,13 +193,47 @@ async def on_round_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         reply = await service.submit(channel, cb.session_id, cb.position, member, name)
     await query.answer(toast(reply.ack) if reply.ack else None)
     if reply.live is not None:
-        live = reply.live
         ref = reply.message_ref or (str(query.message.message_id) if query.message else None)
-        async with _drawing(context.application, chat_id):
-            if await service.is_open(channel, live.round_id, live.position):  # else the reveal is (being) drawn
-                await _edit(context.bot, chat_id, ref, round_render.card_text(live), round_render.card_keyboard(live))
+        _show_count(context.application, service, channel, chat_id, reply.live, ref)
     if reply.update is not None:
         await deliver_round(context.application, reply.update)
+
+
+def _show_count(app: Application, service: RoundService, channel: str, chat_id: int, live: RoundCard,
+                ref: str | None) -> None:
+    """Draw the live count in the background. A group's updates are handled one at a time, and Telegram
+    allows a group 20 messages a minute, so an edit may wait in the rate limiter: drawn inline, it would hold
+    up the next members' taps, and their answer times. While one count edit is on its way, newer counts
+    replace each other, and only the newest is drawn after it."""
+    counts = app.bot_data.setdefault("round_counts", {})
+    drawing = chat_id in counts
+    counts[chat_id] = (live, ref)
+    if not drawing:
+        task = asyncio.create_task(_draw_counts(app, service, channel, chat_id), name=f"round-count-{chat_id}")
+        tasks = app.bot_data.setdefault("round_count_tasks", set())
+        tasks.add(task)
+        task.add_done_callback(_count_drawn(tasks))
+
+
+async def _draw_counts(app: Application, service: RoundService, channel: str, chat_id: int) -> None:
+    counts = app.bot_data["round_counts"]
+    try:
+        while (newest := counts[chat_id]) is not None:
+            counts[chat_id] = None
+            live, ref = newest
+            async with _drawing(app, chat_id):
+                if await service.is_open(channel, live.round_id, live.position):  # else the reveal is (being) drawn
+                    await _edit(app.bot, chat_id, ref, round_render.card_text(live), round_render.card_keyboard(live))
+    finally:
+        del counts[chat_id]
+
+
+def _count_drawn(tasks: set):
+    def done(task: asyncio.Task) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not draw a round's live count: %r", task.exception())
+    return done
 
 
 def register_rounds(app: Application) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 import time
@@ -58,10 +59,17 @@ class World:
     def __init__(self, standin: BotApiStandIn, app, service: QuizService) -> None:
         self.standin, self.app, self.service = standin, app, service
         self._update_ids = itertools.count(1)
+        self.settle_counts = True  # deliver() waits for the live count it caused to be drawn
 
     async def deliver(self, update: dict, update_id: int | None = None) -> None:
+        """Handle the update, then let a round's live count (drawn in the background) reach the stand-in."""
         raw = {"update_id": update_id or next(self._update_ids), **update}
         await self.app.process_update(Update.de_json(raw, self.app.bot))
+        if self.settle_counts:
+            await self.counts_drawn()
+
+    async def counts_drawn(self) -> None:
+        await asyncio.gather(*self.app.bot_data.get("round_count_tasks", ()))
 
     def texts(self, chat_id: int) -> list[str]:
         """What was sent to the chat, message by message, as first sent."""

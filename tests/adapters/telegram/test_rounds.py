@@ -156,6 +156,42 @@ async def test_a_live_count_never_lands_on_top_of_the_reveal(group, clock):
     assert not group.standin.messages[(GROUP, first)].get("reply_markup")
 
 
+async def test_a_busy_group_gets_every_answer_acknowledged_and_only_the_newest_count_drawn(group, clock):
+    """Telegram allows a group 20 messages a minute, so a count edit can wait in the rate limiter. Members
+    answering meanwhile are acknowledged at once (their answer times are not held up behind the edit),
+    and once the edit is through only the newest count is drawn."""
+    members = [group.member(620 + n) for n in range(6)]
+    await members[0].say("/round 2")
+    [first] = group.question_message_ids()
+    held, release = asyncio.Event(), asyncio.Event()
+    edit = group.standin.api_editMessageText
+
+    async def slow_edit(params):
+        held.set()
+        await release.wait()
+        return await edit(params)
+
+    group.standin.api_editMessageText = slow_edit
+    group.settle_counts = False
+    edits_before = len(group.standin.calls_to("editMessageText"))
+
+    async def burst() -> None:
+        for member in members:
+            clock.advance(seconds=1)
+            await tap(group, member)
+
+    await asyncio.wait_for(burst(), 10)  # drawn inline, the first edit would hold up every later tap
+    await held.wait()
+    acks = [p.get("text") or "" for p in group.standin.calls_to("answerCallbackQuery")]
+    assert sum(a.startswith("Answer recorded") for a in acks) == 6  # all six, while the first edit waits
+    (_, _, rnd) = await group.question()
+    assert sorted(a.elapsed_ms for a in rnd.answers) == [1000, 2000, 3000, 4000, 5000, 6000]
+    release.set()
+    await group.counts_drawn()
+    assert len(group.standin.calls_to("editMessageText")) - edits_before == 2  # the first count, then the newest
+    assert "👥 6 answered" in group.shown(first)
+
+
 async def test_only_the_starter_or_an_admin_stops_a_round(group):
     ann, bo, cy = group.member(611), group.member(612), group.member(613)
     group.standin.admins.add((GROUP, 613))
