@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
+import sqlite3
 from datetime import timedelta
 
-from adapters.sql.database import Database
+from adapters.sql.database import Database, migrate
 from adapters.sql.store import SqlStore
 from core import engine
 from core.engine import Mode
@@ -90,3 +92,22 @@ async def test_a_second_answer_for_the_same_position_stores_nothing(bank, sql_st
     stored = await sql_store.session(card.session_id)
     assert stored.position == 1 and [a.position for a in stored.answers] == [0]
     assert len(await sql_store.history(lid)) == 1
+
+
+async def test_sqlite_holds_no_lock_between_store_calls(bank, tmp_path, clock):
+    """Each call is a whole transaction: between calls another process can write at once (no busy wait)."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/locks.db"
+    await asyncio.to_thread(migrate, url)  # Alembic runs its own event loop
+    database = Database(url)
+    service = QuizService(bank, SqlStore(database), clock=clock, rng=random.Random(6))
+    lid = await service.learner("telegram", "11")
+    await service.quick(lid)  # reads (history, the running session) and writes (the new session)
+    await service.stats(lid)  # reads only
+    other = sqlite3.connect(tmp_path / "locks.db", timeout=0)  # fails at once if a lock were held
+    try:
+        other.execute("INSERT INTO learner (created_at) VALUES ('2026-11-28 10:00:00')")
+        other.commit()
+    finally:
+        other.close()
+    assert await service.learner("telegram", "12") != lid  # and this process writes after it
+    await database.dispose()
