@@ -12,23 +12,21 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from aiolimiter import AsyncLimiter
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.sql.database import Database, migrate  # noqa: E402
+from adapters.sql.database import Database  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore, _target  # noqa: E402
 from adapters.sql.plan_tables import PushTargetRow  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.sql.tables import LearnerRow  # noqa: E402
+from bench._databases import fresh_database  # noqa: E402
 from core import plan  # noqa: E402
 from core.bank import load_bank  # noqa: E402
 from core.plan import PushTarget  # noqa: E402
@@ -77,7 +75,6 @@ async def timed(fn, repeat: int = 5) -> tuple[float, object]:
 
 
 async def selection(name: str, url: str, learners: int) -> None:
-    await asyncio.to_thread(migrate, url)
     database = Database(url)
     await fill(database, learners, random.Random(1))
     store = SqlPlanStore(database)
@@ -92,7 +89,6 @@ async def selection(name: str, url: str, learners: int) -> None:
 async def send_run(url: str, sends: int) -> None:
     """Real run_pushes (claims, scheduling, opening each learner's first question) through a
     30 msg/s limiter, with two schedulers on the same database to count duplicates."""
-    await asyncio.to_thread(migrate, url)
     database = Database(url)
     bank = load_bank()
     quiz = QuizService(bank, SqlStore(database), clock=lambda: NOW, rng=random.Random(2))
@@ -125,37 +121,18 @@ async def send_run(url: str, sends: int) -> None:
     await database.dispose()
 
 
-async def postgres_url(base: str) -> tuple[str, str]:
-    name = f"mla_bench_{uuid.uuid4().hex[:8]}"
-    parsed = make_url(base)
-    conn = await asyncpg.connect(user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    return make_url(base).set(database=name).render_as_string(hide_password=False), name
-
-
-async def drop(base: str, name: str) -> None:
-    parsed = make_url(base)
-    conn = await asyncpg.connect(user=parsed.username, host=parsed.host, port=parsed.port, database=parsed.database)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--sends", type=int, default=600)
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    tmp = Path("/tmp") / f"mla-bench-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    await selection("SQLite", f"sqlite+aiosqlite:///{tmp}/select.db", args.learners)
-    pg, name = await postgres_url(args.postgres)
-    try:
-        await selection("PostgreSQL", pg, args.learners)
-    finally:
-        await drop(args.postgres, name)
-    await send_run(f"sqlite+aiosqlite:///{tmp}/send.db", args.sends)
+    async with fresh_database() as url:
+        await selection("SQLite", url, args.learners)
+    async with fresh_database(args.postgres) as url:
+        await selection("PostgreSQL", url, args.learners)
+    async with fresh_database() as url:
+        await send_run(url, args.sends)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Telegram load benchmark: N learners doing quiz-and-answer against the real PTB Application, which polls the
 Bot API stand-in of the tests over HTTP on 127.0.0.1.
 Run: .venv/bin/python bench/telegram_load.py [--learners 50] [--rounds 10] [--rate 20] [--repeat 3]
+     [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 Each learner sends /quiz, then taps the first option button of the card it gets, R rounds. The stand-in and
 the learners run in a process of their own, so the bot's process CPU time (time.process_time, all threads)
@@ -30,7 +31,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -41,12 +41,13 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, Cont
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.sql.database import Database, migrate  # noqa: E402
+from adapters.sql.database import Database  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore  # noqa: E402
 from adapters.sql.round_store import SqlRoundStore  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.telegram.app import TelegramAdapter, build_application  # noqa: E402
 from bench import _standin  # noqa: E402
+from bench._databases import fresh_database  # noqa: E402
 from core.bank import load_bank  # noqa: E402
 from core.planner import PlanService  # noqa: E402
 from core.rounds import RoundService  # noqa: E402
@@ -167,11 +168,10 @@ def show(r: Result) -> None:
         print(f"{'':14s} INCOMPLETE: {len(r.latencies)} of {r.updates} replies; {r.errors[:3]}")
 
 
-async def run_ours(learners: int, rounds: int, rate: float, when_ready=None) -> Result:
-    """Our bot, wired as `python -m bot` wires it, on a fresh SQLite database (the default store)."""
-    with tempfile.TemporaryDirectory(prefix="mla-tgbench-") as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        await asyncio.to_thread(migrate, url)
+async def run_ours(learners: int, rounds: int, rate: float, when_ready=None, postgres: str | None = None) -> Result:
+    """Our bot, wired as `python -m bot` wires it, on a fresh database: SQLite (the default), or a new
+    database on the PostgreSQL server `postgres`."""
+    async with fresh_database(postgres) as url:
         database = Database(url)
         bank = load_bank()
         quiz = QuizService(bank, SqlStore(database), rng=random.Random(7))
@@ -184,39 +184,41 @@ async def run_ours(learners: int, rounds: int, rate: float, when_ready=None) -> 
             return app
 
         try:
-            return await run_load("MLA Coach", make_ours, learners, rounds, rate, when_ready)
+            name = "MLA Coach" if postgres is None else "MLA Coach (PG)"
+            return await run_load(name, make_ours, learners, rounds, rate, when_ready)
         finally:
             await database.dispose()
 
 
-async def _measure(which: str, conn, learners: int, rounds: int, rate: float) -> None:
+async def _measure(which: str, conn, learners: int, rounds: int, rate: float, postgres: str | None) -> None:
     async def when_ready() -> None:  # both bots start their load together
         conn.send("ready")
         assert await asyncio.to_thread(conn.recv) == "go"
 
     if which == "ours":
-        result = await run_ours(learners, rounds, rate, when_ready)
+        result = await run_ours(learners, rounds, rate, when_ready, postgres)
     else:
         result = await run_load("bare PTB echo", build_echo, learners, rounds, rate, when_ready)
     conn.send(result)
 
 
-def measure(which: str, conn, learners: int, rounds: int, rate: float) -> None:
+def measure(which: str, conn, learners: int, rounds: int, rate: float, postgres: str | None) -> None:
     """Process entry point: one bot (with its own stand-in process) under the load, its Result sent back."""
     try:
-        asyncio.run(_measure(which, conn, learners, rounds, rate))
+        asyncio.run(_measure(which, conn, learners, rounds, rate, postgres))
     finally:
         conn.close()
 
 
-async def side_by_side(learners: int, rounds: int, rate: float) -> tuple[Result, Result]:
+async def side_by_side(learners: int, rounds: int, rate: float, postgres: str | None) -> tuple[Result, Result]:
     """Both bots at once, each in a process of its own with a stand-in of its own, their loads started
     together: whatever the machine does meanwhile (other work, idle CPUs waking slowly) touches both alike."""
     mp = multiprocessing.get_context("spawn")
     pipes, processes = [], []
     for which in ("ours", "bare"):
         conn, child = mp.Pipe()
-        process = mp.Process(target=measure, args=(which, child, learners, rounds, rate))  # it starts a stand-in
+        # not a daemon: it starts a stand-in process of its own
+        process = mp.Process(target=measure, args=(which, child, learners, rounds, rate, postgres))
         process.start()
         child.close()
         pipes.append(conn)
@@ -253,6 +255,8 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="updates per second offered to each bot")
     parser.add_argument("--repeat", type=int, default=3, help="paced runs; the goal is judged on their median")
     parser.add_argument("--no-flat-out", action="store_true", help="skip the flat-out load (context only)")
+    parser.add_argument("--postgres", metavar="URL", help="run our bot on PostgreSQL: a server URL such as "
+                        "postgresql+asyncpg://postgres@127.0.0.1:5432/test (a fresh database is made beside it)")
     args = parser.parse_args()
     if args.learners < 1 or args.rounds < 1 or args.rate <= 0 or args.repeat < 1:
         parser.error("--learners, --rounds and --repeat must be at least 1, --rate above 0")
@@ -262,7 +266,8 @@ async def main() -> None:
     ratios = []
     for n in range(args.repeat):
         print(f"\npaced, run {n + 1} of {args.repeat}: {args.rate:g} updates/s offered to each bot, both at once")
-        ratios.append(compare(*await side_by_side(args.learners, args.rounds, args.rate), f"paced run {n + 1}"))
+        pair = await side_by_side(args.learners, args.rounds, args.rate, args.postgres)
+        ratios.append(compare(*pair, f"paced run {n + 1}"))
     median = statistics.median(ratios)
     verdict = "met" if median <= GOAL else "NOT met"
     print(f"\npaced: CPU ratio MLA Coach / bare, median of {args.repeat}: {median:.2f}x "
@@ -270,7 +275,7 @@ async def main() -> None:
     if not args.no_flat_out:
         print("\nflat out (context, not the goal): each learner's next update as soon as its reply arrives; "
               "one bot after the other")
-        flat = await run_ours(args.learners, args.rounds, 0)
+        flat = await run_ours(args.learners, args.rounds, 0, postgres=args.postgres)
         compare(flat, await run_load("bare PTB echo", build_echo, args.learners, args.rounds, 0), "flat out")
         print("note: flat out, our bot keeps Telegram's 30 messages/s through AIORateLimiter and the bare bot has "
               "no limiter, so the bare bot runs faster and its polls carry several updates each; the same bare "
