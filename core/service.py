@@ -17,6 +17,7 @@ from core.reply import Reply
 STALE = "This question is no longer active."
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
+QUIZ_COMMANDS = frozenset({"help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop"})
 
 COMMANDS = [
     ("quiz", "one quick question from your weakest area"),
@@ -90,6 +91,33 @@ class QuizService:
             lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
             lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
         return Reply(["Pick a domain or a task statement:\n" + "\n".join(lines)])
+
+    async def command(self, learner_id: int, name: str, arg: str | None = None, channel: str | None = None) -> Reply:
+        """A quiz command as typed, its argument still text ("/mock 30", "/explain 12", "/drill 1.2"): one
+        meaning for every chat adapter. `name` is one of QUIZ_COMMANDS."""
+        if name == "help":
+            return self.help()
+        if name == "quiz":
+            return await self.quick(learner_id, channel)
+        if name == "drill":
+            return await self.drill(learner_id, arg, channel)
+        if name == "diagnostic":
+            return await self.diagnostic(learner_id, channel)
+        if name == "mock":
+            if arg and not arg.isdigit():
+                return Reply(["Usage: /mock or /mock 30 (the number of questions)."], refused=True)
+            return await self.mock(learner_id, int(arg) if arg else None, channel)
+        if name == "review":
+            return await self.review(learner_id, channel)
+        if name == "explain":
+            if arg and not arg.isdigit():
+                return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."], refused=True)
+            return await self.explain(learner_id, int(arg) if arg else None)
+        if name == "stats":
+            return await self.stats(learner_id)
+        if name == "stop":
+            return await self.stop(learner_id)
+        raise ValueError(f"not a quiz command: {name!r}")
 
     # --- starting sessions -----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import TextIO
 from adapters.console.render import render
 from core.planner import PlanService
 from core.reply import Reply
-from core.service import QuizService
+from core.service import QUIZ_COMMANDS, QuizService
 
 PLATFORM = "console"
 TICK_SECONDS = 5.0
@@ -84,28 +84,8 @@ class ConsoleChat:
             return Reply(["Quiz rounds run in Telegram groups and Discord channels, for everyone there."])
         if command in ("settings", "time", "timezone", "pause", "resume", "daily"):
             return Reply(["Daily pushes arrive in Telegram or Discord; in the console, /plan shows your day."])
-        if command == "help":
-            return service.help()
-        if command == "quiz":
-            return await service.quick(lid)
-        if command == "drill":
-            return await service.drill(lid, arg or None)
-        if command == "diagnostic":
-            return await service.diagnostic(lid)
-        if command == "mock":
-            if arg and not arg.isdigit():
-                return Reply(["Usage: /mock or /mock 30 (the number of questions)."])
-            return await service.mock(lid, int(arg) if arg else None)
-        if command == "review":
-            return await service.review(lid)
-        if command == "explain":
-            if arg and not arg.isdigit():
-                return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."])
-            return await service.explain(lid, int(arg) if arg else None)
-        if command == "stats":
-            return await service.stats(lid)
-        if command == "stop":
-            return await service.stop(lid)
+        if command in QUIZ_COMMANDS:
+            return await service.command(lid, command, arg or None)
         if command in ("question", "current"):
             return await service.current(lid)
         return Reply([f"Unknown command /{command}. Send /help for the list."])

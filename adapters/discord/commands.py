@@ -19,7 +19,7 @@ from discord import app_commands
 from adapters.discord import render, views
 from core.model import Exam
 from core.reply import Reply
-from core.service import MOCK_SIZE, STALE
+from core.service import MOCK_SIZE, QUIZ_COMMANDS, STALE
 
 if TYPE_CHECKING:
     from adapters.discord.views import Interaction
@@ -72,10 +72,6 @@ def help_reply(tree: app_commands.CommandTree) -> Reply:
     return Reply(["Commands:\n" + "\n".join(lines), HOW_TO_ANSWER])
 
 
-def _number(arg: str | None) -> int | None:
-    return int(arg) if arg and arg.isdigit() else None
-
-
 async def run(interaction: Interaction, name: str, arg: str | None = None) -> Reply:
     """The service call behind a command, for whoever caused the interaction."""
     bot = interaction.client
@@ -102,24 +98,8 @@ async def run(interaction: Interaction, name: str, arg: str | None = None) -> Re
         return replace(welcome, paragraphs=[ours if p == core_help else p for p in welcome.paragraphs])
     if name == "help":
         return help_reply(bot.tree)
-    if name == "quiz":
-        return await service.quick(learner, channel=own)
-    if name == "drill":
-        return await service.drill(learner, arg, channel=own)
-    if name == "diagnostic":
-        return await service.diagnostic(learner, channel=own)
-    if name == "mock":
-        if arg and not arg.isdigit():
-            return Reply(["Usage: /mock or /mock 30 (the number of questions)."], refused=True)
-        return await service.mock(learner, _number(arg), channel=own)
-    if name == "review":
-        return await service.review(learner, channel=own)
-    if name == "explain":
-        return await service.explain(learner, _number(arg))
-    if name == "stats":
-        return await service.stats(learner)
-    if name == "stop":
-        return await service.stop(learner)
+    if name in QUIZ_COMMANDS:
+        return await service.command(learner, name, arg, own)
     raise ValueError(f"unknown command {name!r}")
 
 

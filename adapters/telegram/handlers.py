@@ -15,7 +15,7 @@ from adapters.telegram.codec import Callback, decode, encode
 from adapters.telegram.rounds import register_rounds
 from core.grading import LETTERS
 from core.reply import Reply
-from core.service import STALE, QuizService
+from core.service import QUIZ_COMMANDS, STALE, QuizService
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -138,28 +138,8 @@ async def run_command(name: str, arg: str | None, update: Update, context: Conte
     if name == "start":
         private = update.effective_chat.type == ChatType.PRIVATE
         return await context.application.bot_data["planner"].welcome(lid, channel if private else None)
-    if name == "help":
-        return service.help()
-    if name == "quiz":
-        return await service.quick(lid, channel)
-    if name == "drill":
-        return await service.drill(lid, arg, channel)
-    if name == "diagnostic":
-        return await service.diagnostic(lid, channel)
-    if name == "mock":
-        if arg and not arg.isdigit():
-            return Reply(["Usage: /mock or /mock 30 (the number of questions)."])
-        return await service.mock(lid, int(arg) if arg else None, channel)
-    if name == "review":
-        return await service.review(lid, channel)
-    if name == "explain":
-        if arg and not arg.isdigit():
-            return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."])
-        return await service.explain(lid, int(arg) if arg else None)
-    if name == "stats":
-        return await service.stats(lid)
-    if name == "stop":
-        return await service.stop(lid)
+    if name in QUIZ_COMMANDS:
+        return await service.command(lid, name, arg, channel)
     raise ValueError(name)
 
 
