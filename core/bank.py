@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -42,17 +43,20 @@ class Bank:
     questions: dict[str, Question]
     cases: dict[str, Case] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # question id -> file it came from
-    _by_task: dict[str, list[Question]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getitem__(self, qid: str) -> Question:
         return self.questions[qid]
 
+    @cached_property
+    def _by_task(self) -> dict[str, list[Question]]:
+        """Built on first use: every quick question asks, and the bank never changes."""
+        index: dict[str, list[Question]] = {}
+        for q in self.questions.values():
+            index.setdefault(q.task, []).append(q)
+        return index
+
     def by_task(self, task: str) -> list[Question]:
-        """In file order; indexed on first use, since every quick question asks (the bank never changes)."""
-        if self._by_task is None:
-            self._by_task = {}
-            for q in self.questions.values():
-                self._by_task.setdefault(q.task, []).append(q)
+        """In file order."""
         return list(self._by_task.get(task, []))
 
     def by_domain(self, domain: int) -> list[Question]:

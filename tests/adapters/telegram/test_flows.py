@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 
 import aiohttp
@@ -40,6 +41,12 @@ async def answer_right(world: World, chat: Chat) -> None:
         for k in response:
             await chat.press(LETTERS[k])
         await chat.press("Submit")
+
+
+async def answer_until(world: World, chat: Chat, kind: QuestionType) -> None:
+    """Answer right until a question of `kind` is pending (the drill's order is shuffled)."""
+    while pending(world, chat)[0].type is not kind:
+        await answer_right(world, chat)
 
 
 async def test_start_quiz_tap_verdict_explain(world):
@@ -80,8 +87,7 @@ async def test_drill_covers_multi_ordering_and_matching_widgets(world):
 async def test_multi_submit_with_the_wrong_count_is_a_hint_not_an_answer(world):
     cy = Chat(world, 503)
     await cy.say("/drill 2.2")
-    while pending(world, cy)[0].type is not QuestionType.MULTI:
-        await answer_right(world, cy)
+    await answer_until(world, cy, QuestionType.MULTI)
     before = len(world.service.store.answers)
     await cy.press("☐ A")
     await cy.press("Submit (1/2 selected)")
@@ -105,8 +111,7 @@ async def test_forged_garbled_and_foreign_buttons_change_nothing(world):
 async def test_duplicated_update_and_double_tap_record_one_answer(world):
     fay = Chat(world, 506)
     await fay.say("/drill 4.2")
-    while pending(world, fay)[0].type is not QuestionType.SINGLE:
-        await answer_right(world, fay)
+    await answer_until(world, fay, QuestionType.SINGLE)
     before = len(world.service.store.answers)
     message, data = world.button(506, "B")
     update = fay.tap(data, message)
@@ -156,6 +161,18 @@ async def test_forget_asks_first(world):
     assert "erased" in world.texts(508)[-1] and world.service.store.answers == []
 
 
+@contextlib.asynccontextmanager
+async def world_on(bank, standin, store, clock):
+    """A World whose bot serves `bank` (a one-question bank written for the test)."""
+    service = QuizService(bank, store, clock=clock)
+    app = build(standin, service, clock)
+    await app.initialize()
+    try:
+        yield World(standin, app, service)
+    finally:
+        await app.shutdown()
+
+
 SPECIAL = "<b>bold?</b> & \"quoted\" 'single' <script>alert(1)</script> a<b && c>d"
 
 
@@ -181,11 +198,7 @@ async def test_a_verdict_too_long_to_sit_under_its_question_comes_as_its_own_mes
         if option["correct"]:
             option["why"] = "Long reason. " * 320  # about 4,200 characters: the question and this exceed 4096
     (folder / "1.1.yaml").write_text(yaml.safe_dump([q], sort_keys=False))
-    service = QuizService(load_bank(folder), memory_store, clock=clock)
-    app = build(standin, service, clock)
-    await app.initialize()
-    try:
-        world = World(standin, app, service)
+    async with world_on(load_bank(folder), standin, memory_store, clock) as world:
         jo = Chat(world, 513)
         await jo.say("/drill 1.1")
         key = max(k for k in standin.messages if k[0] == 513)  # the question's message
@@ -195,15 +208,12 @@ async def test_a_verdict_too_long_to_sit_under_its_question_comes_as_its_own_mes
         assert not standin.messages[key].get("reply_markup")
         verdict = [t for t in world.texts(513) if t.startswith("✅ Correct.")]
         assert len(verdict) == 1 and verdict[0].count("Long reason.") > 250
-    finally:
-        await app.shutdown()
 
 
 async def test_a_question_whose_message_cannot_be_edited_still_gets_its_verdict(world):
     kim = Chat(world, 514)
     await kim.say("/drill 4.2")
-    while pending(world, kim)[0].type is not QuestionType.SINGLE:
-        await answer_right(world, kim)
+    await answer_until(world, kim, QuestionType.SINGLE)
     before = len(world.service.store.answers)
     message, data = world.button(514, "A")
     del world.standin.messages[(514, message["message_id"])]  # Telegram no longer has that message to edit
@@ -215,12 +225,7 @@ async def test_a_question_whose_message_cannot_be_edited_still_gets_its_verdict(
 
 
 async def test_special_characters_and_a_6000_character_explanation(standin, memory_store, clock, tmp_path):
-    bank = special_bank(tmp_path / "bank")
-    service = QuizService(bank, memory_store, clock=clock)
-    app = build(standin, service, clock)
-    await app.initialize()
-    try:
-        world = World(standin, app, service)
+    async with world_on(special_bank(tmp_path / "bank"), standin, memory_store, clock) as world:
         ivy = Chat(world, 509)
         await ivy.say("/drill 1.1")
         card = world.last_card(509)
@@ -232,8 +237,6 @@ async def test_special_characters_and_a_6000_character_explanation(standin, memo
         assert len(parts) == 2 and all(len(p["text"]) <= 4096 for p in parts)
         shown = "\n\n".join(world.texts(509)[-2:])
         assert "Sentence 0 explains <things> & more." in shown and "Sentence 159 explains" in shown
-    finally:
-        await app.shutdown()
 
 
 async def test_polling_backlog_is_handled_in_order_per_chat(standin, bank, memory_store, clock):
