@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from core.model import Case, Exam, Question
 
 DEFAULT_EXAM_DIR = Path(__file__).resolve().parent.parent / "questions" / "mla-c01"
+CARRIED_FILE = "carried.yaml"  # in a successor exam's folder: which questions of an earlier exam it reuses
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,29 @@ def _problems_from(exc: ValidationError, file: str, qid: str) -> list[Problem]:
     return out
 
 
+def _against_exam(exam: Exam, question: Question, file: str) -> list[Problem]:
+    """What the exam's own facts demand of a question written for it: id prefix, item type, skills."""
+    out = []
+    qid = question.id
+    if not qid.startswith(f"{exam.id_prefix}d"):
+        out.append(Problem(file, qid, "id", f"must start with {exam.id_prefix}d<domain>-<task>-"))
+    if exam.form_types and question.type not in exam.form_types:
+        allowed = ", ".join(t.value for t in exam.form_types)
+        out.append(Problem(file, qid, "type", f"{exam.code} questions are {allowed}"))
+    known = exam.skills
+    if known:
+        if not question.skills:
+            out.append(Problem(file, qid, "skills", f"required: the {exam.code} skills it tests, e.g. [\"1.2.7\"]"))
+        for skill in question.skills:
+            if skill not in known:
+                out.append(Problem(file, qid, "skills", f"{skill!r} is not a skill of {exam.code}"))
+        if question.skills and not any(s.rsplit(".", 1)[0] == question.task for s in question.skills):
+            out.append(Problem(file, qid, "skills", f"none of them belongs to task {question.task}"))
+    elif question.skills:
+        out.append(Problem(file, qid, "skills", f"{exam.code} lists no skills"))
+    return out
+
+
 def _load_cases(folder: Path, problems: list[Problem]) -> dict[str, Case]:
     cases: dict[str, Case] = {}
     for path in sorted((folder / "cases").glob("*.yaml")):
@@ -119,7 +143,7 @@ def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
     questions: dict[str, Question] = {}
     files: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == "exam.yaml":
+        if path.name in ("exam.yaml", CARRIED_FILE):
             continue
         if path.stem not in exam.tasks:
             problems.append(Problem(path.name, "-", "-", "file name is not a task statement of the exam"))
@@ -137,6 +161,7 @@ def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
             except ValidationError as exc:
                 problems.extend(_problems_from(exc, path.name, qid))
                 continue
+            problems.extend(_against_exam(exam, question, path.name))
             if question.task != path.stem:
                 problems.append(Problem(path.name, qid, "task", f"must be {path.stem!r} in this file"))
             if question.case is not None and question.case not in cases:

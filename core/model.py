@@ -28,9 +28,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Skill(_Strict):
+    """One numbered skill of a task statement (MLA-C02 lists 107); `new` marks one the exam added."""
+
+    id: str = Field(pattern=r"^\d\.\d\.\d+$")
+    new: bool = False
+    text: str = Field(min_length=1)
+
+
 class Task(_Strict):
     id: str = Field(pattern=r"^\d\.\d$")
     title: str = Field(min_length=1)
+    skills: list[Skill] = Field(default_factory=list)
 
 
 class Domain(_Strict):
@@ -50,6 +59,15 @@ class Scoring(_Strict):
         return round(self.min + (self.max - self.min) * fraction)
 
 
+class Form(_Strict):
+    """A further full-length form beside the standard one, such as MLA-C02's 85-question beta length."""
+
+    name: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str = Field(min_length=1)
+    questions: int = Field(gt=0)
+    minutes: int = Field(gt=0)
+
+
 class Exam(_Strict):
     code: str
     title: str
@@ -57,6 +75,12 @@ class Exam(_Strict):
     minutes: int = Field(gt=0)
     scoring: Scoring
     guide: str | None = None
+    # The item types a full-length form may draw; empty means every type. An exam that names them also
+    # accepts only those types in its own question files.
+    form_types: list[QuestionType] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    # Prefix of the ids of questions written for this exam, so they never collide with another exam's.
+    id_prefix: str = Field(default="", pattern=r"^([a-z0-9]+-)?$")
     domains: list[Domain] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -68,6 +92,10 @@ class Exam(_Strict):
     @property
     def tasks(self) -> dict[str, Task]:
         return {t.id: t for d in self.domains for t in d.tasks}
+
+    @property
+    def skills(self) -> dict[str, Skill]:
+        return {s.id: s for d in self.domains for t in d.tasks for s in t.skills}
 
     def domain(self, number: int) -> Domain:
         return next(d for d in self.domains if d.number == number)
@@ -106,8 +134,9 @@ _REFERENCE = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/\S+
 
 
 class Question(_Strict):
-    id: str = Field(pattern=r"^d\d-\d\.\d-\d{3}$")
+    id: str = Field(pattern=r"^([a-z0-9]+-)?d\d-\d\.\d-\d{3}$")
     task: str = Field(pattern=r"^\d\.\d$")
+    skills: list[str] = Field(default_factory=list)  # the exam's numbered skills, where it lists any
     stage: Stage
     type: QuestionType
     difficulty: int = Field(ge=1, le=3)
@@ -160,7 +189,7 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _shape_matches_type(self) -> Question:
-        if not self.id.startswith(f"d{self.task[0]}-{self.task}-"):
+        if f"d{self.task[0]}-{self.task}-" not in self.id:
             raise _FieldError("id", f"must start with d{self.task[0]}-{self.task}-")
         kind = self.type
         given = {"options": bool(self.options), "steps": bool(self.steps), "pairs": bool(self.pairs)}
