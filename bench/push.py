@@ -27,11 +27,11 @@ from adapters.sql.plan_tables import PushTargetRow  # noqa: E402
 from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.sql.tables import LearnerRow  # noqa: E402
 from bench._databases import fresh_database  # noqa: E402
-from core import plan  # noqa: E402
-from core.bank import load_bank  # noqa: E402
-from core.plan import PushTarget  # noqa: E402
-from core.planner import PlanService  # noqa: E402
-from core.service import QuizService  # noqa: E402
+from core.exam.bank import load_bank  # noqa: E402
+from core.plan import engine as plan  # noqa: E402
+from core.plan.engine import PushTarget  # noqa: E402
+from core.plan.service import PlanService  # noqa: E402
+from core.quiz.service import QuizService  # noqa: E402
 
 ZONES = ["UTC", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Kolkata",
          "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Africa/Lagos"]

@@ -48,10 +48,10 @@ from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.telegram.app import TelegramAdapter, build_application  # noqa: E402
 from bench import _standin  # noqa: E402
 from bench._databases import fresh_database  # noqa: E402
-from core.bank import load_bank  # noqa: E402
-from core.planner import PlanService  # noqa: E402
-from core.rounds import RoundService  # noqa: E402
-from core.service import QuizService  # noqa: E402
+from core.exam.bank import load_bank  # noqa: E402
+from core.plan.service import PlanService  # noqa: E402
+from core.quiz.service import QuizService  # noqa: E402
+from core.rounds.service import RoundService  # noqa: E402
 
 GOAL = 1.5
 ECHO_TEXT = "Noted."

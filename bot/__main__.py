@@ -14,8 +14,8 @@ from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure
 from bot.runtime import Runtime
-from core.bank import DEFAULT_EXAM_DIR, BankError, load_bank
-from core.bankstats import summary
+from core.exam.bank import DEFAULT_EXAM_DIR, BankError, load_bank
+from core.exam.stats import summary
 
 
 def check_questions(folder=DEFAULT_EXAM_DIR) -> int:

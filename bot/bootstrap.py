@@ -12,11 +12,11 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from adapters.telegram.app import TelegramAdapter, build_application
 from bot.config import Settings
-from core.bank import Bank, load_bank
-from core.planner import PlanService
+from core.exam.bank import Bank, load_bank
+from core.plan.service import PlanService
 from core.ports import Clock, PlanStore, RoundStore, Store, utcnow
-from core.rounds import RoundService
-from core.service import QuizService
+from core.quiz.service import QuizService
+from core.rounds.service import RoundService
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import logging
 from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.bank import DEFAULT_EXAM_DIR
+from core.exam.bank import DEFAULT_EXAM_DIR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mla.db"
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")

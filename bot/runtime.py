@@ -9,11 +9,11 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.plan import PushTarget
-from core.planner import PlanService
+from core.plan.engine import PushTarget
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from core.reply import Reply
-from core.rounds import RoundService
-from core.service import QuizService
+from core.rounds.service import RoundService
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5

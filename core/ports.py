@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from core.engine import Answer, Session
-from core.plan import PushTarget
-from core.round import Round, RoundAnswer, RoundSettings
+from core.plan.engine import PushTarget
+from core.quiz.engine import Answer, Session
+from core.rounds.engine import Round, RoundAnswer, RoundSettings
 
 Clock = Callable[[], datetime]
 

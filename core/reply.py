@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.model import QuestionType
+from core.exam.model import QuestionType
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.grading import LETTERS
-from core.model import Question, QuestionType
+from core.exam.model import Question, QuestionType
+from core.quiz.grading import LETTERS
 from core.reply import QuestionCard
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.bank import DEFAULT_EXAM_DIR, Bank, load_bank
+from core.exam.bank import DEFAULT_EXAM_DIR, Bank, load_bank
 from tests.fakes import FakeClock, InMemoryStore
 
 REF = ["https://docs.aws.amazon.com/sagemaker/latest/dg/whatis.html"]

@@ -6,8 +6,8 @@ import copy
 import itertools
 from datetime import date, datetime, timedelta
 
-from core.engine import FULL_LENGTH, Answer, Session
-from core.plan import PushTarget
+from core.plan.engine import PushTarget
+from core.quiz.engine import FULL_LENGTH, Answer, Session
 
 
 class FakeClock:
@@ -137,10 +137,10 @@ class InMemoryRoundStore:
     """The RoundStore port in memory; copies on the way in and out, as a database would."""
 
     def __init__(self) -> None:
-        self.rounds: dict = {}  # round id -> core.round.Round, answers kept apart as in the database
-        self.answers: list = []  # core.round.RoundAnswer
+        self.rounds: dict = {}  # round id -> core.rounds.engine.Round, answers kept apart as in the database
+        self.answers: list = []  # core.rounds.engine.RoundAnswer
         self.selections: dict[tuple[int, int, int], list[int]] = {}
-        self.chat_settings: dict = {}  # chat -> core.round.RoundSettings
+        self.chat_settings: dict = {}  # chat -> core.rounds.engine.RoundSettings
         self._question_ids = itertools.count(1)
 
     def _load(self, rnd):

@@ -6,9 +6,9 @@ import asyncio
 from typing import TextIO
 
 from adapters.console.render import render
-from core.planner import PlanService
+from core.plan.service import PlanService
+from core.quiz.service import QUIZ_COMMANDS, QuizService
 from core.reply import Reply
-from core.service import QUIZ_COMMANDS, QuizService
 
 PLATFORM = "console"
 TICK_SECONDS = 5.0

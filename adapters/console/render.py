@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from core.grading import LETTERS
-from core.model import QuestionType
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, Reply
 
 

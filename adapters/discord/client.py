@@ -11,11 +11,11 @@ from discord import app_commands
 
 from adapters.discord import commands, render, views
 from adapters.discord import rounds as group_rounds
-from core.planner import PlanService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from core.reply import Reply
-from core.round import RoundUpdate
-from core.rounds import RoundService
-from core.service import QuizService
+from core.rounds.engine import RoundUpdate
+from core.rounds.service import RoundService
 
 log = logging.getLogger(__name__)
 FAILED = "Something went wrong on our side; nothing was lost. Please try again in a moment."

@@ -17,9 +17,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render, views
-from core.model import Exam
+from core.exam.model import Exam
+from core.quiz.service import MOCK_SIZE, QUIZ_COMMANDS, STALE
 from core.reply import Reply
-from core.service import MOCK_SIZE, QUIZ_COMMANDS, STALE
 
 if TYPE_CHECKING:
     from adapters.discord.views import Interaction

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from core.grading import LETTERS
+from core.quiz.grading import LETTERS
 
 MAX_LENGTH = 100
 NONE = "-"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import discord
 
 from adapters.discord import ids
-from core.grading import LETTERS
-from core.model import QuestionType
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, QuizPoll, Reply
 
 log = logging.getLogger(__name__)

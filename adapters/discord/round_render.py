@@ -22,10 +22,10 @@ from adapters.discord.render import (
     size,
     split,
 )
-from core import round_text as words
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.round import Leaderboard, Reveal, RoundCard, RoundSummary
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.rounds import text as words
+from core.rounds.engine import Leaderboard, Reveal, RoundCard, RoundSummary
 
 LIVE_COLOUR = discord.Colour.blurple()
 REVEALED_COLOUR = discord.Colour.green()

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from adapters.discord import ids, render
-from core.grading import LETTERS
+from core.quiz.grading import LETTERS
+from core.quiz.service import STALE, QuizService
 from core.reply import QuestionCard, Reply
-from core.service import STALE, QuizService
 
 if TYPE_CHECKING:
     from adapters.discord.client import DiscordBot

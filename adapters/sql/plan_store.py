@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from adapters.sql.database import Database
 from adapters.sql.plan_tables import MissLabelRow, PushClaimRow, PushTargetRow, StudyPlanRow
-from core.plan import PushTarget
+from core.plan.engine import PushTarget
 
 
 def upsert_for(dialect: str):

@@ -16,7 +16,7 @@ from adapters.sql.round_tables import (
     RoundRow,
     RoundSelectionRow,
 )
-from core.round import Round, RoundAnswer, RoundQuestion, RoundSettings
+from core.rounds.engine import Round, RoundAnswer, RoundQuestion, RoundSettings
 
 
 def _to_question(row: RoundQuestionRow) -> RoundQuestion:

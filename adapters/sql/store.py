@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
 from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow
-from core.engine import FULL_LENGTH, Answer, Mode
-from core.engine import Session as QuizSession
+from core.quiz.engine import FULL_LENGTH, Answer, Mode
+from core.quiz.engine import Session as QuizSession
 
 LEARNER, IDENTITY = LearnerRow.__table__, IdentityRow.__table__
 SESSION, ANSWER = SessionRow.__table__, AnswerRow.__table__

@@ -13,10 +13,10 @@ from telegram.error import Forbidden
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
 from adapters.telegram import handlers, rounds
-from core.planner import PlanService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from core.reply import Reply
-from core.round import RoundUpdate
-from core.service import QuizService
+from core.rounds.engine import RoundUpdate
 
 log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"

@@ -13,9 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from adapters.telegram import render
 from adapters.telegram.codec import Callback, decode, encode
 from adapters.telegram.rounds import register_rounds
-from core.grading import LETTERS
+from core.quiz.grading import LETTERS
+from core.quiz.service import QUIZ_COMMANDS, STALE, QuizService
 from core.reply import Reply
-from core.service import QUIZ_COMMANDS, STALE, QuizService
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.codec import encode
-from core.grading import LETTERS
-from core.model import QuestionType
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, Reply
 
 MESSAGE_LIMIT = 4096

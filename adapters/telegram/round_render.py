@@ -6,10 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.codec import encode
 from adapters.telegram.render import MESSAGE_LIMIT, Fragment, pack, utf16_len
-from core import round_text as words
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.round import Leaderboard, Reveal, RoundCard, RoundSummary
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.rounds import text as words
+from core.rounds.engine import Leaderboard, Reveal, RoundCard, RoundSummary
 
 
 def _fit(head: list[Fragment], optional: list[Fragment], stem: Fragment, rest: list[Fragment]) -> str:

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
-from core.planner import PlanService
-from core.service import QuizService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from tests.core.test_plan import Outbox
 
 

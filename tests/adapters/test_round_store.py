@@ -9,9 +9,9 @@ import pytest
 
 from adapters.sql.database import Database
 from adapters.sql.round_store import SqlRoundStore
-from core import round as rounds
-from core.round import ALREADY, RoundSettings
-from core.rounds import RoundService
+from core.rounds import engine as rounds
+from core.rounds.engine import ALREADY, RoundSettings
+from core.rounds.service import RoundService
 from tests.answers import right_response
 
 CHAT, OTHER = "telegram:-100900", "telegram:-100901"

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from adapters.sql.database import Database, migrate
 from adapters.sql.store import SqlStore
-from core import engine
-from core.engine import Mode
-from core.service import STALE, QuizService
+from core.quiz import engine
+from core.quiz.engine import Mode
+from core.quiz.service import STALE, QuizService
 from tests.answers import any_valid, right_response
 
 

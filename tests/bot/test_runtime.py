@@ -9,7 +9,7 @@ import sys
 
 from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
-from core.service import QuizService
+from core.quiz.service import QuizService
 from tests.adapters.telegram.conftest import build
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.bot.test_console import ROOT, bot_env

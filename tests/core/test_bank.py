@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from core.bank import BankError, load_bank
+from core.exam.bank import BankError, load_bank
 from tests.conftest import fixture_questions, write_bank
 
 

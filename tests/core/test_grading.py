@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.grading import AnswerFormatError, is_correct, parse, to_original
-from core.model import QuestionType as T
+from core.exam.model import QuestionType as T
+from core.quiz.grading import AnswerFormatError, is_correct, parse, to_original
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core import plan
-from core.plan import PushTarget
-from core.planner import PlanService
-from core.service import QuizService
+from core.plan import engine as plan
+from core.plan.engine import PushTarget
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from tests.answers import as_text, right_response, wrong_response
 from tests.fakes import InMemoryPlanStore
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from core import round as rounds
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.round import ALREADY, CLOSED, Reason
-from core.rounds import RoundService
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.rounds import engine as rounds
+from core.rounds.engine import ALREADY, CLOSED, Reason
+from core.rounds.service import RoundService
 from tests.answers import right_response, wrong_response
 from tests.fakes import InMemoryRoundStore
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from core.model import QuestionType
-from core.service import STALE, QuizService
+from core.exam.model import QuestionType
+from core.quiz.service import STALE, QuizService
 from tests.answers import as_text, right_response, wrong_response
 
 

@@ -7,9 +7,9 @@ import random
 import pytest
 
 from adapters.discord import DiscordBot
-from core.planner import PlanService
-from core.rounds import RoundService
-from core.service import QuizService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
+from core.rounds.service import RoundService
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import discord
 
 from adapters.discord.client import DYNAMIC_ITEMS
-from core.grading import LETTERS
-from core.model import QuestionType
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
 from tests.answers import right_response, wrong_response
 
 ANN, BOB, CY, DI = 1001, 1002, 1003, 1004

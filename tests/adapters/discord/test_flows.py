@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pytest
 
 from adapters.discord import commands
-from core.bank import load_bank
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.service import STALE
+from core.exam.bank import load_bank
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.quiz.service import STALE
 from tests.adapters.discord.fakes import (
     ANN,
     BOB,

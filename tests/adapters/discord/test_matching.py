@@ -6,11 +6,11 @@ import pytest
 import yaml
 
 from adapters.discord import DiscordBot
-from core.bank import load_bank
-from core.model import QuestionType
-from core.planner import PlanService
-from core.rounds import RoundService
-from core.service import QuizService
+from core.exam.bank import load_bank
+from core.exam.model import QuestionType
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
+from core.rounds.service import RoundService
 from tests.adapters.discord.fakes import answer, click, drill_to, key
 from tests.conftest import write_bank
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore

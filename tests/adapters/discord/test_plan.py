@@ -10,8 +10,8 @@ import pytest
 
 from adapters.discord import DiscordAdapter, commands, render
 from bot.runtime import Runtime
+from core.quiz.service import STALE
 from core.reply import QuizPoll, Reply
-from core.service import STALE
 from tests.adapters.discord.fakes import (
     ADMIN,
     ANN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord import ids, render, views
-from core.model import QuestionType
+from core.exam.model import QuestionType
 from core.reply import QuestionCard, Reply
 
 BIG_SESSION, BIG_POSITION = 10**18, 9999

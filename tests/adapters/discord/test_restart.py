@@ -9,9 +9,9 @@ from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
-from core.planner import PlanService
-from core.rounds import RoundService
-from core.service import QuizService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
+from core.rounds.service import RoundService
 from tests.adapters.discord import gateway
 from tests.adapters.discord.fakes import ANN, answer, command
 

@@ -13,13 +13,13 @@ from adapters.discord import DiscordAdapter, DiscordBot, ids, render, round_rend
 from adapters.discord.client import DYNAMIC_ITEMS
 from adapters.sql.database import Database
 from bot.runtime import Runtime
-from core.bank import load_bank
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.planner import PlanService
-from core.round import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
-from core.rounds import RoundService
-from core.service import QuizService
+from core.exam.bank import load_bank
+from core.exam.model import QuestionType
+from core.plan.service import PlanService
+from core.quiz.grading import LETTERS
+from core.quiz.service import QuizService
+from core.rounds.engine import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
+from core.rounds.service import RoundService
 from tests.adapters.discord.fakes import (
     ADMIN,
     ANN,

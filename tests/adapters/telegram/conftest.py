@@ -11,8 +11,8 @@ import pytest
 from telegram import Update
 
 from adapters.telegram.app import build_application
-from core.planner import PlanService
-from core.service import QuizService
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from tests.adapters.telegram.standin import BotApiStandIn, parse_html
 from tests.fakes import InMemoryPlanStore
 

@@ -10,10 +10,10 @@ import aiohttp
 import yaml
 
 from adapters.telegram.app import TelegramAdapter, webhook_secret
-from core.bank import load_bank
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.service import STALE, QuizService
+from core.exam.bank import load_bank
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.quiz.service import STALE, QuizService
 from tests.adapters.telegram.conftest import Chat, World, build
 from tests.answers import right_response
 from tests.conftest import write_bank

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.telegram import codec, render
 from adapters.telegram.render import Fragment, pack
-from core.model import QuestionType
+from core.exam.model import QuestionType
 from core.reply import QuestionCard, Reply
 from tests.adapters.telegram.standin import parse_html
 

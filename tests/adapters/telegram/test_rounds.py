@@ -15,12 +15,12 @@ from adapters.sql.store import SqlStore
 from adapters.telegram import round_render
 from adapters.telegram.app import TelegramAdapter, build_application
 from bot.runtime import Runtime
-from core.bank import load_bank
-from core.grading import LETTERS
-from core.model import QuestionType
-from core.round import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
-from core.rounds import RoundService
-from core.service import QuizService
+from core.exam.bank import load_bank
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
+from core.quiz.service import QuizService
+from core.rounds.engine import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
+from core.rounds.service import RoundService
 from tests.adapters.telegram.conftest import Chat, World
 from tests.adapters.telegram.standin import parse_html
 from tests.answers import right_response, wrong_response

@@ -7,11 +7,11 @@ import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from core import engine, progress, report, selection
-from core.bank import Bank
-from core.engine import FULL_LENGTH, Mode, NotPending, Session
-from core.grading import AnswerFormatError
+from core.exam.bank import Bank
 from core.ports import Clock, Store, utcnow
+from core.quiz import engine, progress, report, selection
+from core.quiz.engine import FULL_LENGTH, Mode, NotPending, Session
+from core.quiz.grading import AnswerFormatError
 from core.reply import Reply
 
 STALE = "This question is no longer active."

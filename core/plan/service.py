@@ -8,14 +8,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from core import plan, selection
-from core.engine import FULL_LENGTH, Mode
-from core.grading import LETTERS
-from core.model import QuestionType, Stage
-from core.plan import PushTarget, SettingError
+from core.exam.model import QuestionType, Stage
+from core.plan import engine as plan
+from core.plan.engine import PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
+from core.quiz import selection
+from core.quiz.engine import FULL_LENGTH, Mode
+from core.quiz.grading import LETTERS
+from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
-from core.service import QuizService
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500

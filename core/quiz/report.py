@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from core.bank import Bank
-from core.engine import FULL_LENGTH, Answer, Session
-from core.grading import LETTERS
-from core.model import Question, QuestionType, Stage
+from core.exam.bank import Bank
+from core.exam.model import Question, QuestionType, Stage
+from core.quiz.engine import FULL_LENGTH, Answer, Session
+from core.quiz.grading import LETTERS
 
 
 def _pct(right: int, total: int) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core import grading
-from core.bank import Bank
-from core.model import Question, QuestionType
+from core.exam.bank import Bank
+from core.exam.model import Question, QuestionType
+from core.quiz import grading
 from core.reply import QuestionCard
 
 

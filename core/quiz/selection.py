@@ -6,8 +6,8 @@ import random
 from collections import defaultdict
 from datetime import datetime
 
-from core.bank import Bank
-from core.engine import Answer
+from core.exam.bank import Bank
+from core.quiz.engine import Answer
 
 RECENT = 30  # a quick question avoids the last this-many answered questions
 

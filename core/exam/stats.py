@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from itertools import combinations
 
-from core.bank import Bank
-from core.grading import LETTERS
-from core.model import QuestionType
+from core.exam.bank import Bank
+from core.exam.model import QuestionType
+from core.quiz.grading import LETTERS
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word trigrams above which two stems are flagged
 NEGATIVE = re.compile(r"\b(NOT|AVOID|INCORRECT|EXCEPT|LEAST likely)\b")

@@ -11,12 +11,12 @@ import random
 from collections import defaultdict
 from dataclasses import replace
 
-from core import round as rounds
-from core.bank import Bank
-from core.grading import LETTERS, AnswerFormatError
-from core.model import QuestionType
+from core.exam.bank import Bank
+from core.exam.model import QuestionType
 from core.ports import Clock, RoundStore, utcnow
-from core.round import (
+from core.quiz.grading import LETTERS, AnswerFormatError
+from core.rounds import engine as rounds
+from core.rounds.engine import (
     ALREADY,
     CLOSED,
     AlreadyAnswered,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.engine import Answer, Mode, Session
+from core.quiz.engine import Answer, Mode, Session
 
 DEFAULT_TIME = "09:00"
 DEFAULT_TIMEZONE = "UTC"

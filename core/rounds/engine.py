@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core import grading, report
-from core.bank import Bank
-from core.engine import shuffle_orders
-from core.model import Exam, QuestionType
+from core.exam.bank import Bank
+from core.exam.model import Exam, QuestionType
+from core.quiz import grading, report
+from core.quiz.engine import shuffle_orders
 
 DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS = 45, 10, 300
 DEFAULT_LENGTH, MIN_LENGTH, MAX_LENGTH = 5, 1, 20

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from core.bank import Bank
-from core.engine import Answer, Mode, Session
+from core.exam.bank import Bank
+from core.quiz.engine import Answer, Mode, Session
 
 READY_SCORE = 0.75  # each of the last attempts must reach this
 READY_ATTEMPTS = 3  # how many unseen mixed attempts count

@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from core.model import Case, Exam, Question
+from core.exam.model import Case, Exam, Question
 
-DEFAULT_EXAM_DIR = Path(__file__).resolve().parent.parent / "questions" / "mla-c01"
+DEFAULT_EXAM_DIR = Path(__file__).resolve().parents[2] / "questions" / "mla-c01"
 CARRIED_FILE = "carried.yaml"  # in a successor exam's folder: which questions of an earlier exam it reuses
 
 

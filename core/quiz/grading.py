@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.model import Question, QuestionType
+from core.exam.model import Question, QuestionType
 
 LETTERS = "ABCDEFGH"
 _WORDS = {1: "ONE", 2: "TWO", 3: "THREE"}

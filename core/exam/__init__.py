@@ -1,0 +1,1 @@
+"""The exam as data: its facts, skills and questions, loaded and validated."""

@@ -1,0 +1,1 @@
+"""The seven-day study plan and its daily push."""

@@ -1,0 +1,1 @@
+"""One learner's practice: sessions, grading, selection, reports and the quiz service."""
