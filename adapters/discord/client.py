@@ -14,8 +14,8 @@ from adapters.discord import rounds as group_rounds
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.reply import Reply
-from core.rounds.engine import RoundUpdate
 from core.rounds.service import RoundService
+from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 FAILED = "Something went wrong on our side; nothing was lost. Please try again in a moment."

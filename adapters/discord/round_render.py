@@ -25,7 +25,7 @@ from adapters.discord.render import (
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.rounds import text as words
-from core.rounds.engine import Leaderboard, Reveal, RoundCard, RoundSummary
+from core.rounds.view import Leaderboard, Reveal, RoundCard, RoundSummary
 
 LIVE_COLOUR = discord.Colour.blurple()
 REVEALED_COLOUR = discord.Colour.green()

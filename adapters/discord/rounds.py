@@ -16,7 +16,8 @@ import discord
 from discord import app_commands
 
 from adapters.discord import commands, ids, render, round_render, views
-from core.rounds.engine import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS, RoundReply, RoundUpdate
+from core.rounds.engine import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS
+from core.rounds.view import RoundReply, RoundUpdate
 
 if TYPE_CHECKING:
     from adapters.discord.client import DiscordBot

@@ -8,7 +8,7 @@ import logging
 from adapters.discord import views
 from adapters.discord.client import DiscordBot
 from core.reply import Reply
-from core.rounds.engine import RoundUpdate
+from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 120.0  # login, command sync and the gateway's READY; a hung start must not hang the process

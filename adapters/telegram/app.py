@@ -16,7 +16,7 @@ from adapters.telegram import handlers, rounds
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.reply import Reply
-from core.rounds.engine import RoundUpdate
+from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"

@@ -9,7 +9,7 @@ from adapters.telegram.render import MESSAGE_LIMIT, Fragment, pack, utf16_len
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.rounds import text as words
-from core.rounds.engine import Leaderboard, Reveal, RoundCard, RoundSummary
+from core.rounds.view import Leaderboard, Reveal, RoundCard, RoundSummary
 
 
 def _fit(head: list[Fragment], optional: list[Fragment], stem: Fragment, rest: list[Fragment]) -> str:

@@ -19,8 +19,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from adapters.telegram import round_render
 from adapters.telegram.codec import decode
 from adapters.telegram.render import toast
-from core.rounds.engine import CLOSED, RoundCard, RoundReply, RoundUpdate
+from core.rounds.engine import CLOSED
 from core.rounds.service import NOT_IN_PRIVATE, RoundService
+from core.rounds.view import RoundCard, RoundReply, RoundUpdate
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"  # the same platform name as handlers.PLATFORM (not imported: handlers imports us)

@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
+from core.args import parse_scope
 from core.exam.bank import Bank
 from core.ports import Clock, Store, utcnow
 from core.quiz import engine, progress, report, selection
@@ -343,14 +344,7 @@ class QuizService:
     # --- scope names -----------------------------------------------------------------------------
 
     def parse_scope(self, text: str | None) -> str | None:
-        """"2", "d2", "domain 2" -> "2"; "2.1" -> "2.1"; anything else -> None (show the menu)."""
-        if not text:
-            return None
-        token = text.strip().lower().removeprefix("domain").removeprefix("task").strip().removeprefix("d")
-        exam = self.bank.exam
-        if token in exam.tasks or token in {str(d.number) for d in exam.domains}:
-            return token
-        return None
+        return parse_scope(self.bank.exam, text)
 
     def scope_name(self, scope: str | None) -> str:
         exam = self.bank.exam

@@ -11,30 +11,22 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from core.args import parse_scope
 from core.exam.bank import Bank
 from core.exam.model import Exam, QuestionType
 from core.quiz import grading, report
 from core.quiz.engine import shuffle_orders
+from core.rounds.view import POINT, Leaderboard, MissedDomain, Reason, Reveal, RoundCard, RoundSummary, Standing
 
 DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS = 45, 10, 300
 DEFAULT_LENGTH, MIN_LENGTH, MAX_LENGTH = 5, 1, 20
-POINT = 100  # hundredths: a right answer is worth 100
 SPEED_BONUS = 50  # up to half a point for answering at once, falling linearly to 0 at the time limit
 WEEK = timedelta(days=7)
 ROUND_TYPES = (QuestionType.SINGLE, QuestionType.MULTI)  # one tap or toggles + Submit, per member
 
 CLOSED = "This question has closed."
 ALREADY = "You have already answered this question; answers cannot be changed."
-
-
-class Reason(StrEnum):
-    """Why a question closed."""
-
-    TIME = "time"
-    EVERYONE = "everyone"
-    STOPPED = "stopped"
 
 
 class Closed(Exception):
@@ -140,137 +132,7 @@ class Round:
         return [a for a in self.answers if a.position == position]
 
 
-# --- what the core hands to adapters ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoundCard:
-    """The open question as everyone in the chat sees it, options in the round's shuffled order."""
-
-    round_id: int
-    position: int
-    total: int
-    kind: QuestionType
-    stem: str
-    choices: list[str]
-    select: int
-    answered: int  # how many members have answered so far
-    closes_at: datetime
-    seconds: int
-    exhibit: str | None = None
-    case_title: str | None = None
-    case_scenario: str | None = None
-
-    @property
-    def number(self) -> int:
-        return self.position + 1
-
-
-@dataclass(frozen=True)
-class Standing:
-    """A member's place: points (hundredths), right answers, and total answer time for ties."""
-
-    member_id: int
-    name: str
-    points: int
-    right: int
-    answered: int
-    time_ms: int
-
-    @property
-    def score(self) -> str:
-        return f"{self.points / POINT:.2f}"
-
-
-@dataclass(frozen=True)
-class Reveal:
-    """A closed question: the right answer and why, who got it right (fastest first), the standings."""
-
-    card: RoundCard
-    reason: Reason
-    correct: list[str]  # lettered as shown, e.g. "B) Use SageMaker Clarify"
-    why: str
-    right: list[tuple[str, float]]  # (name, seconds taken)
-    answered: int
-    standings: list[Standing]
-
-
-@dataclass(frozen=True)
-class MissedDomain:
-    domain: int
-    name: str
-    misses: int  # wrong or missing answers from joined members
-
-    @property
-    def drill(self) -> str:
-        return f"/drill {self.domain}"
-
-
-@dataclass(frozen=True)
-class RoundSummary:
-    """The end of a round: the final leaderboard and the domain the group missed most."""
-
-    round_id: int
-    asked: int  # questions revealed (fewer than planned if stopped)
-    total: int
-    stopped: bool
-    standings: list[Standing]
-    missed: MissedDomain | None
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    """A chat's standings over a period (the last 7 days for /leaderboard)."""
-
-    days: int
-    rounds: int
-    standings: list[Standing]
-
-
-@dataclass(frozen=True)
-class RoundUpdate:
-    """What changed in a chat without anyone asking: a reveal to edit in, a next question, the end."""
-
-    chat: str
-    round_id: int
-    reveal: Reveal | None = None
-    message_ref: str | None = None  # the revealed question's message; None if it was never sent
-    next: RoundCard | None = None
-    end: RoundSummary | None = None
-
-
-@dataclass(frozen=True)
-class RoundReply:
-    """The answer to a command or a tap.
-
-    `paragraphs` go to the chat as a message; `ack` is a private acknowledgement of a tap; `card` is a new
-    question message to send; `live` is the open question with its new answer count, to edit into
-    `message_ref`; `update` is a reveal (and what follows) that this request caused.
-    """
-
-    paragraphs: list[str] = field(default_factory=list)
-    ack: str = ""
-    refused: bool = False
-    card: RoundCard | None = None
-    live: RoundCard | None = None
-    message_ref: str | None = None
-    update: RoundUpdate | None = None
-    leaderboard: Leaderboard | None = None
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
-
 # --- arguments and question choice -----------------------------------------------------------------
-
-
-def parse_scope(exam: Exam, token: str) -> str | None:
-    """"2", "d2", "domain 2" -> "2"; "2.1" -> "2.1"; anything else -> None."""
-    token = token.strip().lower().removeprefix("domain").removeprefix("task").strip().removeprefix("d")
-    if token in exam.tasks or token in {str(d.number) for d in exam.domains}:
-        return token
-    return None
 
 
 def parse_args(exam: Exam, words: list[str], default_length: int) -> tuple[int, str | None]:

@@ -21,13 +21,11 @@ from core.rounds.engine import (
     CLOSED,
     AlreadyAnswered,
     Closed,
-    Reason,
     Round,
     RoundArgsError,
-    RoundReply,
     RoundSettings,
-    RoundUpdate,
 )
+from core.rounds.view import Reason, RoundReply, RoundUpdate
 
 NOT_IN_PRIVATE = "Rounds are for group chats: add me to a group and send /round there."
 NO_ROUND = "No round is running here. Start one with /round."

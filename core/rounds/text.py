@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.rounds.engine import Leaderboard, Reason, Reveal, RoundSummary, Standing
+from core.rounds.view import Leaderboard, Reason, Reveal, RoundSummary, Standing
 
 SHOWN_STANDINGS = 10  # under a reveal; the final and weekly boards show everyone
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}

@@ -10,8 +10,9 @@ import pytest
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.rounds import engine as rounds
-from core.rounds.engine import ALREADY, CLOSED, Reason
+from core.rounds.engine import ALREADY, CLOSED
 from core.rounds.service import RoundService
+from core.rounds.view import Reason
 from tests.answers import right_response, wrong_response
 from tests.fakes import InMemoryRoundStore
 

@@ -18,8 +18,9 @@ from core.exam.model import QuestionType
 from core.plan.service import PlanService
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
-from core.rounds.engine import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
+from core.rounds.engine import ALREADY, CLOSED
 from core.rounds.service import RoundService
+from core.rounds.view import Reason, Reveal, RoundCard, Standing
 from tests.adapters.discord.fakes import (
     ADMIN,
     ANN,

@@ -19,8 +19,9 @@ from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
-from core.rounds.engine import ALREADY, CLOSED, Reason, Reveal, RoundCard, Standing
+from core.rounds.engine import ALREADY, CLOSED
 from core.rounds.service import RoundService
+from core.rounds.view import Reason, Reveal, RoundCard, Standing
 from tests.adapters.telegram.conftest import Chat, World
 from tests.adapters.telegram.standin import parse_html
 from tests.answers import right_response, wrong_response
