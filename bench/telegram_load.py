@@ -48,6 +48,7 @@ from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.telegram.app import TelegramAdapter, build_application  # noqa: E402
 from bench import _standin  # noqa: E402
 from bench._databases import fresh_database  # noqa: E402
+from core.dispatch import Dispatcher  # noqa: E402
 from core.exam.bank import load_bank  # noqa: E402
 from core.plan.service import PlanService  # noqa: E402
 from core.quiz.service import QuizService  # noqa: E402
@@ -179,9 +180,7 @@ async def run_ours(learners: int, rounds: int, rate: float, when_ready=None, pos
         rounds_service = RoundService(bank, SqlRoundStore(database), rng=random.Random(7))
 
         def make_ours(token: str, base_url: str) -> Application:
-            app = build_application(token, quiz, planner, base_url=base_url)
-            app.bot_data["rounds"] = rounds_service
-            return app
+            return build_application(token, Dispatcher(quiz, planner, rounds_service), base_url=base_url)
 
         try:
             name = "MLA Coach" if postgres is None else "MLA Coach (PG)"

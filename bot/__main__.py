@@ -8,7 +8,6 @@ import sys
 
 from pydantic import ValidationError
 
-from adapters.console.chat import ConsoleChat
 from adapters.sql.database import migrate
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
@@ -38,14 +37,12 @@ def run_chat(settings: Settings) -> int:
         print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
         return 1
     migrate(settings.database_url)
-    if not (settings.telegram_bot_token or settings.discord_bot_token):
-        services = bootstrap(settings, bank=bank)
-        return asyncio.run(ConsoleChat(services.quiz, sys.stdin, sys.stdout, planner=services.planner).run())
     return asyncio.run(serve(settings, bank))
 
 
 async def serve(settings: Settings, bank) -> int:
-    """Every configured chat adapter and the scheduler in one event loop, until SIGTERM."""
+    """Every configured chat adapter (the console when no token is set) and the scheduler in one event loop,
+    until SIGTERM, SIGINT (Ctrl-C) or the console's /quit."""
     services = bootstrap(settings, bank=bank)
     return await Runtime(services.quiz, chat_adapters(settings, services), planner=services.planner,
                          rounds=services.rounds).run()

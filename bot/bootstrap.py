@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import random
+import sys
 from dataclasses import dataclass
 
-from adapters.discord import DiscordAdapter, DiscordBot
+from adapters.console.chat import ConsoleChat
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
-from adapters.telegram.app import TelegramAdapter, build_application
 from bot.config import Settings
+from bot.runtime import ChatAdapter
+from core.dispatch import Dispatcher
 from core.exam.bank import Bank, load_bank
 from core.plan.service import PlanService
-from core.ports import Clock, PlanStore, RoundStore, Store, utcnow
+from core.ports import Clock, Eraser, PlanStore, RoundStore, Store, utcnow
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
 
@@ -25,7 +27,16 @@ class Services:
 
     quiz: QuizService
     planner: PlanService
-    rounds: RoundService | None = None  # group rounds (Telegram groups)
+    rounds: RoundService
+    dispatcher: Dispatcher
+
+
+def eraser(*stores: Store | PlanStore | RoundStore) -> Eraser:
+    """/forget: erase the learner from every store that keeps something about them, one after the other."""
+    async def erase(learner_id: int) -> None:
+        for store in stores:
+            await store.forget(learner_id)
+    return erase
 
 
 def bootstrap(
@@ -41,24 +52,32 @@ def bootstrap(
     """Wire the services on one database; tests pass fakes or a test database the same way."""
     bank = bank or load_bank(settings.exam_dir)
     database = Database(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
-    quiz = QuizService(bank, store or SqlStore(database), clock=clock, rng=rng)
-    planner = PlanService(quiz, plan_store or SqlPlanStore(database), clock=clock)
+    store = store or SqlStore(database)
+    plan_store = plan_store or SqlPlanStore(database)
     round_store = round_store or SqlRoundStore(database)
+    quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
+    planner = PlanService(quiz, plan_store, clock=clock)
     rounds = RoundService(bank, round_store, clock=clock, rng=rng)
-    quiz.erasers.append(round_store.forget)  # /forget erases round answers too
-    return Services(quiz=quiz, planner=planner, rounds=rounds)
+    return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds))
 
 
-def chat_adapters(settings: Settings, services: Services) -> list:
-    """The chat adapters whose tokens are set, each built on the same services."""
-    adapters = []
+def chat_adapters(settings: Settings, services: Services) -> list[ChatAdapter]:
+    """The chat adapters whose tokens are set, each built on the same services; the console when none is.
+
+    A chat library is imported only when its adapter runs: the console starts without loading either."""
+    adapters: list[ChatAdapter] = []
     if settings.telegram_bot_token:
-        app = build_application(settings.telegram_bot_token.get_secret_value(), services.quiz, services.planner,
+        from adapters.telegram.app import TelegramAdapter, build_application
+
+        app = build_application(settings.telegram_bot_token.get_secret_value(), services.dispatcher,
                                 base_url=str(settings.telegram_api_base_url or "") or None)
-        app.bot_data["rounds"] = services.rounds
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
     if settings.discord_bot_token:
-        bot = DiscordBot(services.quiz, services.planner, services.rounds, guild_id=settings.discord_guild_id)
+        from adapters.discord import DiscordAdapter, DiscordBot
+
+        bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id)
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
+    if not adapters:
+        adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))
     return adapters

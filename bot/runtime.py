@@ -14,21 +14,30 @@ from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.reply import Reply
 from core.rounds.service import RoundService
+from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
 
 
 class ChatAdapter(Protocol):
+    """What Runtime needs of a chat surface (console, Telegram, Discord)."""
+
     prefix: str  # the start of the channel addresses it owns, e.g. "telegram:"
+    ended: asyncio.Event  # set when the adapter stops on its own: a fatal gateway error, the console's /quit
+    exit_code: int  # the process's exit status when this adapter ended on its own (0: a normal end)
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, channel: str, reply: Reply) -> bool: ...
+    async def deliver(self, channel: str, reply: Reply) -> bool:
+        """Send a reply nobody asked for just now (a timed report, a push); False if unreachable."""
+        ...
 
-    # Optionally `ended: asyncio.Event`, set when the adapter stopped on its own (a fatal gateway error).
+    async def deliver_round(self, update: RoundUpdate) -> None:
+        """Show a round update a deadline caused: the reveal, the next question, the end."""
+        ...
 
 
 class Runtime:
@@ -57,10 +66,10 @@ class Runtime:
                 log.exception("could not deliver the report of session %s", session.id)
         if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on
             for update in await self.rounds.due():
-                deliver_round = getattr(self.owner(update.chat), "deliver_round", None)
+                owner = self.owner(update.chat)
                 try:
-                    if deliver_round is not None:
-                        await deliver_round(update)
+                    if owner is not None:
+                        await owner.deliver_round(update)
                 except Exception:  # one chat's failure must not stop the other rounds
                     log.exception("could not show round %s", update.round_id)
         if self.planner is not None:
@@ -72,8 +81,9 @@ class Runtime:
         return adapter is not None and await adapter.deliver(target.channel, reply)
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
-        """Until SIGTERM or SIGINT (0), or until an adapter stops on its own (1): a process serving fewer
-        chats than it was configured for should exit, so that its supervisor restarts it and says so."""
+        """Until SIGTERM or SIGINT (0), or until an adapter stops on its own (its exit_code: 1 for a chat
+        adapter that failed, as a process serving fewer chats than it was configured for should exit so that
+        its supervisor restarts it; 0 for the console the learner left)."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -81,21 +91,22 @@ class Runtime:
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
         started: list[ChatAdapter] = []
-        failed = False
+        status = 0
         try:
             for adapter in self.adapters:
                 await adapter.start()
                 started.append(adapter)
             scheduler.start()
             waits = [asyncio.ensure_future(stop.wait())]
-            waits += [asyncio.ensure_future(a.ended.wait()) for a in started if hasattr(a, "ended")]
+            waits += [asyncio.ensure_future(a.ended.wait()) for a in started]
             try:
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for wait in waits:
                     wait.cancel()
-            failed = not stop.is_set()
-            if failed:
+            ended = [a for a in started if a.ended.is_set()]
+            status = 0 if stop.is_set() else max(a.exit_code for a in ended)
+            if status:
                 log.error("a chat adapter stopped on its own; stopping the others")
             else:
                 log.info("stopping")
@@ -104,4 +115,4 @@ class Runtime:
                 scheduler.shutdown(wait=False)
             for adapter in reversed(started):
                 await adapter.stop()
-        return 1 if failed else 0
+        return status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -11,6 +11,7 @@ from core.quiz.engine import Answer, Session
 from core.rounds.engine import Round, RoundAnswer, RoundSettings
 
 Clock = Callable[[], datetime]
+Eraser = Callable[[int], Awaitable[None]]  # erases everything kept about a learner
 
 
 def utcnow() -> datetime:

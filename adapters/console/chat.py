@@ -1,91 +1,119 @@
-"""ConsoleChat: reads commands and answers from a text stream, writes replies; no terminal needed."""
+"""ConsoleChat: one learner at a terminal, as a chat adapter that Runtime runs like Telegram and Discord.
+
+Lines are read on a daemon thread, so Ctrl-C, Ctrl-D or /quit end the process at once (a thread blocked
+in readline() would otherwise hold the interpreter until Enter). Commands go to the core's dispatcher;
+timed reports and the daily push arrive through deliver() while the chat is open.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import TextIO
 
 from adapters.console.render import render
-from core.plan.service import PlanService
-from core.quiz.service import QUIZ_COMMANDS, QuizService
+from core.commands import Chat, Surface
+from core.dispatch import Caller, Dispatcher
+from core.quiz.service import QuizService
 from core.reply import Reply
+from core.rounds.view import RoundReply, RoundUpdate
 
 PLATFORM = "console"
-TICK_SECONDS = 5.0
+BYE = "Bye. Your progress is saved."
 
 
 class ConsoleChat:
-    """One learner at a terminal; `/quit` or end of input ends the chat with exit status 0."""
+    """The terminal chat; `ended` is set when the learner leaves (/quit, end of input)."""
 
-    def __init__(self, service: QuizService, stdin: TextIO, stdout: TextIO, user: str = "local",
-                 planner: PlanService | None = None) -> None:
-        self.service = service
-        self.planner = planner
+    prefix = f"{PLATFORM}:"
+    exit_code = 0  # leaving the console is the normal way to end the process
+
+    def __init__(self, dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, user: str = "local") -> None:
+        self.dispatcher = dispatcher
+        self.quiz: QuizService = dispatcher.quiz
         self.stdin = stdin
         self.stdout = stdout
         self.user = user
+        self.channel = f"{self.prefix}{user}"
         self.learner_id: int | None = None
+        self.ended = asyncio.Event()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._said_bye = False
 
-    def say(self, reply: Reply) -> None:
-        text = render(reply)
+    def say(self, reply: Reply | RoundReply) -> None:
+        text = render(reply) if isinstance(reply, Reply) else reply.text
         if text:
             self.stdout.write(text + "\n\n")
             self.stdout.flush()
 
-    async def run(self) -> int:
-        self.learner_id = await self.service.learner(PLATFORM, self.user)
-        ticker = asyncio.create_task(self._tick())
+    async def start(self) -> None:
+        self.learner_id = await self.quiz.learner(PLATFORM, self.user)
         loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read, args=(loop,), name="console-stdin", daemon=True).start()
+        self._task = asyncio.create_task(self._serve(), name="console-chat")
+
+    def _read(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the daemon thread: hand each line to the loop; None marks the end of input."""
         try:
-            while True:
-                line = await loop.run_in_executor(None, self.stdin.readline)
-                if not line:
-                    return 0
+            for line in iter(self.stdin.readline, ""):
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+        except (OSError, ValueError):  # stdin closed under us
+            pass
+        finally:
+            try:
+                loop.call_soon_threadsafe(self._lines.put_nowait, None)
+            except RuntimeError:  # the loop is already closed: the process is ending anyway
+                pass
+
+    async def _serve(self) -> None:
+        try:
+            while (line := await self._lines.get()) is not None:
                 line = line.strip()
                 if not line:
                     continue
                 if line.split()[0].lower() in ("/quit", "/exit"):
-                    self.say(Reply(["Bye. Your progress is saved."]))
-                    return 0
+                    break
                 self.say(await self.handle(line))
         finally:
-            ticker.cancel()
+            self._bye()
+            self.ended.set()
 
-    async def _tick(self) -> None:
-        """End timed sessions at their deadline even while the learner is silent."""
-        while True:
-            await asyncio.sleep(TICK_SECONDS)
-            for session, reply in await self.service.expire_due():
-                if session.learner_id == self.learner_id:
-                    self.say(reply)
+    def _bye(self) -> None:
+        if not self._said_bye:
+            self._said_bye = True
+            self.say(Reply([BYE]))
 
-    async def handle(self, line: str) -> Reply:
-        """Route one line: a /command, or else an answer to the pending question."""
-        service, lid = self.service, self.learner_id
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        self._bye()
+
+    async def deliver(self, channel: str, reply: Reply) -> bool:
+        """A timed session's report or a push for this terminal; False for any other console user."""
+        if channel != self.channel:
+            return False
+        self.say(reply)
+        return True
+
+    async def deliver_round(self, update: RoundUpdate) -> None:
+        """Rounds are for group chats; the console never has one."""
+
+    def caller(self) -> Caller:
+        assert self.learner_id is not None, "start() first"
+        return Caller(self.learner_id, Surface.CONSOLE, self.channel, Chat.PRIVATE, personal=self.channel,
+                      manager=True)
+
+    async def handle(self, line: str) -> Reply | RoundReply:
+        """One line: a /command for the dispatcher, or else an answer to the pending question."""
         if not line.startswith("/"):
-            return await service.answer_text(lid, line)
-        command, _, arg = line[1:].partition(" ")
-        command, arg = command.lower(), arg.strip()
-        if command == "start":
-            return await self.planner.welcome(lid, None) if self.planner else await service.start(lid)
-        if command in ("plan", "examdate", "classify") and self.planner:
-            if command == "plan":
-                return await self.planner.plan(lid)
-            if command == "examdate":
-                return await self.planner.set_exam_date(lid, arg)
-            return await self.planner.classify(lid, arg or None)
-        if command == "forget":
-            if arg != "yes":
-                return Reply(["This erases all your answers, sessions and plan. Send /forget yes to confirm."])
-            reply = await service.forget(lid)
-            self.learner_id = await service.learner(PLATFORM, self.user)  # start afresh as a new learner
-            return reply
-        if command in ("round", "stopround", "roundsettings", "leaderboard"):
-            return Reply(["Quiz rounds run in Telegram groups and Discord channels, for everyone there."])
-        if command in ("settings", "time", "timezone", "pause", "resume", "daily"):
-            return Reply(["Daily pushes arrive in Telegram or Discord; in the console, /plan shows your day."])
-        if command in QUIZ_COMMANDS:
-            return await service.command(lid, command, arg or None)
-        if command in ("question", "current"):
-            return await service.current(lid)
-        return Reply([f"Unknown command /{command}. Send /help for the list."])
+            return await self.quiz.answer_text(self.caller().learner_id, line)
+        name, _, arg = line[1:].partition(" ")
+        reply = await self.dispatcher.run(self.caller(), name, arg)
+        if name.lower() == "forget" and arg.strip().lower() == "yes":
+            self.learner_id = await self.quiz.learner(PLATFORM, self.user)  # start afresh as a new learner
+        return reply

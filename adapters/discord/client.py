@@ -11,10 +11,8 @@ from discord import app_commands
 
 from adapters.discord import commands, render, views
 from adapters.discord import rounds as group_rounds
-from core.plan.service import PlanService
-from core.quiz.service import QuizService
+from core.dispatch import Dispatcher
 from core.reply import Reply
-from core.rounds.service import RoundService
 from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
@@ -33,19 +31,20 @@ class DiscordBot(discord.Client):
 
     No message-content intent is needed: commands and clicks arrive as interactions."""
 
-    def __init__(self, service: QuizService, planner: PlanService, rounds: RoundService, *,
-                 guild_id: int | None = None) -> None:
+    def __init__(self, dispatcher: Dispatcher, *, guild_id: int | None = None) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
-        self.service = service
-        self.planner = planner
-        self.rounds = rounds
+        assert dispatcher.rounds is not None, "Discord serves rounds: wire a RoundService"
+        self.dispatcher = dispatcher
+        self.service = dispatcher.quiz
+        self.planner = dispatcher.planner
+        self.rounds = dispatcher.rounds
         self.guild_id = guild_id
         self.ready = asyncio.Event()  # set on the gateway's READY; the runner waits for it
         self.round_drawing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # per channel
         self.tree = app_commands.CommandTree(self)
         self.tree.error(command_failed)
-        commands.register(self.tree, service.bank.exam)
-        group_rounds.register(self.tree, service.bank.exam)
+        commands.register(self.tree, self.service.bank.exam)
+        group_rounds.register(self.tree, self.service.bank.exam)
 
     async def setup_hook(self) -> None:
         """Route every component click by its custom_id, then publish the commands."""
@@ -61,10 +60,6 @@ class DiscordBot(discord.Client):
     async def on_ready(self) -> None:
         log.info("Discord adapter running as %s", self.user)
         self.ready.set()
-
-    async def run_button(self, interaction: discord.Interaction, text: str) -> None:
-        """A click on a button the core offered (views.CommandButton), run as the command it carries."""
-        await commands.run_button(interaction, text)
 
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """Send a reply nobody asked for just now (a timed session's report, a daily push, a question of the

@@ -10,18 +10,15 @@ privately (ephemeral); a multi-response pick is toggled per member in the databa
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord import commands, ids, render, round_render, views
+from adapters.discord import choices, ids, render, round_render, views
+from adapters.discord.host import CoachBot, Interaction
 from core.rounds.engine import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS
 from core.rounds.view import RoundReply, RoundUpdate
-
-if TYPE_CHECKING:
-    from adapters.discord.client import DiscordBot
-    from adapters.discord.views import Interaction
 
 log = logging.getLogger(__name__)
 NOT_IN_SERVER = "Rounds are for server channels: send /round in a channel of a server I am in."
@@ -48,11 +45,11 @@ def _message(chunk: render.Chunk, *, edit: bool = False, keep_view: bool = False
     return views.message(chunk, DYNAMIC_ITEMS, drop_buttons=edit and not keep_view)
 
 
-async def _post(bot: DiscordBot, channel_id: int, chunk: render.Chunk) -> discord.Message:
+async def _post(bot: CoachBot, channel_id: int, chunk: render.Chunk) -> discord.Message:
     return await bot.get_partial_messageable(channel_id).send(**_message(chunk))
 
 
-async def _edit(bot: DiscordBot, channel_id: int, message_ref: str | None, chunk: render.Chunk,
+async def _edit(bot: CoachBot, channel_id: int, message_ref: str | None, chunk: render.Chunk,
                 keep_view: bool = False) -> bool:
     """Edit a question's message; False when there is none or Discord refuses (deleted, no access)."""
     if message_ref is None:
@@ -66,13 +63,13 @@ async def _edit(bot: DiscordBot, channel_id: int, message_ref: str | None, chunk
     return True
 
 
-async def send_card(bot: DiscordBot, channel_id: int, card) -> None:
+async def send_card(bot: CoachBot, channel_id: int, card) -> None:
     """Post a new question and remember its message, so the count and the reveal edit it in place."""
     message = await _post(bot, channel_id, round_render.card_chunk(card))
     await bot.rounds.set_message(card.round_id, card.position, str(message.id))
 
 
-async def deliver_round(bot: DiscordBot, update: RoundUpdate) -> None:
+async def deliver_round(bot: CoachBot, update: RoundUpdate) -> None:
     """Show a round update: the reveal edited into the question's message, the next question, the end."""
     channel_id = channel_id_of(update.chat)
     async with bot.round_drawing[channel_id]:
@@ -115,16 +112,16 @@ async def start_round(interaction: Interaction, words: list[str]) -> None:
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     bot, chat = interaction.client, views.channel_of(interaction)
-    member, name = await _member(interaction)
-    reply = await bot.rounds.start(chat, member, name, words)
-    if reply.card is None:
+    caller = await views.caller_of(interaction)
+    reply = await bot.dispatcher.run(caller, "round", " ".join(words))
+    if not isinstance(reply, RoundReply) or reply.card is None:
         await _say(interaction, round_render.plain(reply.paragraphs))
         return
     try:
         async with bot.round_drawing[interaction.channel_id]:
             await send_card(bot, interaction.channel_id, reply.card)
     except discord.Forbidden:  # permissions changed since the interaction was created: end the round at once
-        await bot.rounds.stop(chat, member, True)
+        await bot.rounds.stop(chat, caller.learner_id, True)
         await _say(interaction, [CANNOT_POST])
         return
     await _say(interaction, [STARTED])
@@ -135,9 +132,8 @@ async def stop_round(interaction: Interaction) -> None:
     if not await _in_server(interaction):
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    member, _ = await _member(interaction)
-    reply = await interaction.client.rounds.stop(views.channel_of(interaction), member, views.manages(interaction))
-    if reply.update is not None:
+    reply = await interaction.client.dispatcher.run(await views.caller_of(interaction), "stopround")
+    if isinstance(reply, RoundReply) and reply.update is not None:
         await deliver_round(interaction.client, reply.update)
     await _say(interaction, round_render.plain(reply.paragraphs) if reply.paragraphs else [STOPPED])
 
@@ -147,12 +143,12 @@ async def configure(interaction: Interaction, seconds: int | None, length: int |
     if not await _in_server(interaction):
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    service, chat = interaction.client.rounds, views.channel_of(interaction)
-    changes = [words for words in (["time", str(seconds)] if seconds is not None else None,
-                                   ["length", str(length)] if length is not None else None) if words]
+    dispatcher, caller = interaction.client.dispatcher, await views.caller_of(interaction)
+    changes = [words for words in (f"time {seconds}" if seconds is not None else None,
+                                   f"length {length}" if length is not None else None) if words]
     paragraphs: list[str] = []
-    for words in changes or [[]]:
-        reply = await service.configure(chat, views.manages(interaction), words)
+    for words in changes or [None]:
+        reply = await dispatcher.run(caller, "roundsettings", words)
         paragraphs = reply.paragraphs  # the last reply shows the settings after every change
         if reply.refused:
             break
@@ -164,15 +160,16 @@ async def leaderboard(interaction: Interaction) -> None:
     if not await _in_server(interaction):
         return
     await interaction.response.defer(ephemeral=False, thinking=True)
-    reply = await interaction.client.rounds.leaderboard(views.channel_of(interaction))
-    texts = (round_render.leaderboard_texts(reply.leaderboard) if reply.leaderboard is not None
+    reply = await interaction.client.dispatcher.run(await views.caller_of(interaction), "leaderboard")
+    texts = (round_render.leaderboard_texts(reply.leaderboard)
+             if isinstance(reply, RoundReply) and reply.leaderboard is not None
              else round_render.plain(reply.paragraphs))
     await _say(interaction, texts, ephemeral=False)
 
 
 def register(tree: app_commands.CommandTree, exam) -> None:
     """Add the round commands (server channels only) to the tree."""
-    scopes = commands.suggest(commands.scope_choices(exam))
+    scopes = choices.suggest(choices.scope_choices(exam))
 
     @tree.command(name="round")
     @app_commands.describe(questions=f"How many questions ({MIN_LENGTH}-{MAX_LENGTH}; default: this channel's "

@@ -19,6 +19,7 @@ class DiscordAdapter:
     """Owns one DiscordBot: start (login, sync, gateway), deliver unsolicited replies and round updates, stop."""
 
     prefix = f"{views.PLATFORM}:"
+    exit_code = 1  # the client stopping on its own is a failure: the supervisor should restart the process
 
     def __init__(self, bot: DiscordBot, token: str, ready_timeout: float = READY_TIMEOUT) -> None:
         self.bot = bot

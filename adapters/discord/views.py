@@ -2,27 +2,25 @@
 
 No state lives in View objects: a View is only the envelope that carries the items to Discord, and a
 click is matched against the templates in DYNAMIC_ITEMS (with rounds.py's, client.DYNAMIC_ITEMS),
-registered once in setup_hook. A command button reaches commands.py through the client
-(DiscordBot.run_button), since commands.py builds its replies with this module.
+registered once in setup_hook. A command button runs its command through the core's dispatcher, with the
+clicker's rights, like a slash command.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from adapters.discord import ids, render
+from adapters.discord.host import Interaction
+from core.commands import Chat, Surface, by_button
+from core.dispatch import Caller
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE, QuizService
 from core.reply import QuestionCard, Reply
-
-if TYPE_CHECKING:
-    from adapters.discord.client import DiscordBot
-
-    Interaction = discord.Interaction[DiscordBot]
 
 PLATFORM = "discord"
 NOT_YOURS = "This confirmation belongs to someone else."
@@ -53,6 +51,30 @@ def personal_channel(interaction: Interaction) -> str:
 async def learner_of(interaction: Interaction) -> int:
     """The core's learner id for whoever caused the interaction (created on first sight)."""
     return await interaction.client.service.learner(PLATFORM, str(interaction.user.id))
+
+
+def caller_of(interaction: Interaction) -> Awaitable[Caller]:
+    """The core's view of who caused the interaction and where."""
+    async def build() -> Caller:
+        chat = Chat.PRIVATE if interaction.guild_id is None else Chat.GROUP
+        return Caller(await learner_of(interaction), Surface.DISCORD, channel_of(interaction), chat,
+                      personal=personal_channel(interaction), manager=manages(interaction),
+                      name=name_of(interaction))
+    return build()
+
+
+async def run_button(interaction: Interaction, text: str) -> None:
+    """A Reply.buttons click: the command runs for the clicker; a refusal is a private notice."""
+    name, _, arg = text.removeprefix("/").partition(" ")
+    if not by_button(name):
+        await refuse(interaction, STALE)
+        return
+    await interaction.response.defer()
+    reply = await interaction.client.dispatcher.run(await caller_of(interaction), name, arg or None)
+    if reply.refused:
+        await refuse(interaction, reply.text)
+        return
+    await reply_to(interaction, reply)
 
 
 def manages(interaction: Interaction) -> bool:
@@ -250,7 +272,7 @@ class CommandButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], templat
     """A button the core offered (Reply.buttons): its command runs for whoever clicks, with their rights."""
 
     async def callback(self, interaction: Interaction) -> None:
-        await interaction.client.run_button(interaction, self.field("command"))
+        await run_button(interaction, self.field("command"))
 
 
 class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.POLL):

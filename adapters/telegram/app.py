@@ -8,13 +8,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.error import Forbidden
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
 from adapters.telegram import handlers, rounds
-from core.plan.service import PlanService
-from core.quiz.service import QuizService
+from adapters.telegram.context import PLATFORM, context_types, send
+from core.commands import Chat
+from core.dispatch import Dispatcher
 from core.reply import Reply
 from core.rounds.view import RoundUpdate
 
@@ -53,17 +54,16 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"mla-coach-webhook:{token}".encode()).hexdigest()[:48]
 
 
-def build_application(token: str, service: QuizService, planner: PlanService | None = None,
-                      base_url: str | None = None) -> Application:
-    """The real PTB Application; `base_url` points it at a local Bot API server (or a test stand-in)."""
+def build_application(token: str, dispatcher: Dispatcher, base_url: str | None = None) -> Application:
+    """The real PTB Application on the core's dispatcher (its services reach handlers as typed bot_data);
+    `base_url` points it at a local Bot API server (or a test stand-in)."""
     builder = (Application.builder().token(token)
+               .context_types(context_types(dispatcher))
                .rate_limiter(AIORateLimiter(max_retries=5))
                .concurrent_updates(PerChatUpdateProcessor()))
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()
-    app.bot_data["service"] = service
-    app.bot_data["planner"] = planner
     handlers.register(app)
     return app
 
@@ -71,7 +71,8 @@ def build_application(token: str, service: QuizService, planner: PlanService | N
 class TelegramAdapter:
     """Owns one Application: start (polling or webhook), deliver unsolicited replies, stop."""
 
-    prefix = f"{handlers.PLATFORM}:"
+    prefix = f"{PLATFORM}:"
+    exit_code = 1  # the Telegram adapter never stops on its own; if it did, the process should be restarted
 
     def __init__(self, app: Application, webhook_url: str | None = None, webhook_port: int = 8443,
                  poll_interval: float = 0.0, webhook_listen: str = "0.0.0.0") -> None:
@@ -80,10 +81,13 @@ class TelegramAdapter:
         self.webhook_port = webhook_port
         self.webhook_listen = webhook_listen
         self.poll_interval = poll_interval
+        self.ended = asyncio.Event()
 
     async def start(self) -> None:
         await self.app.initialize()
-        await self.app.bot.set_my_commands([BotCommand(name, about) for name, about in handlers.MENU])
+        await self.app.bot.set_my_commands([BotCommand(n, about) for n, about in handlers.menu(Chat.PRIVATE)])
+        await self.app.bot.set_my_commands([BotCommand(n, about) for n, about in handlers.menu(Chat.GROUP)],
+                                           scope=BotCommandScopeAllGroupChats())
         await self.app.start()
         if self.webhook_url:
             await self.app.updater.start_webhook(
@@ -110,7 +114,7 @@ class TelegramAdapter:
         """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""
         chat_id = int(channel.removeprefix(self.prefix))
         try:
-            await handlers.send(self.app.bot, chat_id, reply)
+            await send(self.app.bot, chat_id, reply)
         except Forbidden:
             log.warning("chat %s blocked the bot; report not delivered", chat_id)
             return False

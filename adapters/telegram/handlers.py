@@ -1,163 +1,76 @@
-"""Telegram handlers: translate commands and button taps into QuizService calls, and replies back."""
+"""Telegram handlers: translate commands and button taps into calls of the core's dispatcher, and replies back."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Poll, ReplyParameters, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from adapters.telegram import render
+from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
-from adapters.telegram.rounds import register_rounds
+from adapters.telegram.context import Context, call, caller, send
+from core.commands import Chat, Surface, by_button, offered, visible
+from core.dispatch import FORGET_KEPT, FORGET_PROMPT
 from core.quiz.grading import LETTERS
-from core.quiz.service import QUIZ_COMMANDS, STALE, QuizService
+from core.quiz.service import STALE
 from core.reply import Reply
+from core.rounds.view import RoundReply
 
 log = logging.getLogger(__name__)
-PLATFORM = "telegram"
-SEND_ATTEMPTS = 4
-
-MENU = [
-    ("start", "What this bot does, and the main modes"),
-    ("quiz", "One quick question from your weakest area"),
-    ("drill", "10 questions from a domain or task statement"),
-    ("diagnostic", "Full-length 65-question diagnostic, 130 minutes"),
-    ("mock", "Timed mixed set: 20 questions in 40 minutes"),
-    ("review", "Retry the questions you missed"),
-    ("explain", "Full rationale of your last answer"),
-    ("stats", "Accuracy by domain, recent scores, readiness"),
-    ("stop", "End the current session"),
-    ("plan", "Your seven-day study plan"),
-    ("examdate", "Set your exam date: /examdate 2026-12-15"),
-    ("settings", "Daily push time, time zone, pause"),
-    ("time", "Daily push time: /time 07:30"),
-    ("timezone", "Your time zone: /timezone Europe/Berlin"),
-    ("pause", "Pause daily pushes"),
-    ("resume", "Resume daily pushes"),
-    ("classify", "Sort your last mock's misses by lifecycle stage"),
-    ("daily", "Groups: question of the day on or off (admins)"),
-    ("round", "Groups: a quiz round for everyone, e.g. /round 8 2"),
-    ("stopround", "Groups: stop the round (its starter or an admin)"),
-    ("roundsettings", "Groups: round time and length (admins)"),
-    ("leaderboard", "Groups: this week's round leaderboard"),
-    ("forget", "Erase all your data (asks first)"),
-    ("help", "All commands"),
-]
-ROUND_COMMANDS = {"round", "stopround", "roundsettings", "leaderboard"}  # handled in rounds.py
-CHANNEL_SETTINGS = {"settings", "time", "timezone", "pause", "resume", "daily"}
 
 
-def channel_of(chat_id: int) -> str:
-    return f"{PLATFORM}:{chat_id}"
+def menu(chat: Chat) -> list[tuple[str, str]]:
+    """The command menu for a kind of chat, from the core's catalogue."""
+    return [(c.name, c.summary) for c in visible(Surface.TELEGRAM, chat)]
 
 
-async def send(bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
-    """Send every message of a reply; network errors are retried with backoff, BadRequest is not."""
-    quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-    for text, markup in render.messages(reply):
-        await _retrying(lambda text=text, markup=markup: bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote))
-    if reply.poll is not None:
-        poll = reply.poll
-        await _retrying(lambda: bot.send_poll(chat_id, poll.question, poll.options, is_anonymous=False,
-                                              type=Poll.QUIZ, correct_option_ids=[poll.correct],
-                                              explanation=render.toast(poll.explanation)))
-
-
-async def _retrying(call) -> None:
-    """RetryAfter waits as long as Telegram asks, however long, and loses nothing; other network errors
-    get a few attempts with backoff; BadRequest and Forbidden are final."""
-    attempt = 0
-    while True:
-        try:
-            await call()
-            return
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
-        except BadRequest:
-            raise
-        except NetworkError:
-            attempt += 1
-            if attempt == SEND_ATTEMPTS:
-                raise
-            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
-
-
-def _service(context: ContextTypes.DEFAULT_TYPE) -> QuizService:
-    return context.application.bot_data["service"]
-
-
-async def _learner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    return await _service(context).learner(PLATFORM, str(update.effective_user.id))
-
-
-async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+async def _respond(update: Update, context: Context, reply: Reply | RoundReply) -> None:
     """Reply in the chat; in groups, quote the learner's message so the answer is clearly theirs."""
-    chat = update.effective_chat
-    message = update.effective_message
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None
+    if isinstance(reply, RoundReply):
+        await rounds.show_reply(update, context, reply)
+        return
     reply_to = message.message_id if chat.type != ChatType.PRIVATE and message else None
     await send(context.bot, chat.id, reply, reply_to)
 
 
-def _arg(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    return " ".join(context.args) if context.args else None
+async def _show(update: Update, context: Context, reply: Reply | RoundReply) -> None:
+    """The answer to a button: a new message in the chat, not quoting the bot's own message."""
+    if isinstance(reply, RoundReply):
+        await rounds.show_reply(update, context, reply)
+        return
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, reply)
 
 
-async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    member = await context.bot.get_chat_member(update.effective_chat.id, update.effective_user.id)
-    return member.status in ("administrator", "creator")
+async def run_command(name: str, arg: str | None, update: Update, context: Context) -> Reply | RoundReply:
+    """A catalogue command for whoever sent this update (typed, or a button that stands for it)."""
+    return await context.bot_data.dispatcher.run(await caller(update, context, name, arg), name, arg)
 
 
-async def plan_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
-    """Plan and push settings. In a group the settings are the group's, and only admins change them."""
-    planner, lid = context.application.bot_data["planner"], await _learner(update, context)
-    private = update.effective_chat.type == ChatType.PRIVATE
-    channel = channel_of(update.effective_chat.id)
-    if name == "plan":
-        return await planner.plan(lid)
-    if name == "examdate":
-        return await planner.set_exam_date(lid, arg or "")
-    if name == "classify":
-        return await planner.classify(lid, arg)
-    if not private and not await _is_admin(update, context):
-        return Reply(["Only a chat admin can change this group's daily settings."], refused=True)
-    return await planner.channel_setting(name, arg, channel, lid if private else None)
+async def on_command(update: Update, context: Context) -> None:
+    """Every /command of the catalogue: /drill alone offers buttons, /forget asks first with buttons."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    arg = " ".join(context.args) if context.args else None
+    if name == "drill" and arg is None:
+        await _drill_menu(update, context, None)
+        return
+    if name == "forget" and arg is None:
+        await on_forget(update, context)
+        return
+    await _respond(update, context, await run_command(name, arg, update, context))
 
 
-async def run_command(name: str, arg: str | None, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
-    """The service call behind each command (shared by /commands and buttons)."""
-    if name in CHANNEL_SETTINGS or name in ("plan", "examdate", "classify"):
-        return await plan_command(name, arg, update, context)
-    service, lid = _service(context), await _learner(update, context)
-    channel = channel_of(update.effective_chat.id)
-    if name == "start":
-        private = update.effective_chat.type == ChatType.PRIVATE
-        return await context.application.bot_data["planner"].welcome(lid, channel if private else None)
-    if name in QUIZ_COMMANDS:
-        return await service.command(lid, name, arg, channel)
-    raise ValueError(name)
-
-
-def _command(name: str):
-    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if name == "drill" and not context.args:
-            await _drill_menu(update, context, None)
-            return
-        await _respond(update, context, await run_command(name, _arg(context), update, context))
-
-    handler.__name__ = f"on_{name}"
-    handler.__doc__ = f"/{name}"
-    return handler
-
-
-async def _drill_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, domain: str | None) -> None:
+async def _drill_menu(update: Update, context: Context, domain: str | None) -> None:
     """Buttons for the four domains, then for a domain's task statements."""
-    exam = _service(context).bank.exam
+    exam = context.bot_data.quiz.bank.exam
     if domain is None:
         rows = [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
                 for d in exam.domains]
@@ -172,24 +85,22 @@ async def _drill_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, domain
                                    reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_forget(update: Update, context: Context) -> None:
     """/forget: ask first; the buttons erase or cancel."""
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton("Yes, erase my data", callback_data=encode("f", value="yes")),
         InlineKeyboardButton("Cancel", callback_data=encode("f", value="no")),
     ]])
-    await context.bot.send_message(update.effective_chat.id,
-                                   "Erase all your answers, sessions and settings? This cannot be undone.",
-                                   reply_markup=keyboard)
+    await context.bot.send_message(update.effective_chat.id, FORGET_PROMPT, reply_markup=keyboard)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: Context) -> None:
     """A typed answer ("B", "A C", "C A B D", "1B 2A 3C") in a private chat."""
-    lid = await _learner(update, context)
-    await _respond(update, context, await _service(context).answer_text(lid, update.effective_message.text))
+    lid = (await caller(update, context)).learner_id
+    await _respond(update, context, await context.bot_data.quiz.answer_text(lid, update.effective_message.text))
 
 
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_callback(update: Update, context: Context) -> None:
     """Every button tap. Anything stale, foreign or garbled is refused and changes nothing."""
     query = update.callback_query
     cb = decode(query.data)
@@ -201,45 +112,45 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if cb.value == "drill":
             await _drill_menu(update, context, None)
         else:
-            await send(context.bot, update.effective_chat.id, await run_command(cb.value, None, update, context))
+            await _show(update, context, await run_command(cb.value, None, update, context))
         return
     if cb.kind in "dD":
         await query.answer()
         if cb.kind == "d":
             await _drill_menu(update, context, cb.value)
         else:
-            await send(context.bot, update.effective_chat.id, await run_command("drill", cb.value, update, context))
+            await _show(update, context, await run_command("drill", cb.value, update, context))
         return
     if cb.kind == "f":
         await _forget(update, context, cb)
         return
     if cb.kind == "k":  # a command with arguments, as if typed
         name, _, arg = cb.value[1:].partition(" ")
-        if name not in {n for n, _ in MENU} - {"forget"} - ROUND_COMMANDS:
+        if not by_button(name):
             await query.answer(STALE)
             return
         reply = await run_command(name, arg or None, update, context)
         await query.answer(render.toast(reply.text) if reply.refused else None)
         if not reply.refused:
-            await send(context.bot, update.effective_chat.id, reply)
+            await _show(update, context, reply)
         return
     await _question_button(update, context, cb)
 
 
-async def _forget(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+async def _forget(update: Update, context: Context, cb: Callback) -> None:
     query = update.callback_query
     await query.answer()
     await _drop_keyboard(query)
     if cb.value == "yes":
-        reply = await _service(context).forget(await _learner(update, context))
+        reply = await context.bot_data.quiz.forget((await caller(update, context)).learner_id)
     else:
-        reply = Reply(["Kept: nothing was erased."])
+        reply = Reply([FORGET_KEPT])
     await send(context.bot, update.effective_chat.id, reply)
 
 
-async def _question_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+async def _question_button(update: Update, context: Context, cb: Callback) -> None:
     query = update.callback_query
-    service, lid = _service(context), await _learner(update, context)
+    service, lid = context.bot_data.quiz, (await caller(update, context)).learner_id
     if cb.kind == "x":
         await query.answer()
         await send(context.bot, update.effective_chat.id,
@@ -274,7 +185,7 @@ async def _question_button(update: Update, context: ContextTypes.DEFAULT_TYPE, c
         return
     text, keyboard = in_place
     try:
-        await _retrying(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
+        await call(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
     except BadRequest as exc:  # the question's message cannot be edited (gone, or too old): send the verdict
         log.debug("verdict not placed under its question: %s", exc)
         await send(context.bot, update.effective_chat.id, reply)
@@ -312,7 +223,7 @@ async def _drop_keyboard(query) -> None:
         log.debug("keyboard already gone: %s", exc)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log handler errors without their arguments (which could hold a learner's text), and carry on."""
     if isinstance(context.error, Forbidden):
         log.warning("a chat blocked the bot; not retrying: %s", context.error)
@@ -322,12 +233,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:
     """Attach every handler; nothing is registered at import time."""
-    register_rounds(app)  # first, so its commands and round buttons take precedence over the generic ones
-    for name, _ in MENU:
-        if name == "forget":
-            app.add_handler(CommandHandler(name, on_forget))
-        elif name not in ROUND_COMMANDS:
-            app.add_handler(CommandHandler(name, _command(name)))
+    rounds.register_rounds(app)  # first, so the round buttons take precedence over the generic ones
+    app.add_handler(CommandHandler([c.name for c in offered(Surface.TELEGRAM)], on_command))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, on_text))
     app.add_error_handler(on_error)

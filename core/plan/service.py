@@ -31,7 +31,6 @@ class PlanService:
         self.quiz = quiz
         self.store = store
         self.clock = clock
-        quiz.erasers.append(store.forget)  # /forget erases the plan and push settings too
 
     # --- push targets and settings ---------------------------------------------------------------
 
@@ -142,7 +141,7 @@ class PlanService:
         return plan.activity_for(today, exam_date, await self._weakest(learner_id))
 
     async def _weakest(self, learner_id: int) -> str:
-        scores = selection.weakness(self.quiz.bank, await self.quiz.store.history(learner_id))
+        scores = selection.weakness(self.quiz.bank, await self.quiz.history(learner_id))
         return min(scores, key=lambda task: (scores[task], task))
 
     async def welcome(self, learner_id: int, channel: str | None) -> Reply:
@@ -160,8 +159,8 @@ class PlanService:
         zone = await self._zone(learner_id)
         today = plan.local_date(self.clock(), zone)
         exam_date, explicit = await self._anchor(learner_id, today)
-        history = await self.quiz.store.history(learner_id)
-        forms = await self.quiz.store.forms(learner_id)
+        history = await self.quiz.history(learner_id)
+        forms = await self.quiz.forms(learner_id)
         domain_of = {qid: q.domain for qid, q in self.quiz.bank.questions.items()}
         left = plan.days_left(today, exam_date)
         head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day(s) to go." if explicit else
@@ -180,7 +179,7 @@ class PlanService:
 
     async def classify(self, learner_id: int, text: str | None = None) -> Reply:
         """Show the next unsorted miss of the latest mock, or record `text` ("12 3 data") and go on."""
-        mocks = [s for s in await self.quiz.store.forms(learner_id) if s.mode is Mode.MOCK and s.finished]
+        mocks = [s for s in await self.quiz.forms(learner_id) if s.mode is Mode.MOCK and s.finished]
         if not mocks:
             return Reply(["Sorting misses comes after a timed mixed set: /mock first."])
         mock = mocks[-1]

@@ -5,49 +5,31 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 
 from core.args import parse_scope
 from core.exam.bank import Bank
-from core.ports import Clock, Store, utcnow
+from core.ports import Clock, Eraser, Store, utcnow
 from core.quiz import engine, progress, report, selection
-from core.quiz.engine import FULL_LENGTH, Mode, NotPending, Session
+from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
 from core.reply import Reply
 
 STALE = "This question is no longer active."
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
-QUIZ_COMMANDS = frozenset({"help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop"})
-
-COMMANDS = [
-    ("quiz", "one quick question from your weakest area"),
-    ("drill", "10 questions from a domain or task statement, e.g. /drill 1.2"),
-    ("diagnostic", "full-length 65-question diagnostic, 130 minutes, report by domain and stage"),
-    ("mock", "timed mixed set: 20 questions in 40 minutes (/mock 30 for 30)"),
-    ("review", "retry the questions you missed, oldest first"),
-    ("explain", "full rationale of your last answer (/explain N: question N of the last session)"),
-    ("stats", "accuracy by domain and task statement, recent scores, readiness"),
-    ("stop", "end the current session (timed ones get their report)"),
-    ("plan", "your seven-day study plan; /examdate 2026-12-15 anchors it"),
-    ("classify", "after a mock: sort each miss into data, model, deployment or monitoring"),
-    ("settings", "daily push time, time zone, pause and resume (Telegram and Discord)"),
-    ("round", "in a group: a quiz round for everyone (/stopround, /roundsettings, /leaderboard)"),
-    ("forget", "erase all your data"),
-    ("help", "this list"),
-]
-
 
 class QuizService:
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
-    def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None):
+    def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
+                 erase: Eraser | None = None):
         self.bank = bank
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self.erasers: list[Callable[[int], Awaitable[None]]] = []  # other services' data about a learner
+        # /forget: the composition root passes one eraser over every store that keeps learner data.
+        self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
 
     async def learner(self, platform: str, external_id: str) -> int:
@@ -78,13 +60,7 @@ class QuizService:
             f"MLA Coach: practice for the {exam.title} ({exam.code}) exam. "
             f"{len(self.bank.questions)} original questions over {len(exam.domains)} domains.",
             "Start with /diagnostic to find your weak spots, or /quiz for one quick question.",
-            self.help().text,
         ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
-
-    def help(self) -> Reply:
-        lines = [f"/{name}: {about}" for name, about in COMMANDS]
-        return Reply(["Commands:\n" + "\n".join(lines),
-                      "Answer with letters: B · A C for multi · C A B D for ordering · 1B 2A 3C for matching."])
 
     def drill_menu(self) -> Reply:
         lines = []
@@ -92,33 +68,6 @@ class QuizService:
             lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
             lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
         return Reply(["Pick a domain or a task statement:\n" + "\n".join(lines)])
-
-    async def command(self, learner_id: int, name: str, arg: str | None = None, channel: str | None = None) -> Reply:
-        """A quiz command as typed, its argument still text ("/mock 30", "/explain 12", "/drill 1.2"): one
-        meaning for every chat adapter. `name` is one of QUIZ_COMMANDS."""
-        if name == "help":
-            return self.help()
-        if name == "quiz":
-            return await self.quick(learner_id, channel)
-        if name == "drill":
-            return await self.drill(learner_id, arg, channel)
-        if name == "diagnostic":
-            return await self.diagnostic(learner_id, channel)
-        if name == "mock":
-            if arg and not arg.isdigit():
-                return Reply(["Usage: /mock or /mock 30 (the number of questions)."], refused=True)
-            return await self.mock(learner_id, int(arg) if arg else None, channel)
-        if name == "review":
-            return await self.review(learner_id, channel)
-        if name == "explain":
-            if arg and not arg.isdigit():
-                return Reply(["Usage: /explain or /explain 12 (question 12 of your latest session)."], refused=True)
-            return await self.explain(learner_id, int(arg) if arg else None)
-        if name == "stats":
-            return await self.stats(learner_id)
-        if name == "stop":
-            return await self.stop(learner_id)
-        raise ValueError(f"not a quiz command: {name!r}")
 
     # --- starting sessions -----------------------------------------------------------------------
 
@@ -274,9 +223,7 @@ class QuizService:
     async def forget(self, learner_id: int) -> Reply:
         """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
         async with self._locks[learner_id]:
-            for erase in self.erasers:
-                await erase(learner_id)
-            await self.store.forget(learner_id)
+            await self.erase(learner_id)
         self._locks.pop(learner_id, None)
         self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
@@ -334,6 +281,14 @@ class QuizService:
                 return Reply(["That question has not been answered yet."])
             q = self.bank[source.question_ids[position]]
             return Reply(report.explain(q, answer, source.orders[position], self.bank))
+
+    async def history(self, learner_id: int) -> list[Answer]:
+        """Every answer of the learner, oldest first (for the plan's weakest area and days done)."""
+        return await self.store.history(learner_id)
+
+    async def forms(self, learner_id: int) -> list[Session]:
+        """The learner's diagnostics and mocks, oldest first."""
+        return await self.store.forms(learner_id)
 
     async def stats(self, learner_id: int) -> Reply:
         async with self._locks[learner_id]:

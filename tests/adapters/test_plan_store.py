@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
+from bot.bootstrap import eraser
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from tests.core.test_plan import Outbox
@@ -37,8 +38,8 @@ async def test_two_schedulers_on_one_database_send_each_push_once(bank, database
 
 async def test_plan_store_round_trips_and_forgets(bank, database_url, clock):
     engine = Database(database_url)
-    quiz = QuizService(bank, SqlStore(engine), clock=clock)
     store = SqlPlanStore(engine)
+    quiz = QuizService(bank, SqlStore(engine), clock=clock, erase=eraser(store, SqlStore(engine)))
     planner = PlanService(quiz, store, clock=clock)
     lid = await quiz.learner("telegram", "1")
     await planner.set_timezone("telegram:1", lid, "America/New_York")

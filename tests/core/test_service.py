@@ -180,17 +180,3 @@ async def test_drill_without_scope_offers_the_menu(service):
     menu = await service.drill(lid, None)
     assert "/drill 1.2: Transform data" in menu.text
     assert "Pick a domain" in (await service.drill(lid, "9.9")).text
-
-
-async def test_typed_commands_mean_the_same_in_every_chat(service, memory_store):
-    lid = await service.learner("console", "cmd")
-    for bad in ("thirty", "-5"):
-        reply = await service.command(lid, "mock", bad)
-        assert reply.refused and reply.text.startswith("Usage: /mock") and not memory_store.sessions
-    assert (await service.command(lid, "explain", "last")).text.startswith("Usage: /explain")
-    mock = await service.command(lid, "mock", "30", "telegram:7")
-    assert mock.card.total == 30 and memory_store.sessions[mock.card.session_id].channel == "telegram:7"
-    assert (await service.command(lid, "stop")).text.startswith("Session stopped.")
-    assert (await service.command(lid, "drill", "1.2")).text.startswith("Drill on task 1.2")
-    with pytest.raises(ValueError):
-        await service.command(lid, "forget")  # not a quiz command: each adapter asks first

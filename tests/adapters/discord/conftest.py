@@ -7,6 +7,7 @@ import random
 import pytest
 
 from adapters.discord import DiscordBot
+from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
@@ -40,4 +41,4 @@ def round_service(bank, round_store, clock) -> RoundService:
 
 @pytest.fixture
 def bot(service, planner, round_service) -> DiscordBot:
-    return DiscordBot(service, planner, round_service)
+    return DiscordBot(Dispatcher(service, planner, round_service))

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.discord import DiscordBot, rounds
 from adapters.discord.client import FAILED
+from core.dispatch import Dispatcher
 from tests.adapters.discord import gateway
 from tests.adapters.discord.fakes import BOB, BOT_CAN_POST, CHANNEL, GUILD
 from tests.adapters.discord.test_flows import COMMANDS
@@ -24,7 +25,7 @@ DEFERRED_MESSAGE, DEFERRED_UPDATE, AUTOCOMPLETE_RESULT = 5, 6, 8
 @pytest.fixture
 async def live(service, planner, round_service, monkeypatch):
     """A DiscordBot logged in (setup_hook included) against the recorder, syncing to one guild."""
-    bot = DiscordBot(service, planner, round_service, guild_id=GUILD)
+    bot = DiscordBot(Dispatcher(service, planner, round_service), guild_id=GUILD)
     recorder = gateway.Recorder()
     recorder.install(bot, monkeypatch)
     await bot.login("test-token")
@@ -77,7 +78,7 @@ async def test_a_click_from_the_gateway_reaches_the_dynamic_item(live):
 
 
 async def test_without_a_guild_the_commands_sync_globally(service, planner, round_service, monkeypatch):
-    bot = DiscordBot(service, planner, round_service)
+    bot = DiscordBot(Dispatcher(service, planner, round_service))
     recorder = gateway.Recorder()
     recorder.install(bot, monkeypatch)
     await bot.login("test-token")

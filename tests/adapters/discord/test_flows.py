@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from adapters.discord import commands
+from adapters.discord import choices, commands
+from core.commands import Surface, offered
 from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
@@ -26,22 +27,22 @@ from tests.adapters.discord.fakes import (
 
 COMMANDS = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop", "forget",
             "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
-            "round", "stopround", "roundsettings", "leaderboard"}
+            "round", "stopround", "roundsettings", "leaderboard", "question"}
 REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily", "state")}
 
 
 def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
     exam = load_bank().exam
-    choices = commands.scope_choices(exam)
-    assert [c.value for c in choices][:4] == ["1", "1.1", "1.2", "1.3"]
-    assert {c.value for c in choices} == {str(d.number) for d in exam.domains} | set(exam.tasks)
-    assert all(len(c.name) <= 100 for c in choices) and any(c.name.endswith("…") for c in choices)
-    assert all(service.parse_scope(c.value) == c.value for c in choices)
+    offered = choices.scope_choices(exam)
+    assert [c.value for c in offered][:4] == ["1", "1.1", "1.2", "1.3"]
+    assert {c.value for c in offered} == {str(d.number) for d in exam.domains} | set(exam.tasks)
+    assert all(len(c.name) <= 100 for c in offered) and any(c.name.endswith("…") for c in offered)
+    assert all(service.parse_scope(c.value) == c.value for c in offered)
 
 
 async def test_commands_have_descriptions_and_described_parameters(bot):
     tree = {c.name: c for c in bot.tree.get_commands()}
-    assert set(tree) == COMMANDS
+    assert set(tree) == COMMANDS == {c.name for c in offered(Surface.DISCORD)}  # the catalogue's Discord part
     for command_ in tree.values():
         assert command_.description != "…" and len(command_.description) <= 100  # Discord's limit
         for parameter in command_.parameters:

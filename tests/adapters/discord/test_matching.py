@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from adapters.discord import DiscordBot
+from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.plan.service import PlanService
@@ -32,8 +33,8 @@ def wide_bank(tmp_path_factory):
 @pytest.fixture
 def bot(wide_bank, memory_store, clock, rng):
     service = QuizService(wide_bank, memory_store, clock=clock, rng=rng)
-    return DiscordBot(service, PlanService(service, InMemoryPlanStore(), clock=clock),
-                      RoundService(wide_bank, InMemoryRoundStore(), clock=clock))
+    return DiscordBot(Dispatcher(service, PlanService(service, InMemoryPlanStore(), clock=clock),
+                      RoundService(wide_bank, InMemoryRoundStore(), clock=clock)))
 
 
 async def test_seven_prompts_page_and_keep_their_picks(bot, memory_store, wide_bank):

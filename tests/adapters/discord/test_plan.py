@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
-from adapters.discord import DiscordAdapter, commands, render
+from adapters.discord import DiscordAdapter, choices, render
 from bot.runtime import Runtime
+from core.commands import HOW_TO_ANSWER, Chat, Surface, visible
+from core.dispatch import GROUP_ONLY, NOT_A_MANAGER
 from core.quiz.service import STALE
 from core.reply import QuizPoll, Reply
 from tests.adapters.discord.fakes import (
@@ -36,8 +38,8 @@ async def test_start_in_a_dm_sets_up_the_daily_push_and_shows_discord_help(bot, 
     started = await command(bot, "start", guild=None)
     text = started.text()
     assert text.startswith("MLA Coach: practice for the") and "\nToday: " in f"\n{text}"
-    assert "Answer with letters" not in text and commands.HOW_TO_ANSWER in text
-    assert "/round: A quiz round for everyone in this channel" in text and "/examdate: Set your exam date" in text
+    assert "Answer with letters" not in text and HOW_TO_ANSWER[Surface.DISCORD] in text
+    assert "/round:" not in text and "/examdate: Set your exam date" in text  # a DM lists what works in a DM
     assert "Start: /drill" in " ".join(started.messages()[-1].buttons())  # today's step, as a button
     learner = await bot.service.learner("discord", str(ANN))
     target = plan_store.targets[f"discord:{DM}"]
@@ -50,7 +52,9 @@ async def test_help_is_discords_own(bot):
     helped = await command(bot, "help")
     text = helped.text()
     assert "Answer with letters" not in text and "buttons and menus" in text
-    assert [line.split(":")[0] for line in text.splitlines()[1:25]] == [f"/{c.name}" for c in bot.tree.get_commands()]
+    listed = [line.split(":")[0] for line in text.splitlines()[1:] if line.startswith("/")]
+    assert listed == [f"/{c.name}" for c in visible(Surface.DISCORD, Chat.GROUP)]  # what works in this channel
+    assert set(listed) <= {f"/{c.name}" for c in bot.tree.get_commands()}
 
 
 async def test_plan_and_exam_date(bot, clock):
@@ -83,14 +87,14 @@ async def test_settings_buttons_run_the_command_for_the_clicker(bot, plan_store)
 
 
 async def test_timezone_suggestions():
-    found = await commands.zone_suggestions(None, "berl")
+    found = await choices.zone_suggestions(None, "berl")
     assert [c.value for c in found] == ["Europe/Berlin"]
-    assert len(await commands.zone_suggestions(None, "")) == commands.AUTOCOMPLETE_LIMIT
+    assert len(await choices.zone_suggestions(None, "")) == choices.AUTOCOMPLETE_LIMIT
 
 
 async def test_in_a_server_channel_push_settings_are_the_channels_and_need_manage_server(bot, plan_store):
     refused = await command(bot, "time", at="07:30")
-    assert refused.text() == commands.NOT_A_MANAGER and refused.messages()[-1].ephemeral
+    assert refused.text() == NOT_A_MANAGER and refused.messages()[-1].ephemeral
     assert plan_store.targets == {}
     changed = await command(bot, "time", permissions=MANAGER, at="07:30")
     assert changed.text() == "Daily push time set to 07:30 (UTC)."
@@ -101,21 +105,21 @@ async def test_in_a_server_channel_push_settings_are_the_channels_and_need_manag
     # The settings buttons run with the clicker's own rights: a member's click changes nothing.
     clicked = await click(bot, shown.messages()[-1].buttons()["Resume"].custom_id)
     assert [(s.how, s.content, s.ephemeral) for s in clicked.log] == [("defer", None, False),
-                                                                     ("followup", commands.NOT_A_MANAGER, True)]
+                                                                     ("followup", NOT_A_MANAGER, True)]
     assert plan_store.targets[f"discord:{CHANNEL}"].paused  # still off until a manager turns it on
 
 
 async def test_daily_is_refused_without_manage_server(bot, plan_store):
     refused = await command(bot, "daily", state="on")
     assert refused.log[0].kwargs == {"ephemeral": True, "thinking": True}
-    assert refused.text() == commands.NOT_A_MANAGER and plan_store.targets == {}
+    assert refused.text() == NOT_A_MANAGER and plan_store.targets == {}
     switched = await command(bot, "daily", permissions=MANAGER, state="on")
     assert switched.log[0].kwargs == {"ephemeral": False, "thinking": True}  # the channel sees it
     assert switched.text().startswith("Question of the day is on: every day at 09:00 UTC, for anyone here.")
     assert not switched.messages()[-1].ephemeral and not plan_store.targets[f"discord:{CHANNEL}"].paused
     off = await command(bot, "daily", permissions=ADMIN, state="off")
     assert off.text() == "Question of the day is off." and plan_store.targets[f"discord:{CHANNEL}"].paused
-    assert (await command(bot, "daily", guild=None, state="on")).text() == commands.DAILY_IN_PRIVATE
+    assert (await command(bot, "daily", guild=None, state="on")).text() == GROUP_ONLY["daily"]
 
 
 async def test_the_question_of_the_day_is_answered_privately_and_stores_nothing(bot, clock, memory_store,

@@ -9,6 +9,7 @@ from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
+from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
@@ -20,7 +21,7 @@ def sql_bot(bank, engine, clock, seed: int) -> DiscordBot:
     """A DiscordBot with every service on the database, as bot/bootstrap.py wires it."""
     service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(seed))
     rounds = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(seed))
-    return DiscordBot(service, PlanService(service, SqlPlanStore(engine), clock=clock), rounds)
+    return DiscordBot(Dispatcher(service, PlanService(service, SqlPlanStore(engine), clock=clock), rounds))
 
 
 async def test_a_button_survives_a_restart(bank, clock, database_url, monkeypatch):

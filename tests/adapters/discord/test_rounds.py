@@ -13,6 +13,7 @@ from adapters.discord import DiscordAdapter, DiscordBot, ids, render, round_rend
 from adapters.discord.client import DYNAMIC_ITEMS
 from adapters.sql.database import Database
 from bot.runtime import Runtime
+from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.plan.service import PlanService
@@ -188,8 +189,8 @@ async def test_a_multi_response_question_keeps_each_members_picks_private(monkey
     bank = load_bank(folder)
     service = QuizService(bank, memory_store, clock=clock)
     store = InMemoryRoundStore()
-    bot = DiscordBot(service, PlanService(service, InMemoryPlanStore(), clock=clock),
-                     RoundService(bank, store, clock=clock, rng=random.Random(5)))
+    bot = DiscordBot(Dispatcher(service, PlanService(service, InMemoryPlanStore(), clock=clock),
+                     RoundService(bank, store, clock=clock, rng=random.Random(5))))
     group = Group(bot, monkeypatch)
     await command(bot, "round", questions=1, domain="1.1")
     q, order, rnd, message = await group.live()

@@ -8,6 +8,7 @@ import asyncio
 import discord
 import pytest
 
+from adapters.console.chat import ConsoleChat
 from adapters.discord import DiscordAdapter
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
@@ -97,4 +98,5 @@ def test_bootstrap_builds_the_discord_adapter_with_every_service(bank, memory_st
     assert isinstance(adapter, DiscordAdapter) and adapter.bot.guild_id == 5005
     assert (adapter.bot.service, adapter.bot.planner, adapter.bot.rounds) == (services.quiz, services.planner,
                                                                                services.rounds)
-    assert chat_adapters(Settings(database_url=settings.database_url), services) == []
+    [console] = chat_adapters(Settings(database_url=settings.database_url), services)  # no token: the console
+    assert isinstance(console, ConsoleChat)

@@ -11,8 +11,10 @@ import pytest
 from telegram import Update
 
 from adapters.telegram.app import build_application
+from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
+from core.rounds.service import RoundService
 from tests.adapters.telegram.standin import BotApiStandIn, parse_html
 from tests.fakes import InMemoryPlanStore
 
@@ -69,7 +71,7 @@ class World:
             await self.counts_drawn()
 
     async def counts_drawn(self) -> None:
-        await asyncio.gather(*self.app.bot_data.get("round_count_tasks", ()))
+        await asyncio.gather(*self.app.bot_data.round_count_tasks)
 
     def texts(self, chat_id: int) -> list[str]:
         """What was sent to the chat, message by message, as first sent."""
@@ -104,10 +106,10 @@ async def standin():
     await server.stop()
 
 
-def build(standin: BotApiStandIn, service: QuizService, clock):
+def build(standin: BotApiStandIn, service: QuizService, clock, rounds: RoundService | None = None):
     """The real Application on the given quiz service, with an in-memory plan store."""
     planner = PlanService(service, InMemoryPlanStore(), clock=clock)
-    return build_application(standin.token, service, planner, base_url=standin.base_url)
+    return build_application(standin.token, Dispatcher(service, planner, rounds), base_url=standin.base_url)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.adapters.telegram.conftest import Chat
 
 
 def planner_of(world):
-    return world.app.bot_data["planner"]
+    return world.app.bot_data.planner
 
 
 async def test_plan_and_settings_commands(world):

@@ -13,7 +13,7 @@ from adapters.sql.database import Database
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from adapters.telegram import round_render
-from adapters.telegram.app import TelegramAdapter, build_application
+from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
 from core.exam.bank import load_bank
 from core.exam.model import QuestionType
@@ -22,7 +22,7 @@ from core.quiz.service import QuizService
 from core.rounds.engine import ALREADY, CLOSED
 from core.rounds.service import RoundService
 from core.rounds.view import Reason, Reveal, RoundCard, Standing
-from tests.adapters.telegram.conftest import Chat, World
+from tests.adapters.telegram.conftest import Chat, World, build
 from tests.adapters.telegram.standin import parse_html
 from tests.answers import right_response, wrong_response
 from tests.conftest import fixture_questions, write_bank
@@ -77,8 +77,7 @@ async def tap(group: Group, member: Chat, right: bool = True) -> None:
 def make_group(standin, bank, quiz_store, round_store, clock) -> Group:
     service = QuizService(bank, quiz_store, clock=clock, rng=random.Random(11))
     rounds = RoundService(bank, round_store, clock=clock, rng=random.Random(5))
-    app = build_application(standin.token, service, base_url=standin.base_url)
-    app.bot_data["rounds"] = rounds  # as bot/bootstrap.py wires it
+    app = build(standin, service, clock, rounds)
     return Group(standin, app, service, rounds)
 
 

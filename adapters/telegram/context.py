@@ -1,0 +1,128 @@
+"""What every Telegram handler reaches through `context.bot_data`, typed (PTB's ContextTypes), and the
+one helper that sends through the Bot API.
+
+PTB's AIORateLimiter keeps Telegram's limits and retries a RetryAfter itself; `call` adds the one other
+retry a send needs, a few attempts with backoff on a network error. BadRequest and Forbidden are final.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Bot, Poll, ReplyParameters, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from adapters.telegram import render
+from core.commands import Chat, Surface
+from core.dispatch import Caller, Dispatcher
+from core.reply import Reply
+
+PLATFORM = "telegram"
+NETWORK_ATTEMPTS = 4
+NAME_LIMIT = 64
+T = TypeVar("T")
+
+
+class BotData:
+    """The services and the per-chat drawing state of one Application."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.quiz = dispatcher.quiz
+        self.planner = dispatcher.planner
+        self.rounds = dispatcher.rounds
+        # Group rounds: one chat's round messages are drawn one change at a time; the newest live count
+        # waiting to be drawn per chat, and the tasks drawing them.
+        self.round_drawing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.round_counts: dict[int, Any] = {}
+        self.round_count_tasks: set[asyncio.Task[None]] = set()
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+
+
+def context_types(dispatcher: Dispatcher) -> ContextTypes[Context, BotData, dict[Any, Any], dict[Any, Any]]:
+    """ContextTypes whose bot_data is this Application's BotData (PTB builds it without arguments)."""
+
+    class AppData(BotData):
+        def __init__(self) -> None:
+            super().__init__(dispatcher)
+
+    return ContextTypes(context=CallbackContext, bot_data=AppData)
+
+
+def channel_of(chat_id: int) -> str:
+    return f"{PLATFORM}:{chat_id}"
+
+
+def chat_id_of(channel: str) -> int:
+    return int(channel.removeprefix(f"{PLATFORM}:"))
+
+
+async def call(make: Callable[[], Awaitable[T]]) -> T:
+    """One Bot API call, retried a few times with backoff on a network error."""
+    for attempt in range(NETWORK_ATTEMPTS):
+        try:
+            return await make()
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError:
+            if attempt == NETWORK_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+async def send(bot: Bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
+    """Send every message of a reply (and its poll), quoting `reply_to` when given."""
+    quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+    for text, markup in render.messages(reply):
+        await call(lambda text=text, markup=markup: bot.send_message(  # type: ignore[misc]
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote))
+    if reply.poll is not None:
+        poll = reply.poll
+        await call(lambda: bot.send_poll(chat_id, poll.question, poll.options, is_anonymous=False, type=Poll.QUIZ,
+                                         correct_option_ids=[poll.correct], explanation=render.toast(poll.explanation)))
+
+
+async def say(bot: Bot, chat_id: int, texts: list[str], reply_to: int | None = None) -> None:
+    """Send already rendered HTML messages."""
+    quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+    for text in texts:
+        await call(lambda text=text: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,  # type: ignore[misc]
+                                                      reply_parameters=quote))
+
+
+async def is_manager(update: Update, context: Context) -> bool:
+    """Whether the sender may change this chat's settings: the private chat's owner, a group's admins.
+
+    An anonymous admin posts as the group itself (sender_chat is the group), which only admins can do."""
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in ("administrator", "creator")
+
+
+async def caller(update: Update, context: Context, name: str = "", arg: str | None = None) -> Caller:
+    """The core's view of who sent this update and from where; asks Telegram about admin rights only when
+    the command's rights depend on them."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    data = context.bot_data
+    learner = await data.quiz.learner(PLATFORM, str(user.id))
+    kind = Chat.PRIVATE if chat.type == ChatType.PRIVATE else Chat.GROUP
+    channel = channel_of(chat.id)
+    manager = kind is Chat.PRIVATE or (data.dispatcher.manager_matters(kind, name, arg)
+                                       and await is_manager(update, context))
+    return Caller(learner, Surface.TELEGRAM, channel, kind, personal=channel, manager=manager,
+                  name=(user.full_name or str(user.id))[:NAME_LIMIT])

@@ -1,0 +1,139 @@
+"""The command catalogue: every command once, with what it means, where it works and who may run it.
+
+Each chat surface derives what it shows from here (Telegram's command menu, Discord's slash commands, the
+console's /help), and core/dispatch.py checks the rights here, once, for every surface. Adding a command
+means one entry here and one branch in the dispatcher; no adapter re-states it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Chat(StrEnum):
+    """Where a command was sent: a one-to-one chat with the bot, or a chat many people share."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class Right(StrEnum):
+    """Who may run a command in a group. In a private chat the learner manages their own chat."""
+
+    ANYONE = "anyone"
+    MANAGER = "manager"  # a Telegram group admin (anonymous ones too), Discord's Manage Server
+
+
+class Arg(StrEnum):
+    """The kind of argument a command takes, so each surface can offer the right input for it."""
+
+    NONE = "none"
+    TEXT = "text"  # free text, e.g. a date, a time, a zone
+    NUMBER = "number"  # a whole number, e.g. /mock 30
+    SCOPE = "scope"  # a domain or task statement, e.g. /drill 2.1
+    ON_OFF = "on_off"  # /daily on, /daily off
+
+
+class Surface(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+
+
+BOTH = frozenset({Chat.PRIVATE, Chat.GROUP})
+GROUPS = frozenset({Chat.GROUP})
+CHATS = frozenset({Surface.TELEGRAM, Surface.DISCORD})
+EVERYWHERE = frozenset(Surface)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: `summary` for menus and /help, `usage` for a malformed call, `arg` for its input."""
+
+    name: str
+    summary: str
+    usage: str = ""
+    arg: Arg = Arg.NONE
+    arg_required: bool = False
+    arg_about: str = ""  # what the argument is, for Discord's parameter description
+    chats: frozenset[Chat] = BOTH
+    right: Right = Right.ANYONE
+    surfaces: frozenset[Surface] = EVERYWHERE
+
+    def works_in(self, surface: Surface, chat: Chat) -> bool:
+        return surface in self.surfaces and chat in self.chats
+
+
+CATALOGUE: tuple[Command, ...] = (
+    Command("start", "What this bot does, and where you are"),
+    Command("quiz", "One quick question from your weakest area"),
+    Command("drill", "10 questions from a domain or task statement", "/drill 2 or /drill 2.1", Arg.SCOPE,
+            arg_about="A domain (2) or task statement (2.1); leave empty to see the list"),
+    Command("diagnostic", "Full-length diagnostic weighted by domain, report at the end"),
+    Command("mock", "Timed mixed set: 20 questions in 40 minutes", "/mock or /mock 30 (the number of questions)",
+            Arg.NUMBER, arg_about="How many questions (default 20; the time scales with the size)"),
+    Command("review", "Retry the questions you missed"),
+    Command("explain", "Why the right answer is right and each distractor wrong",
+            "/explain or /explain 12 (question 12 of your latest session)", Arg.NUMBER,
+            arg_about="Question N of your latest session; leave empty for your last answer"),
+    Command("question", "Show the question you are on again"),
+    Command("stats", "Accuracy by domain and task statement, scores, readiness"),
+    Command("stop", "End the current session (timed ones get their report)"),
+    Command("plan", "Your seven-day study plan"),
+    Command("examdate", "Set your exam date for the plan", "/examdate YYYY-MM-DD", Arg.TEXT, True,
+            "Your exam date as YYYY-MM-DD"),
+    Command("classify", "After a mock: sort each miss by lifecycle stage", "/classify or /classify 3 data",
+            Arg.TEXT, arg_about="The question number and a stage, e.g. 3 data"),
+    Command("settings", "Daily push time, time zone, pause", right=Right.MANAGER),
+    Command("time", "When the daily push arrives", "/time 07:30 (24-hour, your local time)", Arg.TEXT, True,
+            "The daily push time, HH:MM in 24-hour form", right=Right.MANAGER),
+    Command("timezone", "Your time zone, for the plan's days and the push", "/timezone Europe/Berlin", Arg.TEXT,
+            True, "An IANA time zone such as Europe/Berlin", right=Right.MANAGER),
+    Command("pause", "Pause the daily push", right=Right.MANAGER),
+    Command("resume", "Resume the daily push", right=Right.MANAGER),
+    Command("daily", "Question of the day for everyone here, on or off", "/daily on or /daily off", Arg.ON_OFF,
+            True, "on or off", chats=GROUPS, right=Right.MANAGER, surfaces=CHATS),
+    Command("round", "A quiz round for everyone here", "/round [questions] [domain or task], e.g. /round 8 2",
+            Arg.TEXT, arg_about="How many questions and a domain or task, e.g. 8 2", chats=GROUPS, surfaces=CHATS),
+    Command("stopround", "Stop the round (its starter or a chat admin)", chats=GROUPS, surfaces=CHATS),
+    Command("roundsettings", "Round time and length (chat admins change them)",
+            "/roundsettings time 45 or /roundsettings length 8", Arg.TEXT,
+            arg_about="time SECONDS or length QUESTIONS", chats=GROUPS, surfaces=CHATS),
+    Command("leaderboard", "This week's round leaderboard", chats=GROUPS, surfaces=CHATS),
+    Command("forget", "Erase all your data (asks first)"),
+    Command("help", "The commands"),
+    Command("quit", "Leave the chat; your progress is saved", surfaces=frozenset({Surface.CONSOLE})),
+)
+COMMANDS: dict[str, Command] = {c.name: c for c in CATALOGUE}
+
+HOW_TO_ANSWER = {
+    Surface.CONSOLE: "Answer with letters: B · A C for multi · C A B D for ordering · 1B 2A 3C for matching.",
+    Surface.TELEGRAM: "Answer with the buttons under each question, or type the letters: B · A C · C A B D · "
+                      "1B 2A 3C.",
+    Surface.DISCORD: "Answer with the buttons and menus under each question. In a server your questions and "
+                     "feedback are shown to you only; rounds, the leaderboard and the question of the day are for "
+                     "the whole channel. Send me a direct message for your own daily push (/settings there).",
+}
+
+
+def visible(surface: Surface, chat: Chat) -> list[Command]:
+    """The commands that work on this surface in this kind of chat, in catalogue order."""
+    return [c for c in CATALOGUE if c.works_in(surface, chat)]
+
+
+def offered(surface: Surface) -> list[Command]:
+    """Every command a surface registers (its menu or slash commands), in any kind of chat."""
+    return [c for c in CATALOGUE if surface in c.surfaces]
+
+
+def by_button(name: str) -> bool:
+    """Whether a button the core offered (Reply.buttons, "/time 07:00") may run this command for whoever
+    taps it: never /forget (it asks first, in the asker's own words) nor a round command (a group's)."""
+    return name in COMMANDS and name not in ("forget", "quit", "round", "stopround", "roundsettings", "leaderboard")
+
+
+def help_text(surface: Surface, chat: Chat) -> list[str]:
+    """/help as paragraphs: the commands that work here, then how to answer on this surface."""
+    lines = [f"/{c.name}: {c.summary}" for c in visible(surface, chat)]
+    return ["Commands:\n" + "\n".join(lines), HOW_TO_ANSWER[surface]]
