@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -13,21 +14,30 @@ from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure
 from bot.runtime import Runtime
-from core.exam.bank import DEFAULT_EXAM_DIR, BankError, load_bank
+from core.exam.bank import BankError, load_bank
 from core.exam.stats import summary
 
 
-def check_questions(folder=DEFAULT_EXAM_DIR) -> int:
-    """Validate the bank and print its statistics; non-zero exit on any error."""
-    try:
-        bank = load_bank(folder)
-    except BankError as exc:
-        print(f"{len(exc.problems)} problem(s) in the question bank:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    print(summary(bank))
-    return 0
+def check_questions(folders: list[Path]) -> int:
+    """Validate each exam's bank and print its statistics; non-zero exit on any error."""
+    status = 0
+    for folder in folders:
+        try:
+            bank = load_bank(folder)
+        except BankError as exc:
+            print(f"{len(exc.problems)} problem(s) in the question bank {folder.name}:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            status = 1
+            continue
+        print(summary(bank) + "\n")
+    return status
+
+
+def exam_folders(chosen: Path) -> list[Path]:
+    """Every exam beside the chosen one (each folder of questions/ with an exam.yaml), the chosen one first."""
+    others = sorted(p.parent for p in chosen.resolve().parent.glob("*/exam.yaml") if p.parent != chosen.resolve())
+    return [chosen, *others]
 
 
 def run_chat(settings: Settings) -> int:
@@ -63,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
         return 2
     if args.command == "questions":
-        return check_questions(settings.exam_dir)
+        return check_questions(exam_folders(settings.exam_dir))
     configure(settings.log_level, settings.secrets())
     return run_chat(settings)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from core.exam.carried import CARRIED_FILE, carried_questions
 from core.exam.model import Case, Exam, Question
 
 DEFAULT_EXAM_DIR = Path(__file__).resolve().parents[2] / "questions" / "mla-c01"
-CARRIED_FILE = "carried.yaml"  # in a successor exam's folder: which questions of an earlier exam it reuses
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,15 @@ class Bank:
 
     def by_domain(self, domain: int) -> list[Question]:
         return [q for q in self.questions.values() if q.domain == domain]
+
+    def in_forms(self, question: Question) -> bool:
+        """Whether a full-length form may use the question (MLA-C02's: single and multiple answer only)."""
+        return not self.exam.form_types or question.type in self.exam.form_types
+
+    @property
+    def carried(self) -> int:
+        """How many questions come from the earlier exam (carried.yaml)."""
+        return sum(1 for f in self.files.values() if f == CARRIED_FILE)
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> object:
@@ -171,8 +180,28 @@ def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
                 continue
             questions[qid] = question
             files[qid] = path.name
+    if exam.carried_from:
+        try:
+            source = load_bank(folder.parent / exam.carried_from)
+        except BankError as exc:
+            raise BankError([Problem(f"{exam.carried_from}/{p.file}", p.question, p.field, p.message)
+                             for p in exc.problems]) from exc
+        reused, reused_cases, mapping_problems = carried_questions(folder, exam, source.questions, source.cases)
+        for line in mapping_problems:
+            qid, fld, message = line.split(": ", 2)
+            problems.append(Problem(CARRIED_FILE, qid, fld, message))
+        for qid, question in reused.items():
+            if qid in questions:
+                problems.append(Problem(CARRIED_FILE, qid, "id", f"also a question in {files[qid]}"))
+                continue
+            questions[qid] = question
+            files[qid] = CARRIED_FILE
+        cases.update(reused_cases)
     if problems:
         raise BankError(problems)
+    empty = [t for t in exam.tasks if not any(q.task == t for q in questions.values())]
     if not questions:
         raise BankError([Problem(folder.name, "-", "-", "the bank has no questions")])
+    if empty:
+        raise BankError([Problem(f"{t}.yaml", "-", "-", f"task statement {t} has no questions") for t in empty])
     return Bank(exam=exam, questions=questions, cases=cases, files=files)

@@ -81,6 +81,8 @@ class Exam(_Strict):
     forms: list[Form] = Field(default_factory=list)
     # Prefix of the ids of questions written for this exam, so they never collide with another exam's.
     id_prefix: str = Field(default="", pattern=r"^([a-z0-9]+-)?$")
+    # The folder of the exam this one succeeds, whose questions carried.yaml reuses (e.g. "mla-c01").
+    carried_from: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
     domains: list[Domain] = Field(min_length=1)
 
     @model_validator(mode="after")

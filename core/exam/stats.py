@@ -42,6 +42,19 @@ def longest_is_correct(bank: Bank) -> tuple[int, int]:
     return hits, len(singles)
 
 
+def skill_coverage(bank: Bank) -> list[str]:
+    """Questions per skill, for an exam that lists skills: the fewest first, and every new skill's count."""
+    skills = bank.exam.skills
+    if not skills:
+        return []
+    counts = Counter(s for q in bank.questions.values() for s in q.skills)
+    fewest = sorted(skills, key=lambda s: (counts[s], s))[:12]
+    covered = sum(1 for s in skills if counts[s] >= 3)
+    return [f"Skills with at least 3 questions: {covered} of {len(skills)}; fewest: "
+            + ", ".join(f"{s} {counts[s]}" for s in fewest),
+            "New skills: " + ", ".join(f"{s} {counts[s]}" for s in skills if skills[s].new)]
+
+
 def summary(bank: Bank) -> str:
     qs = list(bank.questions.values())
     n = len(qs)
@@ -50,7 +63,12 @@ def summary(bank: Bank) -> str:
         keys = keys if keys is not None else sorted(counter)
         return f"{title}: " + ", ".join(f"{k} {counter[k]} ({round(100 * counter[k] / n)}%)" for k in keys)
 
-    out = [f"{bank.exam.code}: {n} questions, {len(bank.cases)} case studies, all valid."]
+    out = [f"{bank.exam.code}: {n} questions ({bank.carried} carried from {bank.exam.carried_from}), "
+           f"{len(bank.cases)} case studies, all valid." if bank.exam.carried_from else
+           f"{bank.exam.code}: {n} questions, {len(bank.cases)} case studies, all valid."]
+    if bank.exam.form_types:
+        usable = sum(1 for q in qs if bank.in_forms(q))
+        out.append(f"Usable in full-length forms ({', '.join(t.value for t in bank.exam.form_types)}): {usable}")
     out.append(line("By domain", Counter(q.domain for q in qs), [d.number for d in bank.exam.domains]))
     out.append(line("By task", Counter(q.task for q in qs), list(bank.exam.tasks)))
     out.append(line("By type", Counter(q.type.value for q in qs)))
@@ -69,6 +87,7 @@ def summary(bank: Bank) -> str:
         hits, total = longest_is_correct(bank)
         out.append(f"Correct option is the single longest: {hits} of {total} single-answer questions "
                    f"({round(100 * hits / total)}%)")
+    out += skill_coverage(bank)
     dups = near_duplicates(bank)
     out.append(f"Near-duplicate stems (trigram Jaccard >= {NEAR_DUPLICATE}): {len(dups)}"
                + "".join(f"\n  {a} ~ {b} ({s})" for a, b, s in dups))

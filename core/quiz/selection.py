@@ -72,7 +72,7 @@ def form(
     """
     chosen: list[str] = []
     for domain, count in bank.exam.blueprint(total).items():
-        pool = [q.id for q in bank.by_domain(domain)]
+        pool = [q.id for q in bank.by_domain(domain) if bank.in_forms(q)]
         ranked = _freshest(pool, history, earlier_forms, rng)
         chosen += _spread_over_tasks(bank, ranked, count)
     rng.shuffle(chosen)

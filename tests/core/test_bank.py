@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from core.exam.bank import BankError, load_bank
 from tests.conftest import fixture_questions, write_bank
+
+QUESTIONS = Path(__file__).resolve().parents[2] / "questions"
 
 
 def _break(folder, file, index, changes):
@@ -81,3 +85,42 @@ def test_a_file_not_named_for_a_task_is_refused(tmp_path):
     folder = write_bank(tmp_path / "bank")
     (folder / "9.9.yaml").write_text("[]\n")
     assert any(p.startswith("9.9.yaml") and "not a task statement" in p for p in _problems(folder))
+
+
+def test_mla_c02_carries_c01_questions_by_id_and_keeps_full_length_forms_to_single_and_multi():
+    c01 = load_bank(QUESTIONS / "mla-c01")
+    c02 = load_bank(QUESTIONS / "mla-c02")
+    carried = [q for qid, q in c02.questions.items() if c02.files[qid] == "carried.yaml"]
+    assert carried and all(q.id in c01.questions for q in carried)  # one id: one history across exams
+    assert all(q.skills for q in c02.questions.values())
+    assert all(set(q.skills) <= set(c02.exam.skills) for q in c02.questions.values())
+    written = [q for q in c02.questions.values() if q.id.startswith("c02-")]
+    assert written and all(q.type.value in ("single", "multi") for q in written)
+    kinds = {q.type.value for q in carried}
+    assert {"ordering", "matching"} & kinds  # carried for drills...
+    assert not any(c02.in_forms(q) for q in carried if q.type.value in ("ordering", "matching"))  # ...not forms
+    assert c02.exam.blueprint() == {1: 18, 2: 16, 3: 16, 4: 15}
+    assert c02.exam.forms[0].questions == 85 and c02.exam.forms[0].minutes == 170
+
+
+def test_a_mapping_error_names_carried_yaml_the_id_and_the_field(tmp_path):
+    import shutil
+    shutil.copytree(QUESTIONS / "mla-c01", tmp_path / "mla-c01")
+    shutil.copytree(QUESTIONS / "mla-c02", tmp_path / "mla-c02")
+    mapping = tmp_path / "mla-c02" / "carried.yaml"
+    text = mapping.read_text().replace('{id: d1-1.1-001, task: "1.1", skills: ["1.1.5"]}',
+                                       '{id: d1-1.1-001, task: "1.1", skills: ["9.9.9"]}')
+    mapping.write_text(text)
+    with pytest.raises(BankError) as caught:
+        load_bank(tmp_path / "mla-c02")
+    assert any(p.file == "carried.yaml" and p.question == "d1-1.1-001" and p.field == "skills"
+               for p in caught.value.problems)
+
+
+def test_an_empty_task_file_is_refused_naming_the_task(tmp_path):
+    import shutil
+    shutil.copytree(QUESTIONS / "mla-c01", tmp_path / "mla-c01")
+    (tmp_path / "mla-c01" / "1.2.yaml").write_text("[]\n")
+    with pytest.raises(BankError) as caught:
+        load_bank(tmp_path / "mla-c01")
+    assert any(p.file == "1.2.yaml" and "1.2 has no questions" in p.message for p in caught.value.problems)
