@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
 from core.args import parse_scope
 from core.exam.bank import Bank
+from core.lockmap import LockMap
 from core.ports import Clock, Store, utcnow
 from core.quiz import engine, progress, report, selection
 from core.quiz.engine import FULL_LENGTH, Mode, NotPending, Session
@@ -46,7 +45,7 @@ class QuizService:
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks: LockMap[int] = LockMap()  # an idle learner's lock is freed
         self.erasers: list[Callable[[int], Awaitable[None]]] = []  # other services' data about a learner
         self._learner_ids: dict[tuple[str, str], int] = {}
 
@@ -277,7 +276,6 @@ class QuizService:
             for erase in self.erasers:
                 await erase(learner_id)
             await self.store.forget(learner_id)
-        self._locks.pop(learner_id, None)
         self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 
