@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from adapters.sql.database import migrate
+from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure
@@ -46,6 +47,16 @@ def run_chat(settings: Settings) -> int:
     except BankError as exc:
         print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
         return 1
+    try:
+        with one_process_per_sqlite_file(settings.database_url):  # held until the process ends
+            return _migrate_and_run(settings, bank)
+    except DatabaseInUse as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+        return 1
+
+
+def _migrate_and_run(settings: Settings, bank) -> int:
+    """Under the SQLite file lock: migrations first, so two processes starting at once never race them."""
     migrate(settings.database_url)
     return asyncio.run(serve(settings, bank))
 

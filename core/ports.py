@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from core.plan.engine import PushTarget
@@ -76,11 +76,17 @@ class PlanStore(Protocol):
     async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
         """Targets not paused or unreachable whose next_push_at <= now, earliest first (one query)."""
 
-    async def claim(self, channel: str, day: date, now: datetime) -> bool:
-        """Claim the push for (channel, local day); False if it was already claimed (by anyone)."""
+    async def claim(self, channel: str, day: date, now: datetime, lease: timedelta) -> bool:
+        """Claim the push for (channel, local day) as a lease: True if nobody claimed it, or if a claim
+        taken at least `lease` before `now` was never confirmed (its sender died or failed); False if it
+        was sent, or is claimed within its lease (by anyone). Atomic across processes."""
+
+    async def confirm(self, target: PushTarget, day: date, now: datetime) -> None:
+        """Mark (channel, day) sent and record the push on the target (its last_pushed, next_push_at and
+        unreachable), in one transaction; settings the learner changed during the send stay as they are."""
 
     async def release(self, channel: str, day: date) -> None:
-        """Give back a claim whose push could not be sent, so a later tick sends it."""
+        """Give back an unsent claim whose push failed, so a later tick sends it."""
 
     async def labels(self, session_id: int) -> dict[int, str]:
         """Day-2 miss labels of a session: position -> the stage the learner chose."""
@@ -89,7 +95,7 @@ class PlanStore(Protocol):
         """Record a label once; False if that miss was labelled already."""
 
     async def forget(self, learner_id: int) -> None:
-        """Erase the learner's plan, labels and private push targets."""
+        """Erase the learner's plan, labels, private push targets and their push claims."""
 
 
 class RoundStore(Protocol):
@@ -129,4 +135,4 @@ class RoundStore(Protocol):
         """The chat's round answers given at or after `since`, oldest first."""
 
     async def forget(self, member_id: int) -> None:
-        """Erase a member's round answers and picks, and their name on rounds they started."""
+        """Erase a member's round answers and picks, and their id and name on rounds they started."""

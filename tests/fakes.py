@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from core.plan.engine import PushTarget
@@ -87,7 +88,7 @@ class InMemoryPlanStore:
     def __init__(self) -> None:
         self.plans: dict[int, tuple] = {}
         self.targets: dict[str, PushTarget] = {}
-        self.claims: set[tuple[str, date]] = set()
+        self.claims: dict[tuple[str, date], tuple[datetime, datetime | None]] = {}  # -> (claimed_at, sent_at)
         self.miss_labels: dict[tuple[int, int], str] = {}
 
     async def exam_date(self, learner_id: int):
@@ -110,14 +111,24 @@ class InMemoryPlanStore:
                and t.next_push_at is not None and t.next_push_at <= now]
         return sorted(due, key=lambda t: t.next_push_at)[:limit]
 
-    async def claim(self, channel: str, day: date, now: datetime) -> bool:
-        if (channel, day) in self.claims:
+    async def claim(self, channel: str, day: date, now: datetime, lease: timedelta) -> bool:
+        held = self.claims.get((channel, day))
+        if held is not None and (held[1] is not None or held[0] > now - lease):
             return False
-        self.claims.add((channel, day))
+        self.claims[(channel, day)] = (now, None)
         return True
 
+    async def confirm(self, target: PushTarget, day: date, now: datetime) -> None:
+        if (target.channel, day) in self.claims:
+            self.claims[(target.channel, day)] = (self.claims[(target.channel, day)][0], now)
+        stored = self.targets.get(target.channel)
+        if stored is not None:
+            self.targets[target.channel] = replace(stored, last_pushed=target.last_pushed,
+                                                   next_push_at=target.next_push_at, unreachable=target.unreachable)
+
     async def release(self, channel: str, day: date) -> None:
-        self.claims.discard((channel, day))
+        if self.claims.get((channel, day), (None, None))[1] is None:
+            self.claims.pop((channel, day), None)
 
     async def labels(self, session_id: int) -> dict[int, str]:
         return {p: s for (sid, p), s in self.miss_labels.items() if sid == session_id}
@@ -130,7 +141,9 @@ class InMemoryPlanStore:
 
     async def forget(self, learner_id: int) -> None:
         self.plans.pop(learner_id, None)
-        self.targets = {c: t for c, t in self.targets.items() if t.learner_id != learner_id}
+        channels = {c for c, t in self.targets.items() if t.learner_id == learner_id}
+        self.claims = {k: v for k, v in self.claims.items() if k[0] not in channels}
+        self.targets = {c: t for c, t in self.targets.items() if c not in channels}
 
 
 class InMemoryRoundStore:
@@ -197,6 +210,9 @@ class InMemoryRoundStore:
         return [self._load(r) for r in self.rounds.values() if r.due(now)]
 
     async def forget(self, member_id: int) -> None:
+        for rnd in self.rounds.values():
+            if rnd.starter_id == member_id:
+                rnd.starter_id, rnd.starter_name = None, "a former member"
         self.answers = [a for a in self.answers if a.member_id != member_id]
         self.selections = {k: v for k, v in self.selections.items() if k[2] != member_id}
 

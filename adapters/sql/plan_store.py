@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -17,6 +18,37 @@ from core.plan.engine import PushTarget
 def upsert_for(dialect: str):
     """The dialect's INSERT with ON CONFLICT support (SQLite and PostgreSQL spell it alike)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+CLAIM, TARGET = PushClaimRow.__table__, PushTargetRow.__table__
+
+
+def _claim(conn: Connection, dialect: str, channel: str, day: date, now: datetime, lease: timedelta) -> bool:
+    """Insert the claim, or take over one whose lease ran out unsent. Both statements are atomic on their
+    own: a concurrent insert makes ours do nothing, and PostgreSQL re-checks the UPDATE's condition after
+    a concurrent takeover commits (SQLite runs one writer at a time), so exactly one claimer wins."""
+    key = (CLAIM.c.channel == channel) & (CLAIM.c.day == day)
+    inserted = conn.execute(upsert_for(dialect)(CLAIM).values(channel=channel, day=day, claimed_at=now)
+                            .on_conflict_do_nothing(index_elements=["channel", "day"]))
+    if inserted.rowcount == 1:
+        return True
+    taken = conn.execute(CLAIM.update().where(key, CLAIM.c.sent_at.is_(None), CLAIM.c.claimed_at <= now - lease)
+                         .values(claimed_at=now))
+    return taken.rowcount == 1
+
+
+def _confirm(conn: Connection, target: PushTarget, day: date, now: datetime) -> None:
+    conn.execute(CLAIM.update().where(CLAIM.c.channel == target.channel, CLAIM.c.day == day).values(sent_at=now))
+    conn.execute(TARGET.update().where(TARGET.c.channel == target.channel).values(
+        last_pushed=target.last_pushed, next_push_at=target.next_push_at, unreachable=target.unreachable))
+
+
+def _forget(conn: Connection, learner_id: int) -> None:
+    """The learner's claims go with their targets: a claim row names their chat."""
+    channels = sa.select(TARGET.c.channel).where(TARGET.c.learner_id == learner_id)
+    conn.execute(CLAIM.delete().where(CLAIM.c.channel.in_(channels)))
+    for table in (MissLabelRow.__table__, TARGET, StudyPlanRow.__table__):
+        conn.execute(table.delete().where(table.c.learner_id == learner_id))
 
 
 def _target(row: PushTargetRow) -> PushTarget:
@@ -81,12 +113,15 @@ class SqlPlanStore:
             return True
         return await self._db.run_orm(insert)
 
-    async def claim(self, channel: str, day: date, now: datetime) -> bool:
-        return await self._insert_once(PushClaimRow(channel=channel, day=day, claimed_at=now))
+    async def claim(self, channel: str, day: date, now: datetime, lease: timedelta) -> bool:
+        return await self._db.run(_claim, self._db.dialect, channel, day, now, lease)
+
+    async def confirm(self, target: PushTarget, day: date, now: datetime) -> None:
+        await self._db.run(_confirm, target, day, now)
 
     async def release(self, channel: str, day: date) -> None:
-        await self._db.run_orm(lambda db: db.exec(
-            sa.delete(PushClaimRow).where(PushClaimRow.channel == channel, PushClaimRow.day == day)))
+        await self._db.run(lambda conn: conn.execute(CLAIM.delete().where(
+            CLAIM.c.channel == channel, CLAIM.c.day == day, CLAIM.c.sent_at.is_(None))))
 
     async def labels(self, session_id: int) -> dict[int, str]:
         query = select(MissLabelRow).where(MissLabelRow.session_id == session_id)
@@ -97,8 +132,5 @@ class SqlPlanStore:
                                                     learner_id=learner_id, stage=stage))
 
     async def forget(self, learner_id: int) -> None:
-        """Erase the learner's plan, labels and private push targets (part of /forget)."""
-        def erase(db: Session) -> None:
-            for table in (MissLabelRow, PushTargetRow, StudyPlanRow):
-                db.exec(sa.delete(table).where(table.learner_id == learner_id))
-        await self._db.run_orm(erase)
+        """Erase the learner's plan, labels, private push targets and their claims (part of /forget)."""
+        await self._db.run(_forget, learner_id)

@@ -33,12 +33,17 @@ class PushTargetRow(SQLModel, table=True):
 
 
 class PushClaimRow(SQLModel, table=True):
-    """The unique (channel, local date) claim taken before a push is sent: at most one push a day."""
+    """The unique (channel, local date) claim taken before a push is sent: a lease until sent_at is set.
+
+    A claim still unsent a lease after claimed_at may be taken over (its sender died or failed), so a push
+    is lost neither to a kill -9 nor to an error; once sent_at is set, nobody sends that day again.
+    """
 
     __tablename__ = "push_claim"
     channel: str = Field(primary_key=True, max_length=64)
     day: date = Field(primary_key=True)
     claimed_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
 
 
 class MissLabelRow(SQLModel, table=True):

@@ -134,7 +134,8 @@ def _save_selection(db: Session, round_id: int, position: int, member_id: int, p
 def _forget(db: Session, member_id: int) -> None:
     for table in (RoundAnswerRow, RoundSelectionRow):
         db.exec(sa.delete(table).where(table.member_id == member_id))
-    db.exec(sa.update(RoundRow).where(RoundRow.starter_id == member_id).values(starter_name="a former member"))
+    db.exec(sa.update(RoundRow).where(RoundRow.starter_id == member_id).values(
+        starter_id=None, starter_name="a former member"))  # their id could otherwise stop the round
 
 
 class SqlRoundStore:

@@ -27,7 +27,7 @@ class RoundRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     chat: str = Field(max_length=64, index=True)
-    starter_id: int
+    starter_id: int | None = None  # None once the starter is erased (/forget)
     starter_name: str = Field(max_length=64)
     scope: str | None = Field(default=None, max_length=8)
     question_ids: list = Field(sa_column=sa.Column(sa.JSON, nullable=False))

@@ -30,7 +30,11 @@ def _time(nullable: bool = False, index: bool = False):
 
 
 class LearnerRow(SQLModel, table=True):
+    """A learner. Ids are never handed out twice (SQLite AUTOINCREMENT; a PostgreSQL sequence never
+    reuses): a button, a round or a log line naming an erased learner must not come to name a stranger."""
+
     __tablename__ = "learner"
+    __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _time()
 

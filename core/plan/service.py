@@ -21,6 +21,10 @@ from core.reply import QuizPoll, Reply
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
 PUSH_CONCURRENCY = 8
+# An unconfirmed claim older than this is taken again (its sender died or failed). Several times the
+# longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
+PUSH_LEASE = timedelta(minutes=2)
+SEND_TIMEOUT = timedelta(minutes=1)
 Send = Callable[[PushTarget, Reply], Awaitable[bool]]  # False: the recipient cannot be reached
 
 
@@ -217,22 +221,33 @@ class PlanService:
     # --- daily pushes ----------------------------------------------------------------------------
 
     async def run_pushes(self, send: Send, concurrency: int = PUSH_CONCURRENCY) -> int:
-        """Push to every due target once; returns how many were sent.
+        """Push to every due target; returns how many were sent.
 
-        Each push is claimed under (channel, local date) before it is sent, so a restart, a crash mid-run
-        or a second instance never sends twice. Several pushes are prepared at once, so the adapter's rate
-        limiter, not the database round trips, sets the pace."""
+        At least once, and once in practice: each push is claimed under (channel, local date) as a lease
+        (PUSH_LEASE) before it is sent, and confirmed after. A second scheduler skips a claim within its
+        lease; a claim never confirmed (the process died mid-send, or an error struck) is taken again once
+        its lease runs out, by a restart or another scheduler. The only duplicate left is a send that
+        went out but whose confirmation was not yet written. A target stays due until its push is
+        confirmed, which is how an unsent claim gets found again.
+
+        Each push runs on its own: an error in one (a database error, say) is logged and that push is
+        retried on a later tick, while the others go on. Several pushes are prepared at once, so the
+        adapter's rate limiter, not the database round trips, sets the pace."""
         now = self.clock()
         gate = asyncio.Semaphore(concurrency)
         sent = 0
 
         async def one(target: PushTarget) -> None:
             nonlocal sent
-            async with gate:
-                pushed = await self._push_one(target, now, send)
+            try:
+                async with gate:
+                    pushed = await self._push_one(target, now, send)
+            except Exception:  # its claim is released or lapses with its lease: a later tick retries it
+                log.exception("push to %s failed; will retry", target.channel)
+                return
             sent += pushed  # read-modify-write after the await, so concurrent pushes are all counted
 
-        async with asyncio.TaskGroup() as group:
+        async with asyncio.TaskGroup() as group:  # a cancelled run (shutdown) cancels and awaits every push
             for target in await self.store.due_targets(now, PUSH_BATCH):
                 group.create_task(one(target))
         return sent
@@ -245,21 +260,22 @@ class PlanService:
             day = plan.due_date(target, now)
             if day is None:
                 return 0
-        if not await self.store.claim(target.channel, day, now):
+        if not await self.store.claim(target.channel, day, now, PUSH_LEASE):
             return 0
         pushed = plan.schedule(replace(target, last_pushed=day), now)
-        await self.store.save_target(pushed)
         try:
-            delivered = await send(target, await self._push_reply(target))
+            # A send that outlives the lease could be taken over and sent twice: give up on it first.
+            async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                delivered = await send(target, await self._push_reply(target))
         except Exception:  # not sent: give the day back so the next tick tries again
             log.exception("push to %s failed; will retry", target.channel)
             await self.store.release(target.channel, day)
-            await self.store.save_target(target)
             return 0
         if not delivered:
-            await self.store.save_target(replace(pushed, unreachable=True))
+            await self.store.confirm(replace(pushed, unreachable=True), day, now)
             log.info("push target %s unreachable; paused until /resume", target.channel)
             return 0
+        await self.store.confirm(pushed, day, now)
         return 1
 
     async def _push_reply(self, target: PushTarget) -> Reply:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections import defaultdict
 
 from core.args import parse_scope
 from core.exam.bank import Bank
+from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, utcnow
 from core.quiz import engine, progress, report, selection
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
@@ -27,7 +26,7 @@ class QuizService:
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks: LockMap[int] = LockMap()  # an idle learner's lock is freed
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
@@ -224,7 +223,6 @@ class QuizService:
         """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
         async with self._locks[learner_id]:
             await self.erase(learner_id)
-        self._locks.pop(learner_id, None)
         self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 

@@ -87,7 +87,7 @@ class Round:
     """A round in one chat. Everything a restart needs is here: questions, shuffles, deadlines, answers."""
 
     chat: str  # opaque adapter address, e.g. "telegram:-100123"
-    starter_id: int
+    starter_id: int | None  # None once the starter is erased (/forget): nobody can act as them
     starter_name: str
     question_ids: list[str]
     orders: list[list[int]]
@@ -123,7 +123,7 @@ class Round:
 
     def members(self) -> dict[int, str]:
         """Who has joined: the starter, then everyone who has answered, in joining order (latest name)."""
-        out = {self.starter_id: self.starter_name}
+        out = {} if self.starter_id is None else {self.starter_id: self.starter_name}
         for a in self.answers:
             out[a.member_id] = a.name
         return out
@@ -312,7 +312,7 @@ def most_missed(rnd: Round, bank: Bank) -> MissedDomain | None:
     A member counts from the question they joined on (the starter from the first). Ties go to the domain
     with the higher miss rate, then the lower number. None when nobody missed anything.
     """
-    joined_at: dict[int, int] = {rnd.starter_id: 0}
+    joined_at: dict[int, int] = {} if rnd.starter_id is None else {rnd.starter_id: 0}
     for a in sorted(rnd.answers, key=lambda a: a.position):
         joined_at.setdefault(a.member_id, a.position)
     misses: dict[int, int] = {}

@@ -6,13 +6,12 @@ never interleave within a chat. Adapters call only this, and render the platform
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections import defaultdict
 from dataclasses import replace
 
 from core.exam.bank import Bank
 from core.exam.model import QuestionType
+from core.lockmap import LockMap
 from core.ports import Clock, RoundStore, utcnow
 from core.quiz.grading import LETTERS, AnswerFormatError
 from core.rounds import engine as rounds
@@ -39,7 +38,7 @@ class RoundService:
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks: LockMap[str] = LockMap()  # an idle chat's lock is freed
 
     # --- settings --------------------------------------------------------------------------------
 

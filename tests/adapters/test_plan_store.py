@@ -1,10 +1,10 @@
-"""The plan store on SQLite and PostgreSQL: due selection is one query, a push is claimed exactly once."""
+"""The plan store on SQLite and PostgreSQL: due selection is one query, a push claim is a lease."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
@@ -49,8 +49,12 @@ async def test_plan_store_round_trips_and_forgets(bank, database_url, clock):
     assert (target.push_time, target.timezone, target.next_push_at.tzinfo is not None) == \
         ("06:15", "America/New_York", True)
     assert await store.exam_date(lid) == (date(2026, 12, 20), True)
-    assert await store.claim("telegram:1", date(2026, 12, 1), clock())
-    assert not await store.claim("telegram:1", date(2026, 12, 1), clock())
+    day, lease = date(2026, 12, 1), timedelta(minutes=2)
+    assert await store.claim("telegram:1", day, clock(), lease)
+    assert not await store.claim("telegram:1", day, clock() + lease - timedelta(seconds=1), lease)  # held
+    assert await store.claim("telegram:1", day, clock() + lease, lease)  # lapsed unsent: taken over
+    await store.confirm(target, day, clock() + lease)
+    assert not await store.claim("telegram:1", day, clock() + 10 * lease, lease)  # sent: final
     await quiz.forget(lid)
     assert await store.target("telegram:1") is None and await store.exam_date(lid) == (None, False)
     await engine.dispose()

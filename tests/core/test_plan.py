@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,7 +11,7 @@ import pytest
 
 from core.plan import engine as plan
 from core.plan.engine import PushTarget
-from core.plan.service import PlanService
+from core.plan.service import PUSH_CONCURRENCY, PUSH_LEASE, PlanService
 from core.quiz.service import QuizService
 from tests.answers import as_text, right_response, wrong_response
 from tests.fakes import InMemoryPlanStore
@@ -121,7 +123,7 @@ class Killed(BaseException):
     """The process dying mid-run (not an error the scheduler could handle)."""
 
 
-async def test_a_restart_mid_run_never_sends_twice(quiz, plan_store, clock):
+async def test_a_restart_mid_run_sends_the_in_flight_pushes_once_their_lease_runs_out(quiz, plan_store, clock):
     clock.now = utc(2026, 11, 27, 20, 0)
     first = PlanService(quiz, plan_store, clock=clock)
     for n in range(12):
@@ -137,11 +139,55 @@ async def test_a_restart_mid_run_never_sends_twice(quiz, plan_store, clock):
     with pytest.raises(BaseExceptionGroup):
         await first.run_pushes(dies_after_five)
     restarted, outbox = PlanService(quiz, plan_store, clock=clock), Outbox()
+    await restarted.run_pushes(outbox)  # at once: the dead run's claims are still within their lease
+    held = {c for (c, _), (_, sent_at) in plan_store.claims.items() if sent_at is None}
+    assert held and not held & {c for c, _ in outbox.sent}
+    clock.advance(seconds=PUSH_LEASE.total_seconds())
     await restarted.run_pushes(outbox)
     await restarted.run_pushes(outbox)
     channels = [c for c, _ in crashed.sent + outbox.sent]
-    assert len(channels) == len(set(channels))  # nothing twice
-    assert len(plan_store.claims) == 12 and len(channels) >= 12 - 8  # at most the in-flight ones are lost
+    assert sorted(channels) == sorted(f"telegram:{n}" for n in range(12))  # everyone, nobody twice
+
+
+class FailingClaims(InMemoryPlanStore):
+    """A plan store whose claim for one channel fails once (a database error) while other pushes are in
+    flight: `others_waiting` is set by the test's send once the rest of the first wave is sending."""
+
+    def __init__(self, failing: str) -> None:
+        super().__init__()
+        self.failing = failing
+        self.others_waiting, self.failed = asyncio.Event(), asyncio.Event()
+
+    async def claim(self, channel, day, now, lease):
+        if channel == self.failing and not self.failed.is_set():
+            await self.others_waiting.wait()
+            asyncio.get_running_loop().call_soon(self.failed.set)  # the sends go on once the error is out
+            raise OSError("server closed the connection unexpectedly")
+        return await super().claim(channel, day, now, lease)
+
+
+async def test_a_database_error_in_one_push_affects_only_that_push(quiz, clock):
+    store = FailingClaims(failing="telegram:7")  # the last of the first wave of PUSH_CONCURRENCY pushes
+    planner = PlanService(quiz, store, clock=clock)
+    clock.now = utc(2026, 11, 27, 20, 0)
+    for n in range(100):
+        await planner.target(f"telegram:{n}", await quiz.learner("telegram", str(n)))
+    clock.now = utc(2026, 11, 28, 9, 1)
+    outbox, sending = Outbox(), set()
+
+    async def send(target, reply):
+        sending.add(target.channel)
+        if len(sending) == PUSH_CONCURRENCY - 1:
+            store.others_waiting.set()
+        await store.failed.wait()  # in flight (claimed, not yet sent) when the error strikes
+        return await outbox(target, reply)
+
+    with contextlib.suppress(BaseExceptionGroup):  # before the fix the error cancelled the run
+        assert await planner.run_pushes(send) == 99
+    assert store.failed.is_set() and "telegram:7" not in {c for c, _ in outbox.sent}
+    clock.advance(minutes=1)
+    assert await planner.run_pushes(outbox) == 1  # the failed push is retried on the next tick
+    assert sorted(c for c, _ in outbox.sent) == sorted(f"telegram:{n}" for n in range(100))
 
 
 async def test_a_failed_send_is_retried_on_the_next_tick(planner, plan_store, clock):
