@@ -60,6 +60,7 @@ class Command:
     chats: frozenset[Chat] = BOTH
     right: Right = Right.ANYONE
     surfaces: frozenset[Surface] = EVERYWHERE
+    button: str = ""  # its label when a reply suggests it as a next step (Reply.actions)
 
     def works_in(self, surface: Surface, chat: Chat) -> bool:
         return surface in self.surfaces and chat in self.chats
@@ -67,18 +68,18 @@ class Command:
 
 CATALOGUE: tuple[Command, ...] = (
     Command("start", "What this bot does, and where you are"),
-    Command("quiz", "One quick question from your weakest area"),
+    Command("quiz", "One quick question from your weakest area", button="Quick question"),
     Command("drill", "10 questions from a domain or task statement", "/drill 2 or /drill 2.1", Arg.SCOPE,
-            arg_about="A domain (2) or task statement (2.1); leave empty to see the list"),
-    Command("diagnostic", "Full-length diagnostic weighted by domain, report at the end"),
+            arg_about="A domain (2) or task statement (2.1); leave empty to see the list", button="Drill"),
+    Command("diagnostic", "Full-length diagnostic weighted by domain, report at the end", button="Diagnostic"),
     Command("mock", "Timed mixed set: 20 questions in 40 minutes", "/mock or /mock 30 (the number of questions)",
-            Arg.NUMBER, arg_about="How many questions (default 20; the time scales with the size)"),
-    Command("review", "Retry the questions you missed"),
+            Arg.NUMBER, arg_about="How many questions (default 20; the time scales with the size)", button="Mock exam"),
+    Command("review", "Retry the questions you missed", button="Review misses"),
     Command("explain", "Why the right answer is right and each distractor wrong",
             "/explain or /explain 12 (question 12 of your latest session)", Arg.NUMBER,
-            arg_about="Question N of your latest session; leave empty for your last answer"),
+            arg_about="Question N of your latest session; leave empty for your last answer", button="Explain"),
     Command("question", "Show the question you are on again"),
-    Command("stats", "Accuracy by domain and task statement, scores, readiness"),
+    Command("stats", "Accuracy by domain and task statement, scores, readiness", button="Stats"),
     Command("stop", "End the current session (timed ones get their report)"),
     Command("plan", "Your seven-day study plan"),
     Command("examdate", "Set your exam date for the plan", "/examdate YYYY-MM-DD", Arg.TEXT, True,
@@ -125,6 +126,12 @@ def visible(surface: Surface, chat: Chat) -> list[Command]:
 def offered(surface: Surface) -> list[Command]:
     """Every command a surface registers (its menu or slash commands), in any kind of chat."""
     return [c for c in CATALOGUE if surface in c.surfaces]
+
+
+def action_label(name: str) -> str | None:
+    """The button label of a next step a reply suggests (Reply.actions), None if it offers no button."""
+    command = next((c for c in CATALOGUE if c.name == name), None)
+    return command.button if command is not None and command.button else None
 
 
 def by_button(name: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 
 import discord
 from discord import app_commands
@@ -13,6 +12,7 @@ from adapters.discord import commands, render, views
 from adapters.discord import rounds as group_rounds
 from core.dispatch import Dispatcher
 from core.reply import Reply
+from core.rounds.delivery import RoundDelivery
 from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class DiscordBot(discord.Client):
         self.rounds = dispatcher.rounds
         self.guild_id = guild_id
         self.ready = asyncio.Event()  # set on the gateway's READY; the runner waits for it
-        self.round_drawing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # per channel
+        self.round_delivery = RoundDelivery(self.rounds, group_rounds.DiscordRoundSurface(self))
         self.tree = app_commands.CommandTree(self)
         self.tree.error(command_failed)
         commands.register(self.tree, self.service.bank.exam)
@@ -82,4 +82,4 @@ class DiscordBot(discord.Client):
 
     async def deliver_round(self, update: RoundUpdate) -> None:
         """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
-        await group_rounds.deliver_round(self, update)
+        await self.round_delivery.deliver(update)

@@ -6,8 +6,6 @@ loosely because discord.Interaction's client parameter must be a Client subclass
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from typing import Any, Protocol
 
 import discord
@@ -15,18 +13,19 @@ import discord
 from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
+from core.rounds.delivery import RoundDelivery
 from core.rounds.service import RoundService
 
 Interaction = discord.Interaction[Any]
 
 
 class CoachBot(Protocol):
-    """The DiscordBot as its components see it: the core's services and the per-channel drawing locks."""
+    """The DiscordBot as its components see it: the core's services and the round delivery."""
 
     dispatcher: Dispatcher
     service: QuizService
     planner: PlanService
     rounds: RoundService
-    round_drawing: defaultdict[int, asyncio.Lock]
+    round_delivery: RoundDelivery
 
     def get_partial_messageable(self, id: int) -> discord.PartialMessageable: ...

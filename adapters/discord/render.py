@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from adapters.discord import ids
+from core.commands import action_label
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, QuizPoll, Reply
@@ -26,8 +27,6 @@ OPTION_LABEL_LIMIT = 100
 PLACEHOLDER_LIMIT = 150
 SLOTS_PER_PAGE = ROWS_LIMIT - 1  # one menu per slot fills a row; the last row holds the page and submit buttons
 FENCE = "```"
-ACTION_LABELS = {"quiz": "Quick question", "drill": "Drill", "diagnostic": "Diagnostic", "mock": "Mock exam",
-                 "review": "Review misses", "stats": "Stats", "explain": "Explain"}
 HOW_TO = {
     QuestionType.SINGLE: "Tap the letter of your answer.",
     QuestionType.MULTI: "Pick {select} options in the menu; your answer is sent when the menu closes.",
@@ -147,7 +146,7 @@ def _rows(items: list[Button]) -> tuple[Row, ...]:
 def action_rows(actions: list[str], answered: tuple[int, int] | None = None) -> tuple[Row, ...]:
     """Suggested next commands as buttons; Explain names the answer it explains, so a late click still fits."""
     return _rows([Button(ids.explain(*answered) if name == "explain" and answered else ids.action(name),
-                         ACTION_LABELS.get(name, name.title())) for name in actions])
+                         action_label(name) or name.title()) for name in actions])
 
 
 def command_rows(buttons: list[tuple[str, str]]) -> tuple[Row, ...]:

@@ -18,7 +18,8 @@ from discord import app_commands
 from adapters.discord import choices, ids, render, round_render, views
 from adapters.discord.host import CoachBot, Interaction
 from core.rounds.engine import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS
-from core.rounds.view import RoundReply, RoundUpdate
+from core.rounds.layout import Layout, leaderboard_layout, plain_layout
+from core.rounds.view import RoundReply
 
 log = logging.getLogger(__name__)
 NOT_IN_SERVER = "Rounds are for server channels: send /round in a channel of a server I am in."
@@ -40,48 +41,41 @@ def can_post(interaction: Interaction) -> bool:
         allowed.send_messages_in_threads if in_thread else allowed.send_messages)
 
 
-def _message(chunk: render.Chunk, *, edit: bool = False, keep_view: bool = False) -> dict[str, Any]:
-    """Keyword arguments for a send or an edit; an edit without rows takes the buttons off, unless kept."""
-    return views.message(chunk, DYNAMIC_ITEMS, drop_buttons=edit and not keep_view)
+def _message(chunk: render.Chunk, *, edit: bool = False) -> dict[str, Any]:
+    """Keyword arguments for a send or an edit; an edit without rows takes the buttons off."""
+    return views.message(chunk, DYNAMIC_ITEMS, drop_buttons=edit)
 
 
-async def _post(bot: CoachBot, channel_id: int, chunk: render.Chunk) -> discord.Message:
-    return await bot.get_partial_messageable(channel_id).send(**_message(chunk))
+class DiscordRoundSurface:
+    """Round messages as the bot's own channel messages (embeds with buttons), sent and edited over REST."""
+
+    per_row = round_render.PER_ROW
+
+    def __init__(self, bot: CoachBot) -> None:
+        self.bot = bot
+
+    async def post(self, chat: str, layout: Layout) -> str:
+        channel = self.bot.get_partial_messageable(channel_id_of(chat))
+        message = await channel.send(**_message(round_render.chunk(layout)))
+        return str(message.id)
+
+    async def edit(self, chat: str, ref: str, layout: Layout) -> bool:
+        channel = self.bot.get_partial_messageable(channel_id_of(chat))
+        try:
+            await channel.get_partial_message(int(ref)).edit(**_message(round_render.chunk(layout), edit=True))
+        except discord.HTTPException as exc:
+            log.info("could not edit round message %s: %s", ref, exc)
+            return False
+        return True
+
+    async def say(self, chat: str, layout: Layout) -> None:
+        channel = self.bot.get_partial_messageable(channel_id_of(chat))
+        for text in round_render.texts(layout):
+            await channel.send(**_message(render.Chunk(content=text)))
 
 
-async def _edit(bot: CoachBot, channel_id: int, message_ref: str | None, chunk: render.Chunk,
-                keep_view: bool = False) -> bool:
-    """Edit a question's message; False when there is none or Discord refuses (deleted, no access)."""
-    if message_ref is None:
-        return False
-    try:
-        await bot.get_partial_messageable(channel_id).get_partial_message(int(message_ref)).edit(
-            **_message(chunk, edit=True, keep_view=keep_view))
-    except discord.HTTPException as exc:
-        log.info("could not edit round message %s: %s", message_ref, exc)
-        return False
-    return True
-
-
-async def send_card(bot: CoachBot, channel_id: int, card) -> None:
-    """Post a new question and remember its message, so the count and the reveal edit it in place."""
-    message = await _post(bot, channel_id, round_render.card_chunk(card))
-    await bot.rounds.set_message(card.round_id, card.position, str(message.id))
-
-
-async def deliver_round(bot: CoachBot, update: RoundUpdate) -> None:
-    """Show a round update: the reveal edited into the question's message, the next question, the end."""
-    channel_id = channel_id_of(update.chat)
-    async with bot.round_drawing[channel_id]:
-        if update.reveal is not None:
-            shown = round_render.reveal_chunk(update.reveal)
-            if not await _edit(bot, channel_id, update.message_ref, shown):
-                await _post(bot, channel_id, shown)  # never shown (a crash), or its message is gone
-        if update.next is not None:
-            await send_card(bot, channel_id, update.next)
-        if update.end is not None:
-            for text in round_render.summary_texts(update.end):
-                await _post(bot, channel_id, render.Chunk(content=text))
+def _plain(paragraphs: list[str]) -> list[str]:
+    return round_render.texts(plain_layout(paragraphs))
 
 
 async def _say(interaction: Interaction, texts: list[str], ephemeral: bool = True) -> None:
@@ -115,11 +109,10 @@ async def start_round(interaction: Interaction, words: list[str]) -> None:
     caller = await views.caller_of(interaction)
     reply = await bot.dispatcher.run(caller, "round", " ".join(words))
     if not isinstance(reply, RoundReply) or reply.card is None:
-        await _say(interaction, round_render.plain(reply.paragraphs))
+        await _say(interaction, _plain(reply.paragraphs))
         return
     try:
-        async with bot.round_drawing[interaction.channel_id]:
-            await send_card(bot, interaction.channel_id, reply.card)
+        await bot.round_delivery.start(chat, reply.card)
     except discord.Forbidden:  # permissions changed since the interaction was created: end the round at once
         await bot.rounds.stop(chat, caller.learner_id, True)
         await _say(interaction, [CANNOT_POST])
@@ -134,8 +127,8 @@ async def stop_round(interaction: Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     reply = await interaction.client.dispatcher.run(await views.caller_of(interaction), "stopround")
     if isinstance(reply, RoundReply) and reply.update is not None:
-        await deliver_round(interaction.client, reply.update)
-    await _say(interaction, round_render.plain(reply.paragraphs) if reply.paragraphs else [STOPPED])
+        await interaction.client.round_delivery.deliver(reply.update)
+    await _say(interaction, _plain(reply.paragraphs) if reply.paragraphs else [STOPPED])
 
 
 async def configure(interaction: Interaction, seconds: int | None, length: int | None) -> None:
@@ -152,7 +145,7 @@ async def configure(interaction: Interaction, seconds: int | None, length: int |
         paragraphs = reply.paragraphs  # the last reply shows the settings after every change
         if reply.refused:
             break
-    await _say(interaction, round_render.plain(paragraphs))
+    await _say(interaction, _plain(paragraphs))
 
 
 async def leaderboard(interaction: Interaction) -> None:
@@ -161,9 +154,9 @@ async def leaderboard(interaction: Interaction) -> None:
         return
     await interaction.response.defer(ephemeral=False, thinking=True)
     reply = await interaction.client.dispatcher.run(await views.caller_of(interaction), "leaderboard")
-    texts = (round_render.leaderboard_texts(reply.leaderboard)
+    texts = (round_render.texts(leaderboard_layout(reply.leaderboard))
              if isinstance(reply, RoundReply) and reply.leaderboard is not None
-             else round_render.plain(reply.paragraphs))
+             else _plain(reply.paragraphs))
     await _say(interaction, texts, ephemeral=False)
 
 
@@ -210,32 +203,18 @@ def register(tree: app_commands.CommandTree, exam) -> None:
 
 
 async def tap(interaction: Interaction, reply_for) -> None:
-    """Any round button: the member is answered privately; the count is edited in, or the reveal drawn."""
+    """Any round button: the member is answered privately; the count is drawn (core/rounds/delivery.py), or
+    the reveal."""
     await interaction.response.defer()
-    bot, chat, channel_id = interaction.client, views.channel_of(interaction), interaction.channel_id
+    bot, chat = interaction.client, views.channel_of(interaction)
     reply: RoundReply = await reply_for(bot.rounds, chat, *await _member(interaction))
     if reply.ack:
         await interaction.followup.send(render.escape(reply.ack), ephemeral=True)
     if reply.live is not None:
-        live = reply.live
-        async with bot.round_drawing[channel_id]:
-            if await bot.rounds.is_open(chat, live.round_id, live.position):  # else the reveal is (being) drawn
-                await _show_count(interaction, reply.message_ref, live)
+        tapped = str(interaction.message.id) if interaction.message is not None else None
+        bot.round_delivery.show_count(chat, reply.live, reply.message_ref or tapped)
     if reply.update is not None:
-        await deliver_round(bot, reply.update)
-
-
-async def _show_count(interaction: Interaction, message_ref: str | None, live) -> None:
-    """The new count on the question's message: through the tap itself when it came from that message."""
-    chunk = round_render.card_chunk(live)
-    tapped = interaction.message
-    if tapped is not None and message_ref in (None, str(tapped.id)):
-        try:
-            await interaction.edit_original_response(embed=chunk.embed)
-        except discord.HTTPException as exc:
-            log.info("could not show the round count: %s", exc)
-        return
-    await _edit(interaction.client, interaction.channel_id, message_ref, chunk, keep_view=True)
+        await bot.round_delivery.deliver(reply.update)
 
 
 class _RoundItem:

@@ -17,6 +17,7 @@ from adapters.telegram.context import PLATFORM, context_types, send
 from core.commands import Chat
 from core.dispatch import Dispatcher
 from core.reply import Reply
+from core.rounds.delivery import RoundDelivery
 from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def build_application(token: str, dispatcher: Dispatcher, base_url: str | None =
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()
+    if dispatcher.rounds is not None:
+        app.bot_data.round_delivery = RoundDelivery(dispatcher.rounds, rounds.TelegramRoundSurface(app.bot))
     handlers.register(app)
     return app
 
@@ -108,7 +111,7 @@ class TelegramAdapter:
 
     async def deliver_round(self, update: RoundUpdate) -> None:
         """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
-        await rounds.deliver_round(self.app, update)
+        await rounds.delivery(self.app.bot_data).deliver(update)
 
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""

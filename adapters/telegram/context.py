@@ -8,7 +8,6 @@ retry a send needs, a few attempts with backoff on a network error. BadRequest a
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -21,6 +20,7 @@ from adapters.telegram import render
 from core.commands import Chat, Surface
 from core.dispatch import Caller, Dispatcher
 from core.reply import Reply
+from core.rounds.delivery import RoundDelivery
 
 PLATFORM = "telegram"
 NETWORK_ATTEMPTS = 4
@@ -29,18 +29,15 @@ T = TypeVar("T")
 
 
 class BotData:
-    """The services and the per-chat drawing state of one Application."""
+    """The services of one Application, and the round delivery drawing on its bot."""
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.quiz = dispatcher.quiz
         self.planner = dispatcher.planner
         self.rounds = dispatcher.rounds
-        # Group rounds: one chat's round messages are drawn one change at a time; the newest live count
-        # waiting to be drawn per chat, and the tasks drawing them.
-        self.round_drawing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self.round_counts: dict[int, Any] = {}
-        self.round_count_tasks: set[asyncio.Task[None]] = set()
+        # Draws group rounds on this bot; made with the bot, once the Application is built (app.py).
+        self.round_delivery: RoundDelivery | None = None
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.codec import encode
+from core.commands import action_label
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, Reply
 
 MESSAGE_LIMIT = 4096
 CALLBACK_TEXT_LIMIT = 200
-ACTION_LABELS = {"quiz": "Quick question", "drill": "Drill", "diagnostic": "Diagnostic", "mock": "Mock exam",
-                 "review": "Review misses", "stats": "Stats", "explain": "Explain"}
 
 
 def esc(text: str) -> str:
@@ -152,8 +151,8 @@ def actions_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         if action == "explain":
             if reply.answered is not None:
                 buttons.append(_button("Explain", encode("x", *reply.answered)))
-        elif action in ACTION_LABELS:
-            buttons.append(_button(ACTION_LABELS[action], encode("c", value=action)))
+        elif (label := action_label(action)) is not None:
+            buttons.append(_button(label, encode("c", value=action)))
     return InlineKeyboardMarkup(_rows(buttons, 3)) if buttons else None
 
 

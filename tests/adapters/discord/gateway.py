@@ -94,7 +94,7 @@ class Recorder:
                     "bot_require_code_grant": False, "owner": user(1), "verify_key": "00", "flags": 0}
         if route.path.endswith("/commands"):
             return []
-        if route.path == "/channels/{channel_id}/messages":
+        if route.path in ("/channels/{channel_id}/messages", "/channels/{channel_id}/messages/{message_id}"):
             return message(kwargs["json"].get("components", []), kwargs["json"].get("embeds"))
         raise AssertionError(f"unexpected REST call {route.method} {route.path}")
 
@@ -116,8 +116,8 @@ class Recorder:
 
 
 async def settle() -> None:
-    """Wait for the tasks discord.py spawned to dispatch an interaction."""
-    ours = ("discord-ui-", "CommandTree-")
+    """Wait for the tasks discord.py spawned to dispatch an interaction, and the round counts they drew."""
+    ours = ("discord-ui-", "CommandTree-", "round-count-")
     while tasks := [t for t in asyncio.all_tasks() if t.get_name().startswith(ours) and not t.done()]:
         await asyncio.gather(*tasks)
 

@@ -20,6 +20,7 @@ from core.plan.service import PlanService
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.rounds.engine import ALREADY, CLOSED
+from core.rounds.layout import card_layout, reveal_layout
 from core.rounds.service import RoundService
 from core.rounds.view import Reason, Reveal, RoundCard, Standing
 from tests.adapters.discord.fakes import (
@@ -74,7 +75,11 @@ class Group:
         if message_id is None:
             *_, message_id = await self.live()
         button = self.channel.messages[message_id].buttons()[label]
-        return await click(self.bot, button.custom_id, user=member, message=message_id)
+        before = len(self.channel.edits)
+        clicked = await click(self.bot, button.custom_id, user=member, message=message_id)
+        await self.bot.round_delivery.settle()  # the live count is drawn in the background
+        clicked.drawn = [edit["embed"] for _, edit in self.channel.edits[before:]]
+        return clicked
 
     async def tap(self, member: int, right: bool = True):
         """Answer the open question with the buttons (multi-response: toggles, then Submit)."""
@@ -98,9 +103,9 @@ def ack(clicked) -> str:
 
 
 def counted(clicked) -> str | None:
-    """The count the tap drew into its question's message (through the interaction), if any."""
-    edits = [s for s in clicked.log if s.how == "edit"]
-    return edits[-1].embed.description.rsplit("\n", 1)[-1] if edits else None
+    """The count the tap drew into its question's message (an edit of the bot's own message), if any."""
+    counts = [embed for embed in clicked.drawn if "closed" not in embed.title]
+    return counts[-1].description.rsplit("\n", 1)[-1] if counts else None
 
 
 @pytest.fixture
@@ -119,7 +124,7 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
     assert list(group.channel.messages[first].buttons()) == [*LETTERS[:q.size], *submit]
     clock.advance(seconds=3)
     tapped = await group.tap(ANN)
-    assert [s.how for s in tapped.log] == ["defer", "followup", "edit"]
+    assert [s.how for s in tapped.log] == ["defer", "followup"]  # the count is an edit of the question
     assert ack(tapped).startswith("Answer recorded: ") and counted(tapped).endswith("👥 1 answered")
     clock.advance(seconds=3)
     await group.tap(BOB, right=False)
@@ -133,7 +138,7 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
     reveal = group.shown(first)
     assert "question 1 of 2 · closed (⏰ time is up)" in reveal
     assert "Right (2 of 3): U1001 3.0 s, U1003 6.0 s" in reveal and "U1004" not in reveal
-    assert "**Standings**\n🥇 U1001: 1.47\n🥈 U1003: 1.43\n🥉 U1002: 0.00" in reveal
+    assert "Standings:\n🥇 U1001: 1.47\n🥈 U1003: 1.43\n🥉 U1002: 0.00" in reveal
     assert group.channel.messages[first].view is None  # no buttons on a closed question
 
     first_, second = group.questions()
@@ -142,10 +147,11 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
         await group.tap(member)
     assert "question 2 of 2 · closed (everyone answered)" in group.shown(second)
     final = group.channel.sent[-1].content
-    assert final.startswith("🏁 **Round over: 2 questions.**") and "Final leaderboard:\n🥇 U1001: " in final
+    assert final.startswith("**🏁 Round over: 2 questions.**") and "Final leaderboard:\n🥇 U1001: " in final
     # Rate limits: one channel message per question plus the final board; the reveals are edits of them.
     assert len(group.channel.sent) == 3
-    assert [message_id for message_id, _ in group.channel.edits] == [first, second]
+    assert [message_id for message_id, edit in group.channel.edits if "closed" in edit["embed"].title] == [first,
+                                                                                                    second]
     await group.tick()
     assert len(group.channel.sent) == 3  # nothing left to reveal
 
@@ -161,7 +167,7 @@ async def test_a_stop_by_a_member_is_refused_the_starter_or_a_manager_stops(grou
     assert stopped.text() == rounds.STOPPED
     [first] = group.questions()
     assert "closed (round stopped)" in group.shown(first)
-    assert group.channel.sent[-1].content.startswith("🏁 **Round stopped after 1 of 3 questions.**")
+    assert group.channel.sent[-1].content.startswith("**🏁 Round stopped after 1 of 3 questions.**")
     assert await group.bot.rounds.store.live_round(CHAT) is None
     assert (await command(group.bot, "stopround")).text().startswith("No round is running here.")
     await command(group.bot, "round", questions=1, user=BOB)
@@ -208,7 +214,7 @@ async def test_a_multi_response_question_keeps_each_members_picks_private(monkey
     assert ack(submitted).startswith(f"Answer recorded: {letters.replace(',', '')}.")
     assert counted(submitted).endswith("👥 1 answered")
     assert ack(await group.press(ANN, LETTERS[right[0]])) == ALREADY
-    assert group.channel.edits == []  # picking is private: only the count changed, through the taps
+    assert len(group.channel.edits) == 1  # picking is private: only the submitted answer's count was drawn
     clock.advance(seconds=45)
     await group.tick()
     assert "Right (1 of 1): U1001 0.0 s" in group.shown(message)
@@ -246,7 +252,7 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
         await after.tap(ANN)
         assert "closed (everyone answered)" in after.shown(second)
         final = after.channel.sent[-1].content
-        assert final.startswith("🏁 **Round over: 2 questions.**") and "🥇 U1001: 2.98 (2 right, 2.0 s)" in final
+        assert final.startswith("**🏁 Round over: 2 questions.**") and "🥇 U1001: 2.98 (2 right, 2.0 s)" in final
     finally:
         await engine.dispose()
 
@@ -268,7 +274,7 @@ async def test_round_settings_are_for_managers_and_the_leaderboard_is_public(gro
     await group.tick()
     board = await command(group.bot, "leaderboard")
     assert board.log[0].kwargs == {"ephemeral": False, "thinking": True}
-    assert board.text() == ("🏆 **Leaderboard, last 7 days (1 round)**\n\n🥇 U1002: 1.40 (1 right, 6.0 s)\n"
+    assert board.text() == ("**🏆 Leaderboard, last 7 days (1 round)**\n\n🥇 U1002: 1.40 (1 right, 6.0 s)\n"
                             "🥈 U1001: 0.00 (0 right, 6.0 s)")
     assert not board.messages()[-1].ephemeral
     clock.advance(days=8)
@@ -308,15 +314,16 @@ def test_an_oversized_question_fits_one_embed_with_its_options_count_and_reveal(
     board = [Standing(k, f"**Member {k}**", 150 - k, 1, 1, 1000 * k) for k in range(40)]
     reveal = Reveal(card=card, reason=Reason.TIME, correct=["B) Choice 1", "D) Choice 3"], why="Because. " * 50,
                     right=[("Ann_", 1.5)], answered=7, standings=board)
-    live, revealed = round_render.card_chunk(card), round_render.reveal_chunk(reveal)
+    live = round_render.chunk(card_layout(card, round_render.PER_ROW))
+    revealed = round_render.chunk(reveal_layout(reveal))
     for chunk in (live, revealed):
         text = chunk.embed.description
         assert render.size(text) <= render.DESCRIPTION_LIMIT and len(chunk.embed) <= render.EMBED_LIMIT
         assert "**F)** Choice 5 \\_x\\_" in text and "Which \\*option\\* & why?" in text and "…" in text
         assert "A long story." not in text  # the optional case text goes first
-    assert "👥 7 answered" in live.embed.description and len(live.rows) == 2
+    assert "👥 7 answered" in live.embed.description and len(live.rows) == 3  # 5 + 1 options, Submit
     assert all(len(b.custom_id) <= 100 for row in live.rows for b in row)
     text = revealed.embed.description
     assert "Right (1 of 7): Ann\\_ 1.5 s" in text and "10. \\*\\*Member 9\\*\\*: 1.41" in text
-    assert "Member 10" not in text and "✅ **B) Choice 1**\n**D) Choice 3**" in text
+    assert "Member 10" not in text and "**✅ B) Choice 1**\n**D) Choice 3**" in text
     assert revealed.rows == ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import random
 import time
@@ -71,7 +70,8 @@ class World:
             await self.counts_drawn()
 
     async def counts_drawn(self) -> None:
-        await asyncio.gather(*self.app.bot_data.round_count_tasks)
+        if self.app.bot_data.round_delivery is not None:  # a world without rounds draws no counts
+            await self.app.bot_data.round_delivery.settle()
 
     def texts(self, chat_id: int) -> list[str]:
         """What was sent to the chat, message by message, as first sent."""

@@ -20,6 +20,7 @@ from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.rounds.engine import ALREADY, CLOSED
+from core.rounds.layout import card_layout, reveal_layout
 from core.rounds.service import RoundService
 from core.rounds.view import Reason, Reveal, RoundCard, Standing
 from tests.adapters.telegram.conftest import Chat, World, build
@@ -333,14 +334,15 @@ def test_an_oversized_question_fits_one_message_with_its_options_and_count():
     board = [Standing(k, f"<Member {k}> & co", 150 - k, 1, 1, 1000 * k) for k in range(40)]
     reveal = Reveal(card=card, reason=Reason.TIME, correct=["B) Choice 1", "D) Choice 3"], why="Because. " * 50,
                     right=[("<Ann>", 1.5)], answered=7, standings=board)
-    for text in (round_render.card_text(card), round_render.reveal_text(reveal)):
+    live, closed = card_layout(card, round_render.PER_ROW), reveal_layout(reveal)
+    for text in (round_render.text(live), round_render.text(closed)):
         error, shown = parse_html(text)
         assert error is None and len(text.encode("utf-16-le")) // 2 <= 4096
         assert "F) Choice 5 <b>&amp;</b>" in shown and "Which <option> & why?" in shown and "…" in shown
         assert "A long story." not in shown  # the optional case text goes first
-    assert "👥 7 answered" in parse_html(round_render.card_text(card))[1]
-    revealed = parse_html(round_render.reveal_text(reveal))[1]
+    assert "👥 7 answered" in parse_html(round_render.text(live))[1]
+    revealed = parse_html(round_render.text(closed))[1]
     assert "Right (1 of 7): <Ann> 1.5 s" in revealed and "10. <Member 9> & co: 1.41" in revealed
     assert "<Member 10>" not in revealed  # the reveal shows the top ten only
-    assert all(len(b.callback_data.encode()) <= 64 for row in round_render.card_keyboard(card).inline_keyboard
+    assert all(len(b.callback_data.encode()) <= 64 for row in round_render.keyboard(live).inline_keyboard
                for b in row)
