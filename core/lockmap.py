@@ -67,7 +67,8 @@ class _Hold(Generic[K]):
             raise
         self._entry = entry
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         entry, self._entry = self._entry, None
+        assert entry is not None, "released without being acquired"
         entry.lock.release()
         self._map._leave(self._key, entry)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import combinations
+from typing import Any
 
 from core.exam.bank import Bank
 from core.exam.model import QuestionType
@@ -59,7 +61,7 @@ def summary(bank: Bank) -> str:
     qs = list(bank.questions.values())
     n = len(qs)
 
-    def line(title: str, counter: Counter, keys=None) -> str:
+    def line(title: str, counter: Counter[Any], keys: Iterable[Any] | None = None) -> str:
         keys = keys if keys is not None else sorted(counter)
         return f"{title}: " + ", ".join(f"{k} {counter[k]} ({round(100 * counter[k] / n)}%)" for k in keys)
 

@@ -70,8 +70,12 @@ def implicit_exam_date(today: date) -> date:
     return today + timedelta(days=8)
 
 
+def local_time(instant: datetime, zone: str) -> datetime:
+    return instant.astimezone(ZoneInfo(zone))
+
+
 def local_date(instant: datetime, zone: str) -> date:
-    return instant.astimezone(ZoneInfo(zone)).date()
+    return local_time(instant, zone).date()
 
 
 def done_on(day: date, number: int, zone: str, answers: list[Answer], forms: list[Session],
@@ -79,7 +83,8 @@ def done_on(day: date, number: int, zone: str, answers: list[Answer], forms: lis
     """Whether the learner did day `number`'s activity on local date `day` (from what they actually did)."""
     activity = PLAN[number]
     if activity.mode in (Mode.DIAGNOSTIC, Mode.MOCK):
-        return any(s.mode is activity.mode and s.finished and local_date(s.finished_at, zone) == day for s in forms)
+        return any(s.mode is activity.mode and s.finished_at is not None and local_date(s.finished_at, zone) == day
+                   for s in forms)
     todays = [a for a in answers if local_date(a.answered_at, zone) == day]
     if activity.mode is Mode.REVIEW:
         return sum(a.mode is Mode.REVIEW for a in todays) >= REVIEW_TARGET

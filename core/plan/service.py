@@ -7,10 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from core.exam.model import QuestionType, Stage
 from core.plan import engine as plan
-from core.plan.engine import PushTarget, SettingError
+from core.plan.engine import Activity, PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
 from core.quiz import selection
 from core.quiz.engine import FULL_LENGTH, Mode
@@ -47,7 +48,7 @@ class PlanService:
             await self.store.save_target(found)
         return found
 
-    async def _update(self, target: PushTarget, **changes) -> PushTarget:
+    async def _update(self, target: PushTarget, **changes: Any) -> PushTarget:
         updated = plan.schedule(replace(target, **changes), self.clock())
         await self.store.save_target(updated)
         return updated
@@ -56,8 +57,9 @@ class PlanService:
         t = await self.target(channel, learner_id)
         state = "paused" if t.paused else ("unreachable (send /resume)" if t.unreachable else "on")
         what = "Question of the day" if t.is_group else "Daily push"
-        return Reply([f"{what}: {state}, at {t.push_time} {t.timezone}. Next: "
-                      f"{t.next_push_at.astimezone(plan.ZoneInfo(t.timezone)):%a %d %b %H:%M}.",
+        at = t.next_push_at  # a stored target is always scheduled (plan.schedule)
+        when = f"{plan.local_time(at, t.timezone):%a %d %b %H:%M}" if at is not None else "not scheduled"
+        return Reply([f"{what}: {state}, at {t.push_time} {t.timezone}. Next: {when}.",
                       "Change with /time 07:30, /timezone Europe/Berlin, /pause or /resume."],
                      buttons=[("Pause", "/pause"), ("Resume", "/resume"), ("07:00", "/time 07:00"),
                               ("12:30", "/time 12:30"), ("19:00", "/time 19:00")])
@@ -189,14 +191,15 @@ class PlanService:
         mock = mocks[-1]
         right = {a.position for a in mock.answers if a.correct}
         misses = [p for p in range(mock.total) if p not in right]
-        labels = await self.store.labels(mock.id)
+        labels = await self.store.labels(mock.saved_id)
         if text:
             parts = text.split()
-            if (len(parts) != 3 or parts[2] not in {s.value for s in Stage} or parts[:2] != [str(mock.id), parts[1]]
-                    or not parts[1].isdigit() or int(parts[1]) not in misses or int(parts[1]) in labels):
+            if (len(parts) != 3 or parts[2] not in {s.value for s in Stage}
+                    or parts[:2] != [str(mock.saved_id), parts[1]] or not parts[1].isdigit()
+                    or int(parts[1]) not in misses or int(parts[1]) in labels):
                 return Reply(["That miss is not waiting to be sorted."], refused=True)
-            await self.store.add_label(learner_id, mock.id, int(parts[1]), parts[2])
-            labels = await self.store.labels(mock.id)
+            await self.store.add_label(learner_id, mock.saved_id, int(parts[1]), parts[2])
+            labels = await self.store.labels(mock.saved_id)
         waiting = [p for p in misses if p not in labels]
         bank = self.quiz.bank
         if waiting:
@@ -279,18 +282,19 @@ class PlanService:
         return 1
 
     async def _push_reply(self, target: PushTarget) -> Reply:
-        if target.is_group:
+        learner_id = target.learner_id
+        if learner_id is None:  # a group's target: its question of the day
             return self._question_of_the_day(target)
-        number, activity = await self.today(target.learner_id)
+        number, activity = await self.today(learner_id)
         line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
         if activity.mode is None:
             return Reply([line])
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
             return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
-        first = await self._open(target.learner_id, activity, target.channel)
+        first = await self._open(learner_id, activity, target.channel)
         return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
 
-    async def _open(self, learner_id: int, activity: plan.Activity, channel: str) -> Reply:
+    async def _open(self, learner_id: int, activity: Activity, channel: str) -> Reply:
         """The first question of an untimed activity."""
         quiz = self.quiz
         if activity.mode is Mode.DRILL:

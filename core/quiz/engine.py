@@ -61,6 +61,12 @@ class Session:
         return len(self.question_ids)
 
     @property
+    def saved_id(self) -> int:
+        """Its id; the service only hands out sessions the store has saved (and so numbered)."""
+        assert self.id is not None, "an unsaved session has no id"
+        return self.id
+
+    @property
     def finished(self) -> bool:
         return self.finished_at is not None
 

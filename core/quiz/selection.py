@@ -47,7 +47,7 @@ def _freshest(ids: list[str], history: list[Answer], avoid: set[str], rng: rando
     last = last_answers(history)
     epoch = datetime.min
 
-    def key(qid: str) -> tuple:
+    def key(qid: str) -> tuple[bool, bool, datetime, float]:
         answer = last.get(qid)
         return (qid in last, qid in avoid, answer.answered_at.replace(tzinfo=None) if answer else epoch,
                 rng.random())

@@ -181,7 +181,7 @@ class QuizService:
         if session.immediate_feedback:
             paragraphs += report.verdict(q, answer, session.orders[position])
             actions.append("explain")
-        answered = (session.id, position) if session.immediate_feedback else None
+        answered = (session.saved_id, position) if session.immediate_feedback else None
         shown = engine.card(session, self.bank, now, position) if session.immediate_feedback else None
         if session.finished:
             paragraphs += report.session_report(session, self.bank)
@@ -208,7 +208,7 @@ class QuizService:
         out = []
         for session in await self.store.expired_sessions(self.clock()):
             async with self._locks[session.learner_id]:
-                fresh = await self.store.session(session.id)
+                fresh = await self.store.session(session.saved_id)
                 if fresh is not None and fresh.expired(self.clock()):
                     out.append((fresh, await self._expire(fresh)))
         return out

@@ -106,6 +106,12 @@ class Round:
         return len(self.question_ids)
 
     @property
+    def saved_id(self) -> int:
+        """Its id; the service only hands out rounds the store has saved (and so numbered)."""
+        assert self.id is not None, "an unsaved round has no id"
+        return self.id
+
+    @property
     def finished(self) -> bool:
         return self.finished_at is not None
 

@@ -118,42 +118,42 @@ class RoundService:
     async def toggle(self, chat: str, round_id: int, position: int, member_id: int, choice: int) -> RoundReply:
         """Add or remove one option from the member's pick on a multi-response question (stored, not shown)."""
         async with self._locks[chat]:
-            rnd, refusal = await self._open(chat, round_id, position, member_id)
-            if refusal is not None:
-                return refusal
+            rnd = await self._open(chat, round_id, position, member_id)
+            if isinstance(rnd, RoundReply):
+                return rnd
             q = self.bank[rnd.question_ids[position]]
             if q.type is not QuestionType.MULTI or not 0 <= choice < q.size:
                 return RoundReply(ack=CLOSED, refused=True)
-            picks = set(await self.store.selection(rnd.id, position, member_id))
+            picks = set(await self.store.selection(round_id, position, member_id))
             picks ^= {choice}
-            await self.store.save_selection(rnd.id, position, member_id, sorted(picks))
+            await self.store.save_selection(round_id, position, member_id, sorted(picks))
             return RoundReply(ack=selection_ack(sorted(picks), len(q.correct)))
 
     async def submit(self, chat: str, round_id: int, position: int, member_id: int, name: str) -> RoundReply:
         """Submit the member's stored pick on a multi-response question."""
         async with self._locks[chat]:
-            rnd, refusal = await self._open(chat, round_id, position, member_id)
-            if refusal is not None:
-                return refusal
-            picks = await self.store.selection(rnd.id, position, member_id)
+            rnd = await self._open(chat, round_id, position, member_id)
+            if isinstance(rnd, RoundReply):
+                return rnd
+            picks = await self.store.selection(round_id, position, member_id)
             select = len(self.bank[rnd.question_ids[position]].correct)
             if len(picks) != select:
                 return RoundReply(ack=f"Select {select} options, then tap Submit (you have {len(picks)}).",
                                   refused=True)
             return await self._answer(chat, round_id, position, member_id, name, picks, rnd)
 
-    async def _open(self, chat: str, round_id: int, position: int, member_id: int,
-                    ) -> tuple[Round | None, RoundReply | None]:
+    async def _open(self, chat: str, round_id: int, position: int, member_id: int) -> Round | RoundReply:
+        """The round if that question takes this member's answer now, else the refusal to send."""
         rnd = await self.store.live_round(chat)
         if rnd is None or rnd.id != round_id:
-            return None, RoundReply(ack=CLOSED, refused=True)
+            return RoundReply(ack=CLOSED, refused=True)
         try:
             rounds.check_open(rnd, position, member_id, self.clock())
         except Closed:
-            return None, await self._late(rnd)
+            return await self._late(rnd)
         except AlreadyAnswered:
-            return None, RoundReply(ack=ALREADY, refused=True)
-        return rnd, None
+            return RoundReply(ack=ALREADY, refused=True)
+        return rnd
 
     async def _late(self, rnd: Round) -> RoundReply:
         """Refuse politely; if the deadline has passed and nobody revealed it yet, reveal it now."""
@@ -192,7 +192,7 @@ class RoundService:
         if closing is None:
             rounds.finish(rnd, self.clock(), stopped=reason is Reason.STOPPED)
         await self.store.save(rnd)
-        return RoundUpdate(chat=rnd.chat, round_id=rnd.id, reveal=reveal, message_ref=ref,
+        return RoundUpdate(chat=rnd.chat, round_id=rnd.saved_id, reveal=reveal, message_ref=ref,
                            next=None if rnd.finished else rounds.card(rnd, self.bank),
                            end=rounds.summary(rnd, self.bank) if rnd.finished else None)
 
@@ -211,7 +211,8 @@ class RoundService:
         """Whether that question still takes answers (an adapter checks before redrawing its live count)."""
         rnd = await self.store.live_round(chat)
         current = rnd.current if rnd is not None and rnd.id == round_id else None
-        return current is not None and current.position == position and not rnd.due(self.clock())
+        return rnd is not None and current is not None and current.position == position and not rnd.due(
+            self.clock())
 
     async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
         """Remember the platform message that shows a question (called right after sending it)."""
