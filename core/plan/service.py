@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from core.args import parse_number
 from core.exam.model import QuestionType, Stage
 from core.plan import engine as plan
 from core.plan.engine import PushTarget, SettingError
@@ -20,6 +21,8 @@ from core.reply import QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
+CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type /classify MOCK QUESTION "
+                  "STAGE as its buttons do (STAGE: " + ", ".join(s.value for s in Stage) + ").")
 PUSH_CONCURRENCY = 8
 # An unconfirmed claim older than this is taken again (its sender died or failed). Several times the
 # longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
@@ -192,10 +195,12 @@ class PlanService:
         labels = await self.store.labels(mock.id)
         if text:
             parts = text.split()
-            if (len(parts) != 3 or parts[2] not in {s.value for s in Stage} or parts[:2] != [str(mock.id), parts[1]]
-                    or not parts[1].isdigit() or int(parts[1]) not in misses or int(parts[1]) in labels):
+            position = parse_number(parts[1], 0, mock.total - 1) if len(parts) == 3 else None
+            if position is None or parts[2] not in {s.value for s in Stage}:
+                return Reply([CLASSIFY_USAGE], refused=True)
+            if parts[0] != str(mock.id) or position not in misses or position in labels:
                 return Reply(["That miss is not waiting to be sorted."], refused=True)
-            await self.store.add_label(learner_id, mock.id, int(parts[1]), parts[2])
+            await self.store.add_label(learner_id, mock.id, position, parts[2])
             labels = await self.store.labels(mock.id)
         waiting = [p for p in misses if p not in labels]
         bank = self.quiz.bank
