@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
 from adapters.telegram.context import Context, call, caller, send
+from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
 from core.quiz.grading import LETTERS
@@ -115,6 +116,9 @@ async def on_callback(update: Update, context: Context) -> None:
             await _show(update, context, await run_command(cb.value, None, update, context))
         return
     if cb.kind in "dD":
+        if not _drill_scope(context, cb):  # forged: "d:9", "d:x", "d:1.9" name no domain
+            await query.answer(STALE)
+            return
         await query.answer()
         if cb.kind == "d":
             await _drill_menu(update, context, cb.value)
@@ -135,6 +139,15 @@ async def on_callback(update: Update, context: Context) -> None:
             await _show(update, context, reply)
         return
     await _question_button(update, context, cb)
+
+
+def _drill_scope(context: Context, cb: Callback) -> bool:
+    """Whether a drill-menu button names what its buttons carry: a domain number ("d:2"), or a domain or
+    task statement of the exam ("D:2", "D:2.1")."""
+    exam = context.bot_data.quiz.bank.exam
+    if cb.kind == "d":
+        return cb.value in {str(d.number) for d in exam.domains}
+    return parse_scope(exam, cb.value) == cb.value
 
 
 async def _forget(update: Update, context: Context, cb: Callback) -> None:

@@ -271,3 +271,18 @@ async def _ready(value):
 async def test_deliver_refuses_another_platforms_channel(bot):
     with pytest.raises(ValueError):
         await bot.deliver("telegram:-100123", None)
+
+
+@pytest.mark.parametrize("forged", ["mla:g:{sid}:{pos}:7:----", "mla:g:{sid}:{pos}:7:-", "mla:x:9999999999999999999:0",
+                                    "mla:x:{sid}:9999", "mla:p:nope:7:7", "mla:p::0:7", "mla:d:{sid}:{pos}:A",
+                                    "mla:s:{sid}:{pos}:7:----", "mla:forget:99999999999999999999:yes"])
+async def test_nonsense_in_a_matching_custom_id_is_refused_without_an_exception(bot, memory_store, bank, forged):
+    """Each matches its template's shape but carries nonsense (a page or slot past the question, an id
+    past any row): the click is answered (a notice, or the question redrawn at a page it has), and nothing is
+    recorded."""
+    card = await drill_to(bot, memory_store, bank, QuestionType.ORDERING)
+    session_id, position = question(card.items[0].custom_id)
+    before = len(memory_store.answers)
+    custom_id = forged.format(sid=session_id, pos=position)
+    clicked = await click(bot, custom_id, values=["A"] if custom_id.startswith("mla:s:") else None)
+    assert [s for s in clicked.log if s.how != "defer"] and len(memory_store.answers) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 
 import aiohttp
@@ -297,3 +298,16 @@ async def test_webhook_mode_checks_the_secret_token_on_every_request(standin, ba
         assert len(standin.sent_texts(801)) == 1 and standin.sent_texts(801)[0].startswith("Commands:")
     finally:
         await adapter.stop()
+
+
+async def test_forged_drill_menu_buttons_are_refused_without_an_error(world, caplog):
+    """"d:9" (no domain 9), "d:x" and "d:1.9" match the codec's shape but name nothing: int() or exam.domain()
+    raised, and the learner got no answer at all."""
+    gus = Chat(world, 507)
+    for forged in ("d:9", "d:x", "d:1.9", "d:0", "D:9", "D:1.9", "D:x"):
+        await world.deliver(gus.tap(forged))
+    assert [p.get("text") for p in world.standin.calls_to("answerCallbackQuery")] == [STALE] * 7
+    assert world.standin.sent_texts(507) == [] and world.service.store.sessions == {}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await world.deliver(gus.tap("d:2"))  # the real menu still works
+    assert world.standin.sent_texts(507)[-1].startswith("Drill on domain 2")
