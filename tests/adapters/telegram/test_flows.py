@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import socket
 
 import aiohttp
@@ -15,10 +16,11 @@ from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE, QuizService
-from core.reply import Reply
+from core.reply import FAILED, Reply
 from tests.adapters.telegram.conftest import Chat, World, build
 from tests.answers import right_response
 from tests.conftest import write_bank
+from tests.fakes import OutageStore
 
 
 def pending(world: World, learner_chat: Chat):
@@ -311,3 +313,25 @@ async def test_forged_drill_menu_buttons_are_refused_without_an_error(world, cap
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     await world.deliver(gus.tap("d:2"))  # the real menu still works
     assert world.standin.sent_texts(507)[-1].startswith("Drill on domain 2")
+
+
+async def test_a_database_outage_answers_every_update_and_logs_each_once(standin, bank, memory_store, clock, caplog):
+    """A failing command or tap used to leave the learner with nothing (PTB only logged it)."""
+    store = OutageStore(memory_store)
+    service = QuizService(bank, store, clock=clock, rng=random.Random(3))
+    app = build(standin, service, clock)
+    await app.initialize()
+    world = World(standin, app, service)
+    hal = Chat(world, 508)
+    await hal.say("/quiz")
+    store.down = True
+    await hal.say("/stats")
+    await world.deliver(hal.tap("a:1:0:0"))  # an answer button of the quick question
+    await hal.say("B")
+    assert world.texts(508)[1:] == [FAILED, FAILED]  # /stats and the typed answer
+    assert [p.get("text") for p in standin.calls_to("answerCallbackQuery")] == [FAILED]  # the tap
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 3
+    store.down = False
+    await hal.say("/stats")
+    assert world.texts(508)[-1] != FAILED
+    await app.shutdown()
