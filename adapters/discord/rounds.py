@@ -238,7 +238,7 @@ async def _show_count(interaction: Interaction, message_ref: str | None, live) -
     await _edit(interaction.client, interaction.channel_id, message_ref, chunk, keep_view=True)
 
 
-class _RoundItem:
+class _RoundItem(views.Failsafe):
     """Rebuilt from the custom_id alone: the round, the question and the option."""
 
     @classmethod
