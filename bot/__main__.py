@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
@@ -15,8 +16,11 @@ from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure
 from bot.runtime import Runtime
+from bot.startup import explain, redact, retry
 from core.exam.bank import BankError, load_bank
 from core.exam.stats import summary
+
+log = logging.getLogger("bot")
 
 
 def check_questions(folders: list[Path]) -> int:
@@ -42,10 +46,12 @@ def exam_folders(chosen: Path) -> list[Path]:
 
 
 def run_chat(settings: Settings) -> int:
+    """The chat until it ends; a start-up failure is one line on stderr (no traceback, no token) and exit 1."""
     try:
         bank = load_bank(settings.exam_dir)
     except BankError as exc:
-        print(f"Refusing to start: the question bank is broken.\n{exc}", file=sys.stderr)
+        print(f"Refusing to start: the question bank in {settings.exam_dir} (EXAM_DIR) is broken; fix these "
+              f"files:\n{exc}", file=sys.stderr)
         return 1
     try:
         with one_process_per_sqlite_file(settings.database_url):  # held until the process ends
@@ -53,11 +59,21 @@ def run_chat(settings: Settings) -> int:
     except DatabaseInUse as exc:
         print(f"Refusing to start: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        api = str(settings.telegram_api_base_url) if settings.telegram_api_base_url else None
+        line = explain(exc, settings.database_url, settings.startup_attempts, api)
+        if line is None:  # not a known start-up failure: its traceback goes through the token-masking log
+            log.critical("stopped by an unexpected error", exc_info=exc)
+            return 1
+        print(redact(f"Refusing to start: {line}", settings.secrets()), file=sys.stderr)
+        return 1
 
 
 def _migrate_and_run(settings: Settings, bank) -> int:
-    """Under the SQLite file lock: migrations first, so two processes starting at once never race them."""
-    migrate(settings.database_url)
+    """Under the SQLite file lock: migrations first, so two processes starting at once never race them; a
+    database still starting is waited for (STARTUP_ATTEMPTS, STARTUP_RETRY_SECONDS)."""
+    retry(lambda: migrate(settings.database_url), settings.startup_attempts, settings.startup_retry_seconds,
+          "connecting to the database (DATABASE_URL)")
     return asyncio.run(serve(settings, bank))
 
 
@@ -66,7 +82,8 @@ async def serve(settings: Settings, bank) -> int:
     until SIGTERM, SIGINT (Ctrl-C) or the console's /quit."""
     services = bootstrap(settings, bank=bank)
     return await Runtime(services.quiz, chat_adapters(settings, services), planner=services.planner,
-                         rounds=services.rounds).run()
+                         rounds=services.rounds, start_attempts=settings.startup_attempts,
+                         start_retry_seconds=settings.startup_retry_seconds).run()
 
 
 def main(argv: list[str] | None = None) -> int:

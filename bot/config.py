@@ -6,6 +6,7 @@ import logging
 
 from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from core.exam.bank import DEFAULT_EXAM_DIR
 
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = None  # sync slash commands to this guild at once (development)
     log_level: str = "INFO"
     exam_dir: DirectoryPath = DEFAULT_EXAM_DIR  # a successor exam is another folder of the same shape
+    # A database or Bot API down at start is tried this many times, waiting 1x, 2x, 4x... this many seconds.
+    startup_attempts: int = Field(default=5, ge=1, le=50)
+    startup_retry_seconds: float = Field(default=1.0, ge=0, le=300)
 
     @field_validator("database_url")
     @classmethod
@@ -35,6 +39,11 @@ class Settings(BaseSettings):
             url = "postgresql+asyncpg://" + url.split("://", 1)[1]
         if not url.startswith(_DRIVERS):
             raise ValueError(f"must start with one of {', '.join(_DRIVERS)} (got {url.split(':', 1)[0]}:...)")
+        try:
+            make_url(url)
+        except Exception:  # the URL is not echoed: it may hold a password
+            raise ValueError("is not a database URL SQLAlchemy can read: check its form, "
+                             "postgresql+asyncpg://user:password@host:5432/database (the port is a number)") from None
         return url
 
     @field_validator("log_level")

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.startup import retry_async
 from core.plan.engine import PushTarget
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
@@ -26,6 +27,8 @@ class ChatAdapter(Protocol):
     prefix: str  # the start of the channel addresses it owns, e.g. "telegram:"
     ended: asyncio.Event  # set when the adapter stops on its own: a fatal gateway error, the console's /quit
     exit_code: int  # the process's exit status when this adapter ended on its own (0: a normal end)
+    # restartable (optional, default False): whether start() may be called again after it failed, so a
+    # temporary outage at start is retried (PTB's Application may; a closed discord.py Client may not)
 
     async def start(self) -> None: ...
 
@@ -44,8 +47,11 @@ class Runtime:
     """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
 
     def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS,
-                 planner: PlanService | None = None, rounds: RoundService | None = None):
+                 planner: PlanService | None = None, rounds: RoundService | None = None,
+                 start_attempts: int = 1, start_retry_seconds: float = 0.0):
         self.service = service
+        self.start_attempts = start_attempts
+        self.start_retry_seconds = start_retry_seconds
         self.adapters = adapters
         self.tick_seconds = tick_seconds
         self.planner = planner
@@ -94,7 +100,9 @@ class Runtime:
         status = 0
         try:
             for adapter in self.adapters:
-                await adapter.start()
+                attempts = self.start_attempts if getattr(adapter, "restartable", False) else 1
+                await retry_async(adapter.start, attempts, self.start_retry_seconds,
+                                  f"starting {adapter.prefix.rstrip(':')}")
                 started.append(adapter)
             scheduler.start()
             waits = [asyncio.ensure_future(stop.wait())]

@@ -6,6 +6,7 @@ from core.exam.model import Exam
 
 ASCII_DIGITS = frozenset("0123456789")
 MAX_DIGITS = 6  # no command takes a number past 999,999; longer input is refused before int() sees it
+MAX_ID = 2**31 - 1  # the largest row id a store keeps (PostgreSQL's integer): a forged larger one is no row
 
 
 def parse_scope(exam: Exam, text: str | None) -> str | None:
@@ -31,3 +32,9 @@ def parse_number(text: str | None, low: int, high: int) -> int | None:
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+def is_id(value: int | None) -> bool:
+    """Whether a session or round id carried by a button could name a row at all; a forged 12-digit id
+    would otherwise reach PostgreSQL, which refuses it with an error instead of finding nothing."""
+    return value is not None and 0 < value <= MAX_ID

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from core.exam.model import QuestionType
 
+# What every surface answers when a command fails for a reason that is not the learner's (a bug, a database
+# outage): nothing they did is lost, because every store call is one transaction that either happened or not.
+FAILED = "Something went wrong on our side; nothing you did was lost. Try again in a moment."
+
 
 @dataclass(frozen=True)
 class QuestionCard:

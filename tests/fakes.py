@@ -220,3 +220,21 @@ class InMemoryRoundStore:
         ids = {r.id for r in self.rounds.values() if r.chat == chat}
         return sorted((a for a in self.answers if a.round_id in ids and a.answered_at >= since),
                       key=lambda a: a.answered_at)
+
+
+class OutageStore:
+    """A store whose database goes away: while `down`, every call but `learner` raises, as asyncpg does when
+    PostgreSQL restarts (or SQLite when another process holds the file locked)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.down = False
+
+    def __getattr__(self, name: str):
+        attr = getattr(self.inner, name)
+        if not self.down or name == "learner":
+            return attr
+
+        async def fail(*args, **kwargs):
+            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+        return fail

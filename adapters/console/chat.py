@@ -8,6 +8,7 @@ timed reports and the daily push arrive through deliver() while the chat is open
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import TextIO
 
@@ -15,9 +16,10 @@ from adapters.console.render import render
 from core.commands import Chat, Surface
 from core.dispatch import Caller, Dispatcher
 from core.quiz.service import QuizService
-from core.reply import Reply
+from core.reply import FAILED, Reply
 from core.rounds.view import RoundReply, RoundUpdate
 
+log = logging.getLogger(__name__)
 PLATFORM = "console"
 BYE = "Bye. Your progress is saved."
 
@@ -74,7 +76,7 @@ class ConsoleChat:
                     continue
                 if line.split()[0].lower() in ("/quit", "/exit"):
                     break
-                self.say(await self.handle(line))
+                self.say(await self.answer(line))
         finally:
             self._bye()
             self.ended.set()
@@ -107,6 +109,15 @@ class ConsoleChat:
         assert self.learner_id is not None, "start() first"
         return Caller(self.learner_id, Surface.CONSOLE, self.channel, Chat.PRIVATE, personal=self.channel,
                       manager=True)
+
+    async def answer(self, line: str) -> Reply | RoundReply:
+        """handle(), but a failure (a bug, the database down) is logged once and answered, and the chat goes
+        on: the learner's next line may well work."""
+        try:
+            return await self.handle(line)
+        except Exception:
+            log.exception("a console command failed")  # not the line itself: it is the learner's text
+            return Reply([FAILED])
 
     async def handle(self, line: str) -> Reply | RoundReply:
         """One line: a /command for the dispatcher, or else an answer to the pending question."""

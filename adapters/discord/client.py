@@ -16,14 +16,12 @@ from core.rounds.delivery import RoundDelivery
 from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
-FAILED = "Something went wrong on our side; nothing was lost. Please try again in a moment."
 DYNAMIC_ITEMS = views.DYNAMIC_ITEMS + group_rounds.DYNAMIC_ITEMS
 
 
 async def command_failed(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-    """Log a failed command and say so, rather than leave Discord's "thinking…" to time out."""
-    log.error("/%s failed", interaction.command.name if interaction.command else "?", exc_info=error)
-    await views.refuse(interaction, FAILED)
+    """Log a failed command once and say so, rather than leave Discord's "thinking…" to time out."""
+    await views.failed(interaction, error, f"/{interaction.command.name if interaction.command else '?'}")
 
 
 class DiscordBot(discord.Client):

@@ -217,7 +217,7 @@ async def tap(interaction: Interaction, reply_for) -> None:
         await bot.round_delivery.deliver(reply.update)
 
 
-class _RoundItem:
+class _RoundItem(views.Failsafe):
     """Rebuilt from the custom_id alone: the round, the question and the option."""
 
     @classmethod

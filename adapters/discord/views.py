@@ -8,6 +8,8 @@ clicker's rights, like a slash command.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -20,8 +22,9 @@ from core.commands import Chat, Surface, by_button
 from core.dispatch import Caller
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE, QuizService
-from core.reply import QuestionCard, Reply
+from core.reply import FAILED, QuestionCard, Reply
 
+log = logging.getLogger(__name__)
 PLATFORM = "discord"
 NOT_YOURS = "This confirmation belongs to someone else."
 NAME_LIMIT = 64
@@ -125,6 +128,42 @@ async def refuse(interaction: Interaction, text: str = STALE) -> None:
         await interaction.response.send_message(text, ephemeral=True)
 
 
+async def failed(interaction: Interaction, error: BaseException, what: str) -> None:
+    """Log a failure once, with its traceback, and tell the member privately (the core's FAILED wording)
+    rather than leave them with Discord's bare "This interaction failed"."""
+    log.error("%s failed", what, exc_info=error)
+    try:
+        await refuse(interaction, FAILED)
+    except discord.HTTPException as exc:  # the interaction expired, or Discord is unreachable too
+        log.warning("could not tell the member that %s failed: %s", what, exc)
+
+
+class Failsafe:
+    """A mixin for DynamicItems: discord.py only logs an exception from a dynamic item's callback (View.on_error
+    is not called for them), so each subclass's callback is wrapped to answer the member through failed()."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        callback = cls.__dict__.get("callback")
+        if callback is None:
+            return
+
+        @functools.wraps(callback)
+        async def guarded(self, interaction: Interaction) -> None:
+            try:
+                await callback(self, interaction)
+            except Exception as exc:
+                await failed(interaction, exc, type(self).__name__)
+        cls.callback = guarded
+
+
+class SafeView(discord.ui.View):
+    """A View whose items' failures are answered too (for items that are not dynamic)."""
+
+    async def on_error(self, interaction: Interaction, error: Exception, item: discord.ui.Item, /) -> None:
+        await failed(interaction, error, type(item).__name__)
+
+
 async def submit(interaction: Interaction, session_id: int, position: int, response: list[int], shown: str) -> None:
     """Answer the question; the answered message loses its components, and the core's reply follows."""
     await interaction.response.defer()  # the database may take longer than Discord's 3 seconds
@@ -161,7 +200,7 @@ async def show_picks(interaction: Interaction, session_id: int, position: int, p
 # --- the items -------------------------------------------------------------------------------------
 
 
-class _Decoded:
+class _Decoded(Failsafe):
     """Rebuilt from whatever component Discord sent back: the custom_id holds all the state."""
 
     @classmethod
@@ -311,7 +350,7 @@ def build(rows: tuple[render.Row, ...], items: Iterable[type[discord.ui.DynamicI
     """A View of DynamicItems for the rows; timeout=None because the state lives in custom_ids, not here.
 
     `items` are the DynamicItem classes the custom_ids are matched against (rounds.py has its own)."""
-    view = discord.ui.View(timeout=None)
+    view = SafeView(timeout=None)
     for number, row in enumerate(rows):
         for spec in row:
             cls = next(cls for cls in items if cls.__discord_ui_compiled_template__.fullmatch(spec.custom_id))

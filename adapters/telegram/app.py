@@ -76,6 +76,7 @@ class TelegramAdapter:
 
     prefix = f"{PLATFORM}:"
     exit_code = 1  # the Telegram adapter never stops on its own; if it did, the process should be restarted
+    restartable = True  # a failed start (the Bot API unreachable) may be tried again: initialize() is idempotent
 
     def __init__(self, app: Application, webhook_url: str | None = None, webhook_port: int = 8443,
                  poll_interval: float = 0.0, webhook_listen: str = "0.0.0.0") -> None:

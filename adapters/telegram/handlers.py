@@ -6,17 +6,18 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
 from adapters.telegram.context import Context, call, caller, send
+from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE
-from core.reply import Reply
+from core.reply import FAILED, Reply
 from core.rounds.view import RoundReply
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,9 @@ async def on_callback(update: Update, context: Context) -> None:
             await _show(update, context, await run_command(cb.value, None, update, context))
         return
     if cb.kind in "dD":
+        if not _drill_scope(context, cb):  # forged: "d:9", "d:x", "d:1.9" name no domain
+            await query.answer(STALE)
+            return
         await query.answer()
         if cb.kind == "d":
             await _drill_menu(update, context, cb.value)
@@ -135,6 +139,15 @@ async def on_callback(update: Update, context: Context) -> None:
             await _show(update, context, reply)
         return
     await _question_button(update, context, cb)
+
+
+def _drill_scope(context: Context, cb: Callback) -> bool:
+    """Whether a drill-menu button names what its buttons carry: a domain number ("d:2"), or a domain or
+    task statement of the exam ("D:2", "D:2.1")."""
+    exam = context.bot_data.quiz.bank.exam
+    if cb.kind == "d":
+        return cb.value in {str(d.number) for d in exam.domains}
+    return parse_scope(exam, cb.value) == cb.value
 
 
 async def _forget(update: Update, context: Context, cb: Callback) -> None:
@@ -224,11 +237,30 @@ async def _drop_keyboard(query) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log handler errors without their arguments (which could hold a learner's text), and carry on."""
+    """Log a handler's error once, without its arguments (which could hold a learner's text), and answer the
+    learner with the core's FAILED wording, so a bug or a database outage never leaves them without a reply."""
     if isinstance(context.error, Forbidden):
         log.warning("a chat blocked the bot; not retrying: %s", context.error)
         return
     log.error("handler failed: %r", context.error, exc_info=context.error)
+    if isinstance(update, Update):
+        await _say_failed(update, context)
+
+
+async def _say_failed(update: Update, context: Context) -> None:
+    """A tap gets FAILED as its notice (or as a message once the tap was answered); a message, a reply."""
+    try:
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer(FAILED)
+                return
+            except BadRequest:  # the tap was answered already (or is too old): say it in the chat
+                pass
+        if update.effective_chat is not None:
+            await send(context.bot, update.effective_chat.id, Reply([FAILED]))
+    except TelegramError as exc:  # Telegram is unreachable too: the log has the first error already
+        log.warning("could not tell the chat that a command failed: %s", exc)
 
 
 def register(app: Application) -> None:

@@ -78,8 +78,10 @@ def _read_yaml(path: Path, problems: list[Problem]) -> object:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         problems.append(Problem(path.name, "-", "-", f"not valid YAML: {exc}"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path.name, "-", "-", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8"))
     except OSError as exc:
-        problems.append(Problem(path.name, "-", "-", f"cannot read: {exc}"))
+        problems.append(Problem(path.name, "-", "-", f"cannot read: {exc.strerror or exc}"))
     return None
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.args import parse_number
 from core.exam.model import QuestionType, Stage
 from core.plan import engine as plan
 from core.plan.engine import Activity, PushTarget, SettingError
@@ -21,6 +22,8 @@ from core.reply import QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
+CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type /classify MOCK QUESTION "
+                  "STAGE as its buttons do (STAGE: " + ", ".join(s.value for s in Stage) + ").")
 PUSH_CONCURRENCY = 8
 # An unconfirmed claim older than this is taken again (its sender died or failed). Several times the
 # longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
@@ -194,11 +197,12 @@ class PlanService:
         labels = await self.store.labels(mock.saved_id)
         if text:
             parts = text.split()
-            if (len(parts) != 3 or parts[2] not in {s.value for s in Stage}
-                    or parts[:2] != [str(mock.saved_id), parts[1]] or not parts[1].isdigit()
-                    or int(parts[1]) not in misses or int(parts[1]) in labels):
+            position = parse_number(parts[1], 0, mock.total - 1) if len(parts) == 3 else None
+            if position is None or parts[2] not in {s.value for s in Stage}:
+                return Reply([CLASSIFY_USAGE], refused=True)
+            if parts[0] != str(mock.saved_id) or position not in misses or position in labels:
                 return Reply(["That miss is not waiting to be sorted."], refused=True)
-            await self.store.add_label(learner_id, mock.saved_id, int(parts[1]), parts[2])
+            await self.store.add_label(learner_id, mock.saved_id, position, parts[2])
             labels = await self.store.labels(mock.saved_id)
         waiting = [p for p in misses if p not in labels]
         bank = self.quiz.bank
@@ -209,7 +213,7 @@ class PlanService:
             return Reply([f"Miss {len(misses) - len(waiting) + 1} of {len(misses)}: Q{position + 1} "
                           f"(task {q.task})", stem,
                           "Was this a data, model, deployment or monitoring issue?"],
-                         buttons=[(s.value, f"/classify {mock.id} {position} {s.value}") for s in Stage])
+                         buttons=[(s.value, f"/classify {mock.saved_id} {position} {s.value}") for s in Stage])
         if not misses:
             return Reply(["No misses in your last mock: nothing to sort."])
         wrong = [p for p in misses if labels[p] != bank[mock.question_ids[p]].stage.value]

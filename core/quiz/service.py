@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from core.args import parse_scope
+from core.args import is_id, parse_scope
 from core.exam.bank import Bank
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, utcnow
@@ -268,7 +268,7 @@ class QuizService:
             if session_id is None:
                 source = await self.store.latest_session(learner_id)
             else:
-                source = await self.store.session(session_id)
+                source = await self.store.session(session_id) if is_id(session_id) else None
                 if source is not None and source.learner_id != learner_id:
                     source = None
             if source is None or not 1 <= number <= source.total:

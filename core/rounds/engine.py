@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from core.args import parse_scope
+from core.args import parse_number, parse_scope
 from core.exam.bank import Bank
 from core.exam.model import Exam, QuestionType
 from core.quiz import grading, report
@@ -147,10 +147,11 @@ def parse_args(exam: Exam, words: list[str], default_length: int) -> tuple[int, 
     usage = (f"Usage: /round [questions {MIN_LENGTH}-{MAX_LENGTH}] [domain or task], "
              "for example /round, /round 8, /round 8 2 or /round d3.")
     rest = list(words)
-    if rest and rest[0].isdigit():
-        length = int(rest.pop(0))
-        if not MIN_LENGTH <= length <= MAX_LENGTH:
+    if rest and rest[0].isdigit():  # a length, or something that looks like one ("²", 5,000 digits)
+        number = parse_number(rest.pop(0), MIN_LENGTH, MAX_LENGTH)
+        if number is None:
             raise RoundArgsError(usage)
+        length = number
     if rest:
         scope = parse_scope(exam, " ".join(rest))
         if scope is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from core.args import parse_number
 from core.exam.bank import Bank
 from core.exam.model import QuestionType
 from core.lockmap import LockMap
@@ -55,17 +56,16 @@ class RoundService:
             return RoundReply([shown, usage])
         if not is_admin:
             return RoundReply(["Only an admin can change the round settings.", shown], refused=True)
-        if len(words) != 2 or words[0].lower() not in ("time", "length") or not words[1].isdigit():
-            return RoundReply([usage], refused=True)
-        key, value = words[0].lower(), int(words[1])
+        key = words[0].lower() if len(words) == 2 else None
         if key == "time":
-            if not rounds.MIN_SECONDS <= value <= rounds.MAX_SECONDS:
-                return RoundReply([usage], refused=True)
-            new = replace(current, seconds=value)
+            value = parse_number(words[1], rounds.MIN_SECONDS, rounds.MAX_SECONDS)
+        elif key == "length":
+            value = parse_number(words[1], rounds.MIN_LENGTH, rounds.MAX_LENGTH)
         else:
-            if not rounds.MIN_LENGTH <= value <= rounds.MAX_LENGTH:
-                return RoundReply([usage], refused=True)
-            new = replace(current, length=value)
+            value = None
+        if value is None:
+            return RoundReply([usage], refused=True)
+        new = replace(current, seconds=value) if key == "time" else replace(current, length=value)
         await self.store.save_settings(chat, new)
         return RoundReply([f"Saved. Round settings: {new.seconds} s per question, {new.length} questions per "
                            "round (from the next round on)."])

@@ -111,3 +111,12 @@ async def test_sqlite_holds_no_lock_between_store_calls(bank, tmp_path, clock):
         other.close()
     assert await service.learner("telegram", "12") != lid  # and this process writes after it
     await database.dispose()
+
+
+async def test_a_forged_session_id_past_the_integer_range_explains_nothing(bank, sql_store, clock):
+    """A button's id is checked against the store's range first: PostgreSQL raises on a 12-digit integer."""
+    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(2))
+    lid = await service.learner("telegram", "forger")
+    for forged in (10**12, 2**31, -1, 0):
+        reply = await service.explain(lid, 1, session_id=forged)
+        assert reply.text == "There is no question 1 in your latest session."

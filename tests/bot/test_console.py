@@ -1,4 +1,9 @@
-"""`python -m bot` as a learner runs it: piped stdin on a fresh database, and a kill -9 mid-diagnostic."""
+"""`python -m bot` as a learner runs it: piped stdin on a fresh database, and a kill -9 mid-diagnostic.
+
+The learner flows run on the small generated bank (tests/conftest.py), not the real one: the quiz picks
+questions at random, and an assertion on what a question says (its docs link, its hint) must hold for every
+question that can come up. Every generated question cites REF and has a one-letter or hinted answer.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import REF
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +33,9 @@ def run_bot(tmp_path: Path, stdin: str, **extra: str) -> subprocess.CompletedPro
                           cwd=ROOT, env=bot_env(tmp_path, **extra), timeout=120)
 
 
-def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path):
+def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path, bank_dir):
     proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=bot_env(tmp_path))
+                            text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)))
     proc.stdin.write("/start\n/quiz\n")
     proc.stdin.flush()
     shown = _read_hint(proc)  # the quick question's card ends with its answer hint
@@ -39,13 +46,14 @@ def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path):
     assert "── Quick question ──" in shown
     assert "✅ Correct." in out or "❌ Not quite. The correct answer:" in out
     assert "Quick question done: " in out
-    assert "Takeaway:" in out and "Docs: https://docs.aws.amazon.com/" in out
+    assert "Takeaway:" in out and f"Docs: {REF[0]}" in out  # every generated question cites REF
     assert "Answered 1 · accuracy" in out and "Readiness: not yet" in out
     assert out.rstrip().endswith("Bye. Your progress is saved.")
 
 
-def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path):
-    done = run_bot(tmp_path, "/frobnicate\nB\n/drill 1.1\nZ\nA A\n")
+def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path, bank_dir):
+    # On the generated bank no stem says "for example", so each hint counted is a refused answer's.
+    done = run_bot(tmp_path, "/frobnicate\nB\n/drill 1.1\nZ\nA A\n", EXAM_DIR=str(bank_dir))
     assert done.returncode == 0, done.stderr
     assert "Unknown command /frobnicate. Send /help for the list." in done.stdout
     assert "No question is waiting for an answer." in done.stdout
@@ -69,8 +77,9 @@ def test_malformed_setting_is_a_clear_error_without_echoing_it(tmp_path):
     assert "Invalid setting DATABASE_URL" in done.stderr and "hunter2" not in done.stderr
 
 
-def test_forget_asks_first_then_erases_and_starts_afresh(tmp_path):
-    done = run_bot(tmp_path, "/quiz\nA\n/forget\n/stats\n/forget yes\n/stats\n/quiz\n/quit\n")
+def test_forget_asks_first_then_erases_and_starts_afresh(tmp_path, bank_dir):
+    done = run_bot(tmp_path, "/quiz\nA\n/forget\n/stats\n/forget yes\n/stats\n/quiz\n/quit\n",
+                   EXAM_DIR=str(bank_dir))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Send /forget yes to confirm." in out

@@ -46,6 +46,22 @@ async def test_typed_commands_mean_the_same_in_every_chat(dispatcher, quiz, memo
     assert (await dispatcher.run(me, "DRILL", " 1.2 ")).text.startswith("Drill on task 1.2")
 
 
+@pytest.mark.parametrize("command, arg, usage", [
+    ("round", "²", "Usage: /round"), ("round", "9" * 5000, "Usage: /round"), ("round", "٣ 2", "Usage: /round"),
+    ("roundsettings", "time ²", "Change them with /roundsettings"),
+    ("roundsettings", "length " + "9" * 5000, "Change them with /roundsettings"),
+    ("roundsettings", "time ٣٠", "Change them with /roundsettings")])
+async def test_round_numbers_in_unicode_digits_or_thousands_of_digits_get_the_usage(dispatcher, quiz, command,
+                                                                                  arg, usage):
+    """str.isdigit() took "²" and "٣", and int() then raised: the command sent no answer at all."""
+    admin = await caller(quiz, Surface.TELEGRAM, Chat.GROUP, manager=True)
+    before = (await dispatcher.run(admin, "roundsettings")).text
+    reply = await dispatcher.run(admin, command, arg)
+    assert reply.refused and usage in reply.text
+    assert await dispatcher.rounds.store.live_round(admin.channel) is None
+    assert (await dispatcher.run(admin, "roundsettings")).text == before  # nothing changed
+
+
 async def test_forget_asks_first_and_any_case_of_yes_confirms(dispatcher, quiz, memory_store):
     me = await caller(quiz)
     await dispatcher.run(me, "quiz")

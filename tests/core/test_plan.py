@@ -270,6 +270,10 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
     await planner.classify(lid, f"{session.id} 0 {stages[0]}")
     await planner.classify(lid, f"{session.id} 1 {'data' if stages[1] != 'data' else 'model'}")
     assert "not waiting to be sorted" in (await planner.classify(lid, f"{session.id} 9 data")).text
+    for bad in ("²", "9" * 5000, "-1", "2.0"):  # str.isdigit() took "²", and int() then raised
+        refused = await planner.classify(lid, f"{session.id} {bad} data")
+        assert refused.refused and refused.text.startswith("Usage: /classify")
+    assert (await planner.classify(lid, f"{session.id} 2 nonsense")).text.startswith("Usage: /classify")
     done = await planner.classify(lid, f"{session.id} 2 {stages[2]}")
     assert done.paragraphs[0] == "You put 2 of 3 misses in the question's own lifecycle stage."
     assert f"Q2 (task {quiz.bank[session.question_ids[1]].task}): you said" in done.text

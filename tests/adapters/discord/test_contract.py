@@ -12,8 +12,8 @@ import random
 import pytest
 
 from adapters.discord import DiscordBot, rounds
-from adapters.discord.client import FAILED
 from core.dispatch import Dispatcher
+from core.reply import FAILED
 from tests.adapters.discord import gateway
 from tests.adapters.discord.fakes import BOB, BOT_CAN_POST, CHANNEL, GUILD
 from tests.adapters.discord.test_flows import COMMANDS

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import random
 from types import SimpleNamespace
 
+import discord
 import pytest
 
-from adapters.discord import choices, commands
+from adapters.discord import DiscordBot, choices, commands, render, views
 from core.commands import Surface, offered
+from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
 from core.exam.model import QuestionType
+from core.plan.service import PlanService
 from core.quiz.grading import LETTERS
-from core.quiz.service import STALE
+from core.quiz.service import STALE, QuizService
+from core.reply import FAILED
+from core.rounds.service import RoundService
 from tests.adapters.discord.fakes import (
     ANN,
     BOB,
     FakeChannel,
+    FakeInteraction,
     Sent,
     answer,
     click,
@@ -24,6 +32,7 @@ from tests.adapters.discord.fakes import (
     key,
     question,
 )
+from tests.fakes import InMemoryPlanStore, InMemoryRoundStore, OutageStore
 
 COMMANDS = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop", "forget",
             "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
@@ -271,3 +280,40 @@ async def _ready(value):
 async def test_deliver_refuses_another_platforms_channel(bot):
     with pytest.raises(ValueError):
         await bot.deliver("telegram:-100123", None)
+
+
+@pytest.mark.parametrize("forged", ["mla:g:{sid}:{pos}:7:----", "mla:g:{sid}:{pos}:7:-", "mla:x:9999999999999999999:0",
+                                    "mla:x:{sid}:9999", "mla:p:nope:7:7", "mla:p::0:7", "mla:d:{sid}:{pos}:A",
+                                    "mla:s:{sid}:{pos}:7:----", "mla:forget:99999999999999999999:yes"])
+async def test_nonsense_in_a_matching_custom_id_is_refused_without_an_exception(bot, memory_store, bank, forged):
+    """Each matches its template's shape but carries nonsense (a page or slot past the question, an id
+    past any row): the click is answered (a notice, or the question redrawn at a page it has), and nothing is
+    recorded."""
+    card = await drill_to(bot, memory_store, bank, QuestionType.ORDERING)
+    session_id, position = question(card.items[0].custom_id)
+    before = len(memory_store.answers)
+    custom_id = forged.format(sid=session_id, pos=position)
+    clicked = await click(bot, custom_id, values=["A"] if custom_id.startswith("mla:s:") else None)
+    assert [s for s in clicked.log if s.how != "defer"] and len(memory_store.answers) == before
+
+
+async def test_a_database_outage_answers_every_click_privately_and_logs_it_once(bank, memory_store, clock, caplog):
+    """discord.py only logs a dynamic item's exception: the member saw "This interaction failed"."""
+    store, round_store = OutageStore(memory_store), OutageStore(InMemoryRoundStore())
+    quiz = QuizService(bank, store, clock=clock, rng=random.Random(2))
+    rounds = RoundService(bank, round_store, clock=clock, rng=random.Random(2))
+    bot = DiscordBot(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock), rounds))
+    card = (await command(bot, "quiz")).card()
+    store.down = round_store.down = True
+    clicks = [await click(bot, card.items[0].custom_id, values=["A", "B"] if card.menus() else None),
+              await click(bot, "mla:x:1:0"), await click(bot, "mla:do:stats"), await click(bot, "mla:ra:1:0:0"),
+              await click(bot, "mla:k:/plan")]
+    for clicked in clicks:
+        assert [(s.content, s.ephemeral) for s in clicked.messages()] == [(FAILED, True)]
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == len(clicks)
+
+
+async def test_a_view_answers_a_failing_item_too(bot):
+    interaction = FakeInteraction(bot)
+    await views.build(render.forget_rows(ANN)).on_error(interaction, RuntimeError("boom"), discord.ui.Button())
+    assert [(s.content, s.ephemeral) for s in interaction.messages()] == [(FAILED, True)]

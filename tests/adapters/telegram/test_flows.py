@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import random
 import socket
 
 import aiohttp
@@ -14,10 +16,11 @@ from core.exam.bank import load_bank
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE, QuizService
-from core.reply import Reply
+from core.reply import FAILED, Reply
 from tests.adapters.telegram.conftest import Chat, World, build
 from tests.answers import right_response
 from tests.conftest import write_bank
+from tests.fakes import OutageStore
 
 
 def pending(world: World, learner_chat: Chat):
@@ -297,3 +300,38 @@ async def test_webhook_mode_checks_the_secret_token_on_every_request(standin, ba
         assert len(standin.sent_texts(801)) == 1 and standin.sent_texts(801)[0].startswith("Commands:")
     finally:
         await adapter.stop()
+
+
+async def test_forged_drill_menu_buttons_are_refused_without_an_error(world, caplog):
+    """"d:9" (no domain 9), "d:x" and "d:1.9" match the codec's shape but name nothing: int() or exam.domain()
+    raised, and the learner got no answer at all."""
+    gus = Chat(world, 507)
+    for forged in ("d:9", "d:x", "d:1.9", "d:0", "D:9", "D:1.9", "D:x"):
+        await world.deliver(gus.tap(forged))
+    assert [p.get("text") for p in world.standin.calls_to("answerCallbackQuery")] == [STALE] * 7
+    assert world.standin.sent_texts(507) == [] and world.service.store.sessions == {}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await world.deliver(gus.tap("d:2"))  # the real menu still works
+    assert world.standin.sent_texts(507)[-1].startswith("Drill on domain 2")
+
+
+async def test_a_database_outage_answers_every_update_and_logs_each_once(standin, bank, memory_store, clock, caplog):
+    """A failing command or tap used to leave the learner with nothing (PTB only logged it)."""
+    store = OutageStore(memory_store)
+    service = QuizService(bank, store, clock=clock, rng=random.Random(3))
+    app = build(standin, service, clock)
+    await app.initialize()
+    world = World(standin, app, service)
+    hal = Chat(world, 508)
+    await hal.say("/quiz")
+    store.down = True
+    await hal.say("/stats")
+    await world.deliver(hal.tap("a:1:0:0"))  # an answer button of the quick question
+    await hal.say("B")
+    assert world.texts(508)[1:] == [FAILED, FAILED]  # /stats and the typed answer
+    assert [p.get("text") for p in standin.calls_to("answerCallbackQuery")] == [FAILED]  # the tap
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 3
+    store.down = False
+    await hal.say("/stats")
+    assert world.texts(508)[-1] != FAILED
+    await app.shutdown()
