@@ -51,10 +51,16 @@ def bootstrap(
 ) -> Services:
     """Wire the services on one database; tests pass fakes or a test database the same way."""
     bank = bank or load_bank(settings.exam_dir)
-    database = Database(settings.database_url) if any(s is None for s in (store, plan_store, round_store)) else None
-    store = store or SqlStore(database)
-    plan_store = plan_store or SqlPlanStore(database)
-    round_store = round_store or SqlRoundStore(database)
+    shared: list[Database] = []
+
+    def database() -> Database:  # one, made only if a store is not given
+        if not shared:
+            shared.append(Database(settings.database_url))
+        return shared[0]
+
+    store = store or SqlStore(database())
+    plan_store = plan_store or SqlPlanStore(database())
+    round_store = round_store or SqlRoundStore(database())
     quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
     planner = PlanService(quiz, plan_store, clock=clock)
     rounds = RoundService(bank, round_store, clock=clock, rng=rng)

@@ -63,11 +63,12 @@ class Runtime:
     async def tick(self) -> None:
         """End timed sessions whose deadline passed, and send each report where the session began."""
         for session, reply in await self.service.expire_due():
-            adapter = self.owner(session.channel)
-            if adapter is None:
+            channel = session.channel
+            adapter = self.owner(channel)
+            if channel is None or adapter is None:
                 continue
             try:
-                await adapter.deliver(session.channel, reply)
+                await adapter.deliver(channel, reply)
             except Exception:  # one failed delivery must not stop the others
                 log.exception("could not deliver the report of session %s", session.id)
         if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on

@@ -32,10 +32,11 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
     """The error and everything it was raised from or during, outermost first (SQLAlchemy and the chat
     libraries wrap the driver's or the network's error)."""
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _named(exc: BaseException, *names: str) -> bool:

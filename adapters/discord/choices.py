@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -27,14 +28,17 @@ def scope_choices(exam: Exam) -> list[app_commands.Choice[str]]:
     return choices
 
 
-def suggest(choices: list[app_commands.Choice[str]]) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
+Suggest = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
+
+
+def suggest(choices: list[app_commands.Choice[str]]) -> Suggest:
     """An autocomplete callback: the choices whose name contains what was typed, at most 25."""
-    async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def complete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()
         return [c for c in choices if typed in c.name.lower()][:AUTOCOMPLETE_LIMIT]
     return complete
 
 
-async def zone_suggestions(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def zone_suggestions(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     typed = current.strip().lower().replace(" ", "_")
     return [app_commands.Choice(name=z, value=z) for z in ZONES if typed in z.lower()][:AUTOCOMPLETE_LIMIT]

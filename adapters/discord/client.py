@@ -67,6 +67,7 @@ class DiscordBot(discord.Client):
         if platform != views.PLATFORM or not user_id.isdigit():
             raise ValueError(f"not a Discord channel: {channel!r}")
         try:
+            target: discord.abc.Messageable
             if channel_id.startswith(views.USER):  # a member's DMs: reports of sessions begun in a server
                 target = await (await self.fetch_user(int(user_id))).create_dm()
             else:

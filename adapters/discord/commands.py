@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -93,7 +93,9 @@ def register(tree: app_commands.CommandTree, exam: Exam) -> None:
                 callback = app_commands.autocomplete(**{parameter: scopes})(callback)
             if command.name == "timezone":
                 callback = app_commands.autocomplete(**{parameter: choices.zone_suggestions})(callback)
-        slash = app_commands.Command(name=command.name, description=command.summary[:100], callback=callback)
+        # The callback's signature is made at run time from the catalogue, so no static type can state it.
+        slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name=command.name, description=command.summary[:100], callback=callback)  # type: ignore[arg-type]
         if command.chats == frozenset({Chat.GROUP}):
             slash.guild_only = True
             if command.right is Right.MANAGER:

@@ -262,8 +262,9 @@ def card_chunks(card: QuestionCard, picks: str | None = None, page: int = 0) -> 
     """The card as embeds of at most 4096 characters each; the components and the picks so far go on the last."""
     pieces = split(description(card), DESCRIPTION_LIMIT)
     title = clip(card.progress, TITLE_LIMIT)
-    chunks = [Chunk(embed=discord.Embed(title=title, description=piece)) for piece in pieces]
-    last = chunks[-1].embed
+    embeds = [discord.Embed(title=title, description=piece) for piece in pieces]
+    chunks = [Chunk(embed=embed) for embed in embeds]
+    last = embeds[-1]
     last.set_footer(text=HOW_TO[card.kind].format(select=card.select))
     content = picks_line(picks) if picks and picks != ids.no_picks(len(picks)) else None
     chunks[-1] = Chunk(content=content, embed=last, rows=card_rows(card, picks, page))

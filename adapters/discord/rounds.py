@@ -10,7 +10,8 @@ privately (ephemeral); a multi-response pick is toggled per member in the databa
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from typing import Any, Self
 
 import discord
 from discord import app_commands
@@ -137,8 +138,8 @@ async def configure(interaction: Interaction, seconds: int | None, length: int |
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     dispatcher, caller = interaction.client.dispatcher, await views.caller_of(interaction)
-    changes = [words for words in (f"time {seconds}" if seconds is not None else None,
-                                   f"length {length}" if length is not None else None) if words]
+    changes: list[str | None] = [f"{name} {value}" for name, value in (("time", seconds), ("length", length))
+                                 if value is not None]
     paragraphs: list[str] = []
     for words in changes or [None]:
         reply = await dispatcher.run(caller, "roundsettings", words)
@@ -221,15 +222,16 @@ class _RoundItem(views.Failsafe):
     """Rebuilt from the custom_id alone: the round, the question and the option."""
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item, match, /):
+    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /,
+                             ) -> Self:
         return cls(item)
 
     def fields(self) -> tuple[int, int]:
-        found = self.template.fullmatch(self.custom_id)
+        found = self.parts()
         return int(found["round"]), int(found["position"])
 
     def choice(self) -> int:
-        return int(self.template.fullmatch(self.custom_id)["choice"])
+        return int(self.parts()["choice"])
 
 
 class RoundAnswerButton(_RoundItem, discord.ui.DynamicItem[discord.ui.Button], template=ids.ROUND_ANSWER):
@@ -259,4 +261,5 @@ class RoundSubmitButton(_RoundItem, discord.ui.DynamicItem[discord.ui.Button], t
             chat, round_id, position, member, name))
 
 
-DYNAMIC_ITEMS = (RoundAnswerButton, RoundToggleButton, RoundSubmitButton)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (RoundAnswerButton, RoundToggleButton,
+                                                                 RoundSubmitButton)

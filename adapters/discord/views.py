@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
@@ -138,9 +138,31 @@ async def failed(interaction: Interaction, error: BaseException, what: str) -> N
         log.warning("could not tell the member that %s failed: %s", what, exc)
 
 
+def picked_values(interaction: Interaction) -> list[str]:
+    """The values a select menu sent (its options' values, as Discord lists them)."""
+    data: Mapping[str, Any] = interaction.data or {}
+    values = data.get("values", [])
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
 class Failsafe:
     """A mixin for DynamicItems: discord.py only logs an exception from a dynamic item's callback (View.on_error
-    is not called for them), so each subclass's callback is wrapped to answer the member through failed()."""
+    is not called for them), so each subclass's callback is wrapped to answer the member through failed().
+    It also states, for type checkers, what the DynamicItem beside it in each subclass provides."""
+
+    if TYPE_CHECKING:
+        template: re.Pattern[str]
+        custom_id: str
+
+        def __init__(self, item: discord.ui.Item[Any]) -> None: ...
+
+        async def callback(self, interaction: Interaction) -> None: ...
+
+    def parts(self) -> re.Match[str]:
+        """The custom_id's fields, by the template that matched it (so it matches)."""
+        found = self.template.fullmatch(self.custom_id)
+        assert found is not None, "a dynamic item is made only for a custom_id its template matches"
+        return found
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -154,7 +176,7 @@ class Failsafe:
                 await callback(self, interaction)
             except Exception as exc:
                 await failed(interaction, exc, type(self).__name__)
-        cls.callback = guarded
+        setattr(cls, "callback", guarded)  # noqa: B010  (assigning a method, which mypy refuses)
 
 
 class SafeView(discord.ui.View):
@@ -204,11 +226,12 @@ class _Decoded(Failsafe):
     """Rebuilt from whatever component Discord sent back: the custom_id holds all the state."""
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item, match: re.Match[str], /):
+    async def from_custom_id(cls, interaction: Interaction, item: discord.ui.Item[Any], match: re.Match[str], /,
+                             ) -> Self:
         return cls(item)
 
     def field(self, name: str) -> str:
-        return self.template.fullmatch(self.custom_id)[name]
+        return self.parts()[name]
 
     def question(self) -> tuple[int, int]:
         return int(self.field("session")), int(self.field("position"))
@@ -226,7 +249,7 @@ class MultiMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=id
     """A multiple-response question: Discord closes the menu only with exactly `select` picks."""
 
     async def callback(self, interaction: Interaction) -> None:
-        picked = sorted(ids.letters(interaction.data.get("values", [])))
+        picked = sorted(ids.letters(picked_values(interaction)))
         await submit(interaction, *self.question(), ids.positions(picked), f"Your answer: {' '.join(picked)}")
 
 
@@ -234,7 +257,7 @@ class SlotMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids
     """The pick for one place in a sequence or one matching prompt."""
 
     async def callback(self, interaction: Interaction) -> None:
-        picked = ids.letters(interaction.data.get("values", []))
+        picked = ids.letters(picked_values(interaction))
         slot, picks = int(self.field("slot")), self.field("picks")
         if len(picked) != 1 or slot >= len(picks):
             await refuse(interaction)
@@ -330,10 +353,11 @@ class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=i
         await interaction.response.send_message(render.escape("\n\n".join(lines)), ephemeral=True)
 
 
-TEMPLATES = {ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
-             ids.SUBMIT: SubmitButton, ids.EXPLAIN: ExplainButton, ids.ACTION: ActionButton,
-             ids.FORGET: ForgetButton, ids.COMMAND: CommandButton, ids.POLL: PollButton}
-DYNAMIC_ITEMS = tuple(TEMPLATES.values())
+TEMPLATES: dict[str, type[discord.ui.DynamicItem[Any]]] = {
+    ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
+    ids.SUBMIT: SubmitButton, ids.EXPLAIN: ExplainButton, ids.ACTION: ActionButton, ids.FORGET: ForgetButton,
+    ids.COMMAND: CommandButton, ids.POLL: PollButton}
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = tuple(TEMPLATES.values())
 
 
 def _item(spec: render.Button | render.Menu, row: int) -> discord.ui.Item:

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.sql.database import Database
 from adapters.sql.plan_tables import MissLabelRow, PushClaimRow, PushTargetRow, StudyPlanRow
+from adapters.sql.tables import table_of
 from core.plan.engine import PushTarget
 
 
@@ -20,7 +21,7 @@ def upsert_for(dialect: str):
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-CLAIM, TARGET = PushClaimRow.__table__, PushTargetRow.__table__
+CLAIM, TARGET = table_of(PushClaimRow), table_of(PushTargetRow)
 
 
 def _claim(conn: Connection, dialect: str, channel: str, day: date, now: datetime, lease: timedelta) -> bool:
@@ -47,7 +48,7 @@ def _forget(conn: Connection, learner_id: int) -> None:
     """The learner's claims go with their targets: a claim row names their chat."""
     channels = sa.select(TARGET.c.channel).where(TARGET.c.learner_id == learner_id)
     conn.execute(CLAIM.delete().where(CLAIM.c.channel.in_(channels)))
-    for table in (MissLabelRow.__table__, TARGET, StudyPlanRow.__table__):
+    for table in (table_of(MissLabelRow), TARGET, table_of(StudyPlanRow)):
         conn.execute(table.delete().where(table.c.learner_id == learner_id))
 
 
@@ -86,7 +87,8 @@ class SqlPlanStore:
         return await self._db.run_orm(read)
 
     async def targets_of(self, learner_id: int) -> list[PushTarget]:
-        query = select(PushTargetRow).where(PushTargetRow.learner_id == learner_id).order_by(PushTargetRow.channel)
+        query = (select(PushTargetRow).where(col(PushTargetRow.learner_id) == learner_id)
+                 .order_by(col(PushTargetRow.channel)))
         return await self._db.run_orm(lambda db: [_target(r) for r in db.exec(query)])
 
     async def save_target(self, target: PushTarget) -> None:
@@ -97,8 +99,8 @@ class SqlPlanStore:
 
     async def due_targets(self, now: datetime, limit: int) -> list[PushTarget]:
         query = (select(PushTargetRow).where(
-            PushTargetRow.paused.is_(False), PushTargetRow.unreachable.is_(False),
-            PushTargetRow.next_push_at <= now).order_by(PushTargetRow.next_push_at).limit(limit))
+            col(PushTargetRow.paused).is_(False), col(PushTargetRow.unreachable).is_(False),
+            col(PushTargetRow.next_push_at) <= now).order_by(col(PushTargetRow.next_push_at)).limit(limit))
         return await self._db.run_orm(lambda db: [_target(r) for r in db.exec(query)])
 
     async def _insert_once(self, row) -> bool:
@@ -124,7 +126,7 @@ class SqlPlanStore:
             CLAIM.c.channel == channel, CLAIM.c.day == day, CLAIM.c.sent_at.is_(None))))
 
     async def labels(self, session_id: int) -> dict[int, str]:
-        query = select(MissLabelRow).where(MissLabelRow.session_id == session_id)
+        query = select(MissLabelRow).where(col(MissLabelRow.session_id) == session_id)
         return await self._db.run_orm(lambda db: {r.position: r.stage for r in db.exec(query)})
 
     async def add_label(self, learner_id: int, session_id: int, position: int, stage: str) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from adapters.sql.database import Database
 from adapters.sql.round_tables import (
@@ -46,8 +46,8 @@ def _load(db: Session, rows: list[RoundRow]) -> list[Round]:
     if not rows:
         return []
     ids = [r.id for r in rows]
-    questions = db.exec(select(RoundQuestionRow).where(RoundQuestionRow.round_id.in_(ids))).all()
-    answers = db.exec(select(RoundAnswerRow).where(RoundAnswerRow.round_id.in_(ids))).all()
+    questions = db.exec(select(RoundQuestionRow).where(col(RoundQuestionRow.round_id).in_(ids))).all()
+    answers = db.exec(select(RoundAnswerRow).where(col(RoundAnswerRow.round_id).in_(ids))).all()
     return [_to_round(r, [q for q in questions if q.round_id == r.id], [a for a in answers if a.round_id == r.id])
             for r in rows]
 
@@ -63,8 +63,8 @@ def _question_row(round_id: int, question: RoundQuestion) -> RoundQuestionRow:
 
 
 def _question_id(db: Session, round_id: int, position: int) -> int | None:
-    return db.exec(select(RoundQuestionRow.id).where(
-        RoundQuestionRow.round_id == round_id, RoundQuestionRow.position == position)).first()
+    return db.exec(select(col(RoundQuestionRow.id)).where(
+        col(RoundQuestionRow.round_id) == round_id, col(RoundQuestionRow.position) == position)).first()
 
 
 def _create_round(db: Session, rnd: Round) -> Round | None:
@@ -79,7 +79,7 @@ def _create_round(db: Session, rnd: Round) -> Round | None:
         db.rollback()
         return None
     rnd.id = row.id
-    added = [_question_row(rnd.id, q) for q in rnd.questions]
+    added = [_question_row(rnd.saved_id, q) for q in rnd.questions]
     db.add_all(added)
     db.commit()
     for question, added_row in zip(rnd.questions, added, strict=True):
@@ -88,15 +88,15 @@ def _create_round(db: Session, rnd: Round) -> Round | None:
 
 
 def _save(db: Session, rnd: Round) -> None:
-    db.exec(sa.update(RoundRow).where(RoundRow.id == rnd.id).values(
+    db.exec(sa.update(RoundRow).where(col(RoundRow.id) == rnd.id).values(
         position=rnd.position, finished_at=rnd.finished_at, stopped=rnd.stopped))
     added = []
     for question in rnd.questions:
         if question.id is None:
-            added.append((question, _question_row(rnd.id, question)))
+            added.append((question, _question_row(rnd.saved_id, question)))
         elif question.closed_at is not None:
             db.exec(sa.update(RoundQuestionRow).where(
-                RoundQuestionRow.id == question.id, RoundQuestionRow.closed_at.is_(None)).values(
+                col(RoundQuestionRow.id) == question.id, col(RoundQuestionRow.closed_at).is_(None)).values(
                 closed_at=question.closed_at))
     db.add_all([row for _, row in added])
     db.commit()
@@ -133,8 +133,8 @@ def _save_selection(db: Session, round_id: int, position: int, member_id: int, p
 
 def _forget(db: Session, member_id: int) -> None:
     for table in (RoundAnswerRow, RoundSelectionRow):
-        db.exec(sa.delete(table).where(table.member_id == member_id))
-    db.exec(sa.update(RoundRow).where(RoundRow.starter_id == member_id).values(
+        db.exec(sa.delete(table).where(col(table.member_id) == member_id))
+    db.exec(sa.update(RoundRow).where(col(RoundRow.starter_id) == member_id).values(
         starter_id=None, starter_name="a former member"))  # their id could otherwise stop the round
 
 
@@ -159,8 +159,8 @@ class SqlRoundStore:
     # --- rounds ------------------------------------------------------------------------------------
 
     async def live_round(self, chat: str) -> Round | None:
-        query = (select(RoundRow).where(RoundRow.chat == chat, RoundRow.finished_at.is_(None))
-                 .order_by(RoundRow.id.desc()).limit(1))
+        query = (select(RoundRow).where(col(RoundRow.chat) == chat, col(RoundRow.finished_at).is_(None))
+                 .order_by(col(RoundRow.id).desc()).limit(1))
         return await self._db.run_orm(lambda db: _load_one(db, db.exec(query).first()))
 
     async def round(self, round_id: int) -> Round | None:
@@ -184,22 +184,23 @@ class SqlRoundStore:
 
     async def set_message(self, round_id: int, position: int, message_ref: str) -> None:
         await self._db.run_orm(lambda db: db.exec(sa.update(RoundQuestionRow).where(
-            RoundQuestionRow.round_id == round_id, RoundQuestionRow.position == position).values(
+            col(RoundQuestionRow.round_id) == round_id, col(RoundQuestionRow.position) == position).values(
             message_ref=message_ref)))
 
     async def due_rounds(self, now: datetime) -> list[Round]:
-        query = (select(RoundRow).join(RoundQuestionRow, sa.and_(RoundQuestionRow.round_id == RoundRow.id,
-                                                                 RoundQuestionRow.position == RoundRow.position))
-                 .where(RoundRow.finished_at.is_(None), RoundQuestionRow.closed_at.is_(None),
-                        RoundQuestionRow.deadline <= now).order_by(RoundQuestionRow.deadline))
+        opened = sa.and_(col(RoundQuestionRow.round_id) == col(RoundRow.id),
+                         col(RoundQuestionRow.position) == col(RoundRow.position))
+        query = (select(RoundRow).join(RoundQuestionRow, opened)
+                 .where(col(RoundRow.finished_at).is_(None), col(RoundQuestionRow.closed_at).is_(None),
+                        col(RoundQuestionRow.deadline) <= now).order_by(col(RoundQuestionRow.deadline)))
         return await self._db.run_orm(lambda db: _load(db, list(db.exec(query).all())))
 
     async def answers_since(self, chat: str, since: datetime) -> list[RoundAnswer]:
         query = (select(RoundAnswerRow, RoundQuestionRow)
-                 .join(RoundQuestionRow, RoundQuestionRow.id == RoundAnswerRow.round_question_id)
-                 .join(RoundRow, RoundRow.id == RoundAnswerRow.round_id)
-                 .where(RoundRow.chat == chat, RoundAnswerRow.answered_at >= since)
-                 .order_by(RoundAnswerRow.answered_at, RoundAnswerRow.id))
+                 .join(RoundQuestionRow, col(RoundQuestionRow.id) == col(RoundAnswerRow.round_question_id))
+                 .join(RoundRow, col(RoundRow.id) == col(RoundAnswerRow.round_id))
+                 .where(col(RoundRow.chat) == chat, col(RoundAnswerRow.answered_at) >= since)
+                 .order_by(col(RoundAnswerRow.answered_at), col(RoundAnswerRow.id)))
         return await self._db.run_orm(lambda db: [_answer(a, q) for a, q in db.exec(query).all()])
 
     async def forget(self, member_id: int) -> None:

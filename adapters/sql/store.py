@@ -7,18 +7,19 @@ ORM's unit of work and row objects, and were measured at about a third of the CP
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection, CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
-from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow
+from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow, table_of
 from core.quiz.engine import FULL_LENGTH, Answer, Mode
 from core.quiz.engine import Session as QuizSession
 
-LEARNER, IDENTITY = LearnerRow.__table__, IdentityRow.__table__
-SESSION, ANSWER = SessionRow.__table__, AnswerRow.__table__
+LEARNER, IDENTITY = table_of(LearnerRow), table_of(IdentityRow)
+SESSION, ANSWER = table_of(SessionRow), table_of(AnswerRow)
 
 _IDENTITY = sa.select(IDENTITY.c.learner_id).where(IDENTITY.c.platform == sa.bindparam("platform"),
                                                    IDENTITY.c.external_id == sa.bindparam("external_id"))
@@ -67,13 +68,20 @@ def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None
     return _sessions(conn, [row])[0] if row else None
 
 
+def _new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT gave its row."""
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT without a primary key"
+    return int(key[0])
+
+
 def _learner(conn: Connection, platform: str, external_id: str) -> int:
     key = {"platform": platform, "external_id": external_id}
     found = conn.execute(_IDENTITY, key).scalar()
     if found is not None:
         return found
     try:
-        learner_id = conn.execute(LEARNER.insert().values(created_at=datetime.now(UTC))).inserted_primary_key[0]
+        learner_id: int = _new_id(conn.execute(LEARNER.insert().values(created_at=datetime.now(UTC))))
         conn.execute(IDENTITY.insert().values(learner_id=learner_id, **key))
         conn.commit()
         return learner_id
@@ -83,11 +91,11 @@ def _learner(conn: Connection, platform: str, external_id: str) -> int:
 
 
 def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
-    session.id = conn.execute(_INSERT_SESSION, {
+    session.id = _new_id(conn.execute(_INSERT_SESSION, {
         "learner_id": session.learner_id, "mode": session.mode.value, "scope": session.scope,
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
-        "unseen": session.unseen, "channel": session.channel}).inserted_primary_key[0]
+        "unseen": session.unseen, "channel": session.channel}))
     return session
 
 

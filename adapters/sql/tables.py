@@ -25,6 +25,13 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def table_of(row: type[SQLModel]) -> sa.Table:
+    """The Core table of a SQLModel class (the stores build Core statements on it); SQLModel sets
+    __table__ at class creation but does not declare it for type checkers."""
+    table: sa.Table = row.__table__  # type: ignore[attr-defined]
+    return table
+
+
 def _time(nullable: bool = False, index: bool = False):
     return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
 

@@ -13,7 +13,7 @@ from telegram.error import Forbidden
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
 from adapters.telegram import handlers, rounds
-from adapters.telegram.context import PLATFORM, context_types, send
+from adapters.telegram.context import PLATFORM, context_types, data_of, send
 from core.commands import Chat
 from core.dispatch import Dispatcher
 from core.reply import Reply
@@ -66,7 +66,7 @@ def build_application(token: str, dispatcher: Dispatcher, base_url: str | None =
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()
     if dispatcher.rounds is not None:
-        app.bot_data.round_delivery = RoundDelivery(dispatcher.rounds, rounds.TelegramRoundSurface(app.bot))
+        data_of(app).round_delivery = RoundDelivery(dispatcher.rounds, rounds.TelegramRoundSurface(app.bot))
     handlers.register(app)
     return app
 
@@ -93,18 +93,20 @@ class TelegramAdapter:
         await self.app.bot.set_my_commands([BotCommand(n, about) for n, about in handlers.menu(Chat.GROUP)],
                                            scope=BotCommandScopeAllGroupChats())
         await self.app.start()
+        updater = self.app.updater
+        assert updater is not None, "built with an Updater (polling or webhook)"
         if self.webhook_url:
-            await self.app.updater.start_webhook(
+            await updater.start_webhook(
                 listen=self.webhook_listen, port=self.webhook_port, url_path="telegram",
                 webhook_url=self.webhook_url, secret_token=webhook_secret(self.app.bot.token),
                 allowed_updates=["message", "callback_query"])
         else:
-            await self.app.updater.start_polling(poll_interval=self.poll_interval,
+            await updater.start_polling(poll_interval=self.poll_interval,
                                                  allowed_updates=["message", "callback_query"])
         log.info("Telegram adapter running as @%s", self.app.bot.username)
 
     async def stop(self) -> None:
-        if self.app.updater.running:
+        if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
@@ -112,7 +114,7 @@ class TelegramAdapter:
 
     async def deliver_round(self, update: RoundUpdate) -> None:
         """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
-        await rounds.delivery(self.app.bot_data).deliver(update)
+        await rounds.delivery(data_of(self.app)).deliver(update)
 
     async def deliver(self, channel: str, reply: Reply) -> bool:
         """Send a reply nobody asked for just now (a timed session's report). False if unreachable."""

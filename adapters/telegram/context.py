@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from telegram import Bot, Poll, ReplyParameters, Update
+from telegram import Bot, CallbackQuery, Poll, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from adapters.telegram import render
 from core.commands import Chat, Surface
@@ -50,7 +50,28 @@ def context_types(dispatcher: Dispatcher) -> ContextTypes[Context, BotData, dict
         def __init__(self) -> None:
             super().__init__(dispatcher)
 
-    return ContextTypes(context=CallbackContext, bot_data=AppData)
+    made = ContextTypes(context=CallbackContext, bot_data=AppData)
+    return cast("ContextTypes[Context, BotData, dict[Any, Any], dict[Any, Any]]", made)
+
+
+def data_of(app: Application[Any, Any, Any, Any, Any, Any]) -> BotData:
+    """The Application's typed bot_data (the builder's generics do not carry it through)."""
+    data = app.bot_data
+    assert isinstance(data, BotData), "built with context_types()"
+    return data
+
+
+def chat_of(update: Update) -> int:
+    """The chat an update came from (the handlers are registered for chat messages and buttons only)."""
+    chat = update.effective_chat
+    assert chat is not None, "an update without a chat"
+    return chat.id
+
+
+def query_of(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    assert query is not None, "registered for button taps only"
+    return query
 
 
 def channel_of(chat_id: int) -> str:
@@ -84,7 +105,8 @@ async def send(bot: Bot, chat_id: int, reply: Reply, reply_to: int | None = None
     if reply.poll is not None:
         poll = reply.poll
         await call(lambda: bot.send_poll(chat_id, poll.question, poll.options, is_anonymous=False, type=Poll.QUIZ,
-                                         correct_option_ids=[poll.correct], explanation=render.toast(poll.explanation)))
+                                         correct_option_ids=[poll.correct],  # type: ignore[list-item]  # 0-11
+                                         explanation=render.toast(poll.explanation)))
 
 
 async def say(bot: Bot, chat_id: int, texts: list[str], reply_to: int | None = None) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
-from adapters.telegram.context import Context, call, caller, send
+from adapters.telegram.context import Context, call, caller, chat_of, query_of, send
 from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
@@ -45,7 +45,7 @@ async def _show(update: Update, context: Context, reply: Reply | RoundReply) -> 
         await rounds.show_reply(update, context, reply)
         return
     assert update.effective_chat is not None
-    await send(context.bot, update.effective_chat.id, reply)
+    await send(context.bot, chat_of(update), reply)
 
 
 async def run_command(name: str, arg: str | None, update: Update, context: Context) -> Reply | RoundReply:
@@ -82,7 +82,7 @@ async def _drill_menu(update: Update, context: Context, domain: str | None) -> N
         rows += [[InlineKeyboardButton(f"{t.id} {t.title}"[:60], callback_data=encode("D", value=t.id))]
                  for t in d.tasks]
         text = f"Drill on domain {d.number}, {d.name}: the whole domain or one task statement?"
-    await context.bot.send_message(update.effective_chat.id, render.esc(text), parse_mode=ParseMode.HTML,
+    await context.bot.send_message(chat_of(update), render.esc(text), parse_mode=ParseMode.HTML,
                                    reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -92,18 +92,19 @@ async def on_forget(update: Update, context: Context) -> None:
         InlineKeyboardButton("Yes, erase my data", callback_data=encode("f", value="yes")),
         InlineKeyboardButton("Cancel", callback_data=encode("f", value="no")),
     ]])
-    await context.bot.send_message(update.effective_chat.id, FORGET_PROMPT, reply_markup=keyboard)
+    await context.bot.send_message(chat_of(update), FORGET_PROMPT, reply_markup=keyboard)
 
 
 async def on_text(update: Update, context: Context) -> None:
     """A typed answer ("B", "A C", "C A B D", "1B 2A 3C") in a private chat."""
     lid = (await caller(update, context)).learner_id
-    await _respond(update, context, await context.bot_data.quiz.answer_text(lid, update.effective_message.text))
+    text = update.effective_message.text if update.effective_message else None
+    await _respond(update, context, await context.bot_data.quiz.answer_text(lid, text or ""))
 
 
 async def on_callback(update: Update, context: Context) -> None:
     """Every button tap. Anything stale, foreign or garbled is refused and changes nothing."""
-    query = update.callback_query
+    query = query_of(update)
     cb = decode(query.data)
     if cb is None:
         await query.answer(STALE)
@@ -151,22 +152,22 @@ def _drill_scope(context: Context, cb: Callback) -> bool:
 
 
 async def _forget(update: Update, context: Context, cb: Callback) -> None:
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     await _drop_keyboard(query)
     if cb.value == "yes":
         reply = await context.bot_data.quiz.forget((await caller(update, context)).learner_id)
     else:
         reply = Reply([FORGET_KEPT])
-    await send(context.bot, update.effective_chat.id, reply)
+    await send(context.bot, chat_of(update), reply)
 
 
 async def _question_button(update: Update, context: Context, cb: Callback) -> None:
-    query = update.callback_query
+    query = query_of(update)
     service, lid = context.bot_data.quiz, (await caller(update, context)).learner_id
     if cb.kind == "x":
         await query.answer()
-        await send(context.bot, update.effective_chat.id,
+        await send(context.bot, chat_of(update),
                    await service.explain(lid, cb.position + 1, session_id=cb.session_id))
         return
     if cb.kind in "tom":  # partial choice: redraw the card with the new selection
@@ -194,17 +195,17 @@ async def _question_button(update: Update, context: Context, cb: Callback) -> No
     in_place = render.verdict_message(reply)
     if in_place is None:
         await _drop_keyboard(query)
-        await send(context.bot, update.effective_chat.id, reply)
+        await send(context.bot, chat_of(update), reply)
         return
-    text, keyboard = in_place
+    verdict, under = in_place
     try:
-        await call(lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard))
+        await call(lambda: query.edit_message_text(verdict, parse_mode=ParseMode.HTML, reply_markup=under))
     except BadRequest as exc:  # the question's message cannot be edited (gone, or too old): send the verdict
         log.debug("verdict not placed under its question: %s", exc)
-        await send(context.bot, update.effective_chat.id, reply)
+        await send(context.bot, chat_of(update), reply)
         return
     if reply.card is not None:
-        await send(context.bot, update.effective_chat.id, Reply([], card=reply.card))
+        await send(context.bot, chat_of(update), Reply([], card=reply.card))
 
 
 def _valid_state(cb: Callback, choices: int, prompts: int) -> bool:
@@ -250,7 +251,7 @@ async def on_error(update: object, context: Context) -> None:
 async def _say_failed(update: Update, context: Context) -> None:
     """A tap gets FAILED as its notice (or as a message once the tap was answered); a message, a reply."""
     try:
-        query = update.callback_query
+        query = update.callback_query  # None for a message
         if query is not None:
             try:
                 await query.answer(FAILED)
@@ -258,7 +259,7 @@ async def _say_failed(update: Update, context: Context) -> None:
             except BadRequest:  # the tap was answered already (or is too old): say it in the chat
                 pass
         if update.effective_chat is not None:
-            await send(context.bot, update.effective_chat.id, Reply([FAILED]))
+            await send(context.bot, chat_of(update), Reply([FAILED]))
     except TelegramError as exc:  # Telegram is unreachable too: the log has the first error already
         log.warning("could not tell the chat that a command failed: %s", exc)
 
