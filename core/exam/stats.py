@@ -9,6 +9,7 @@ from itertools import combinations
 from typing import Any
 
 from core.exam.bank import Bank
+from core.exam.cues import cue_lines
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 
@@ -30,18 +31,6 @@ def near_duplicates(bank: Bank, threshold: float = NEAR_DUPLICATE) -> list[tuple
         if score >= threshold:
             out.append((a, b, round(score, 2)))
     return out
-
-
-def longest_is_correct(bank: Bank) -> tuple[int, int]:
-    """(how many single-answer questions have the correct option as the single longest, how many singles)."""
-    singles = [q for q in bank.questions.values() if q.type is QuestionType.SINGLE]
-    hits = 0
-    for q in singles:
-        lengths = [len(o.text) for o in q.options]
-        top = max(lengths)
-        if lengths.count(top) == 1 and q.options[lengths.index(top)].correct:
-            hits += 1
-    return hits, len(singles)
 
 
 def skill_coverage(bank: Bank) -> list[str]:
@@ -86,9 +75,7 @@ def summary(bank: Bank) -> str:
         multi_letters = Counter(LETTERS[i] for q in qs if q.type is QuestionType.MULTI for i in q.correct)
         out.append("Correct letters of multiple-response questions: " + ", ".join(
             f"{k} {multi_letters[k]}" for k in "ABCDEF"))
-        hits, total = longest_is_correct(bank)
-        out.append(f"Correct option is the single longest: {hits} of {total} single-answer questions "
-                   f"({round(100 * hits / total)}%)")
+        out += cue_lines(bank)
     out += skill_coverage(bank)
     dups = near_duplicates(bank)
     out.append(f"Near-duplicate stems (trigram Jaccard >= {NEAR_DUPLICATE}): {len(dups)}"
