@@ -34,44 +34,49 @@ def parse(text: str, kind: QuestionType, size: int, select: int = 1) -> list[int
 
     single/multi: the chosen positions, sorted; ordering: positions in the learner's order;
     matching: for prompt i (in display order), the position of the match picked for it.
+    Options are shown as "B) ...", so "B)", "B.", "(B)" and "[B]" are read as B; a matching pair may be typed
+    "1B", "1-B", "1:B" or "1 B". A malformed answer is told what was wrong before how to answer.
     """
-    tokens = re.split(r"[\s,;]+", text.strip().upper())
-    tokens = [t for t in tokens if t]
-    bad = AnswerFormatError(hint(kind, size, select))
+    how = hint(kind, size, select)
     if kind is QuestionType.MATCHING:
-        return _parse_matching(tokens, size, bad)
+        pairs = _PAIR.sub(r" \1\2 ", text.upper())
+        return _parse_matching([t for t in _DECORATION.split(pairs) if t], size, how)
+    tokens = [t for t in _DECORATION.split(text.strip().upper()) if t]
     if len(tokens) == 1 and len(tokens[0]) > 1 and kind is not QuestionType.SINGLE:
         tokens = list(tokens[0])  # "AC" or "CABD" typed without spaces
-    if any(len(t) != 1 or t not in LETTERS[:size] for t in tokens) or not tokens:
-        raise bad
+    if not tokens:
+        raise AnswerFormatError(how)
+    unknown = [t for t in tokens if len(t) != 1 or t not in LETTERS[:size]]
+    if unknown:
+        raise AnswerFormatError(f"{unknown[0][:20]} is not one of the options A to {LETTERS[size - 1]}. {how}")
     picks = [LETTERS.index(t) for t in tokens]
     if len(set(picks)) != len(picks):
-        raise bad
-    if kind is QuestionType.SINGLE:
-        if len(picks) != 1:
-            raise bad
-        return picks
-    if kind is QuestionType.MULTI:
-        if len(picks) != select:
-            raise bad
-        return sorted(picks)
-    if len(picks) != size:
-        raise bad
-    return picks
+        raise AnswerFormatError(f"You gave a letter twice. {how}")
+    wanted = {QuestionType.SINGLE: 1, QuestionType.MULTI: select}.get(kind, size)
+    if len(picks) != wanted:
+        raise AnswerFormatError(f"One letter only. {how}" if wanted == 1 else
+                                f"You gave {len(picks)} of {wanted} letters. {how}")
+    return sorted(picks) if kind is QuestionType.MULTI else picks
 
 
-def _parse_matching(tokens: list[str], size: int, bad: AnswerFormatError) -> list[int]:
+_DECORATION = re.compile(r"[\s,;()\[\].:]+")
+_PAIR = re.compile(r"(\d+)\s*[-:.)=]?\s*([A-Z])\b")
+
+
+def _parse_matching(tokens: list[str], size: int, how: str) -> list[int]:
     chosen: dict[int, int] = {}
     for token in tokens:
         m = re.fullmatch(r"(\d+)([A-Z])", token)
         if not m:
-            raise bad
+            raise AnswerFormatError(f"{token[:20]} is not a number with a letter. {how}")
         prompt, letter = int(m.group(1)) - 1, m.group(2)
         if not 0 <= prompt < size or letter not in LETTERS[:size] or prompt in chosen:
-            raise bad
+            raise AnswerFormatError(how)
         chosen[prompt] = LETTERS.index(letter)
-    if len(chosen) != size or len(set(chosen.values())) != size:
-        raise bad
+    if len(chosen) != size:
+        raise AnswerFormatError(f"You matched {len(chosen)} of {size}. {how}")
+    if len(set(chosen.values())) != size:
+        raise AnswerFormatError(f"You used a letter twice. {how}")
     return [chosen[i] for i in range(size)]
 
 

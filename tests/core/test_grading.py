@@ -19,6 +19,13 @@ from core.quiz.grading import AnswerFormatError, is_correct, parse, to_original
         ("C A B D", T.ORDERING, 4, 1, [2, 0, 1, 3]),
         ("1B 2A 3C", T.MATCHING, 3, 1, [1, 0, 2]),
         ("2a 1b 3c", T.MATCHING, 3, 1, [1, 0, 2]),
+        ("B)", T.SINGLE, 4, 1, [1]),  # options are shown as "B) ...", so learners type them that way
+        ("B.", T.SINGLE, 4, 1, [1]),
+        ("(B)", T.SINGLE, 4, 1, [1]),
+        ("A) C)", T.MULTI, 5, 2, [0, 2]),
+        ("1-B 2-A 3-C", T.MATCHING, 3, 1, [1, 0, 2]),
+        ("1 B 2 A 3 C", T.MATCHING, 3, 1, [1, 0, 2]),
+        ("1: b, 2: a, 3: c", T.MATCHING, 3, 1, [1, 0, 2]),
     ],
 )
 def test_accepted_answers(text, kind, size, select, expected):
@@ -61,3 +68,22 @@ def test_ordering_and_matching_are_all_or_nothing(bank):
     assert not is_correct(ordering, [0, 1, 3, 2])
     assert is_correct(matching, [0, 1, 2])
     assert not is_correct(matching, [0, 2, 1])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "size", "select", "says"),
+    [
+        ("A B C", T.ORDERING, 5, 1, "You gave 3 of 5 letters."),
+        ("A", T.MULTI, 5, 2, "You gave 1 of 2 letters."),
+        ("A B", T.SINGLE, 4, 1, "One letter only."),
+        ("F", T.SINGLE, 4, 1, "F is not one of the options A to D."),
+        ("A A", T.MULTI, 5, 2, "You gave a letter twice."),
+        ("1A 2B", T.MATCHING, 3, 1, "You matched 2 of 3."),
+        ("1A 2A 3B", T.MATCHING, 3, 1, "You used a letter twice."),
+        ("hello", T.SINGLE, 4, 1, "HELLO is not one of the options A to D."),
+    ],
+)
+def test_a_malformed_answer_says_what_was_wrong_before_how_to_answer(text, kind, size, select, says):
+    with pytest.raises(AnswerFormatError) as info:
+        parse(text, kind, size, select)
+    assert str(info.value).startswith(says) and "for example" in str(info.value)
