@@ -61,12 +61,15 @@ class QuizService:
             "Start with /diagnostic to find your weak spots, or /quiz for one quick question.",
         ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
 
-    def drill_menu(self) -> Reply:
+    def drill_menu(self, asked: str | None = None) -> Reply:
+        """The domains and task statements to drill; first why, if the learner named one that does not exist."""
         lines = []
         for d in self.bank.exam.domains:
             lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
             lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
-        return Reply(["Pick a domain or a task statement:\n" + "\n".join(lines)])
+        why = (f"There is no domain or task statement {asked.strip()[:20]} in {self.bank.exam.code}. "
+               if asked and asked.strip() else "")
+        return Reply([why + "Pick a domain or a task statement:\n" + "\n".join(lines)], refused=bool(why))
 
     # --- starting sessions -----------------------------------------------------------------------
 
@@ -77,9 +80,9 @@ class QuizService:
             return await self._begin(learner_id, Mode.QUICK, [qid], channel=channel)
 
     async def drill(self, learner_id: int, scope: str | None, channel: str | None = None) -> Reply:
-        scope = self.parse_scope(scope)
+        asked, scope = scope, self.parse_scope(scope)
         if scope is None:
-            return self.drill_menu()
+            return self.drill_menu(asked)
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             ids = selection.drill(self.bank, scope, history, self.rng, DRILL_SIZE)
@@ -91,9 +94,9 @@ class QuizService:
 
     async def mock(self, learner_id: int, size: int | None = None, channel: str | None = None) -> Reply:
         exam = self.bank.exam
-        size = size or MOCK_SIZE
+        size = MOCK_SIZE if size is None else size
         if not 5 <= size <= exam.questions:
-            return Reply([f"A mock has 5 to {exam.questions} questions, for example /mock 30."])
+            return Reply([f"A mock has 5 to {exam.questions} questions, for example /mock 30."], refused=True)
         minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
         return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
 

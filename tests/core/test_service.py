@@ -179,4 +179,16 @@ async def test_drill_without_scope_offers_the_menu(service):
     lid = await service.learner("console", "ka")
     menu = await service.drill(lid, None)
     assert "/drill 1.2: Transform data" in menu.text
-    assert "Pick a domain" in (await service.drill(lid, "9.9")).text
+    assert not menu.refused and "There is no" not in menu.text
+    for asked in ("9.9", "9", "abc", "1.4"):  # says why before showing the menu again; starts nothing
+        wrong = await service.drill(lid, asked)
+        assert wrong.refused and wrong.text.startswith(f"There is no domain or task statement {asked} in ")
+        assert "Pick a domain" in wrong.text and wrong.card is None
+
+
+async def test_a_mock_of_zero_questions_is_refused_not_turned_into_the_default(service):
+    lid = await service.learner("console", "ka")
+    for size in (0, 4):
+        refused = await service.mock(lid, size)
+        assert refused.refused and refused.card is None and "A mock has 5 to" in refused.text
+    assert (await service.mock(lid)).card is not None  # no size: the default mock
