@@ -52,6 +52,9 @@ class Reply:
     answered_card: QuestionCard | None = None  # that question as it was shown, to put the verdict under it
     refused: bool = False  # nothing changed: a stale button or a malformed answer (adapters may just toast it)
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, command text a tap sends)
+    # A choice among commands, (label, command text): a select menu where the platform has one (Discord); the
+    # paragraphs say the same for the others, and Telegram draws its own two-level drill buttons.
+    menu: list[tuple[str, str]] = field(default_factory=list)
     poll: QuizPoll | None = None  # a group's question of the day, answered by anyone
 
     @property

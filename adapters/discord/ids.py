@@ -36,6 +36,7 @@ SUBMIT = _QUESTION.format(kind="d") + ":" + _PICKS
 EXPLAIN = _QUESTION.format(kind="x")
 ACTION = r"mla:do:(?P<action>[a-z]{1,20})"
 FORGET = r"mla:forget:(?P<user>\d{1,20}):(?P<confirm>yes|no)"
+COMMAND_MENU = r"mla:km"  # the picked option's value is the command text (Reply.menu)
 COMMAND = r"mla:k:(?P<command>/[a-z]{1,20}(?: [A-Za-z0-9:._/+-]{1,40}){0,4})"
 POLL = r"mla:p:(?P<question>[A-Za-z0-9._-]{0,40}):(?P<correct>[0-7]):(?P<choice>[0-7])"
 _ROUND = r"mla:{kind}:(?P<round>\d{{1,19}}):(?P<position>\d{{1,4}})"

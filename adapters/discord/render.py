@@ -24,6 +24,7 @@ ROWS_LIMIT = 5
 ROW_WIDTH = 5
 BUTTON_LABEL_LIMIT = 80
 OPTION_LABEL_LIMIT = 100
+OPTION_VALUE_LIMIT = 100
 PLACEHOLDER_LIMIT = 150
 SLOTS_PER_PAGE = ROWS_LIMIT - 1  # one menu per slot fills a row; the last row holds the page and submit buttons
 FENCE = "```"
@@ -162,6 +163,15 @@ def command_rows(buttons: list[tuple[str, str]]) -> tuple[Row, ...]:
     return _rows(list(shown.values()))
 
 
+def menu_rows(menu: list[tuple[str, str]]) -> tuple[Row, ...]:
+    """The core's choice among commands as one select menu (Discord allows 25 options; more are left out)."""
+    if not menu:
+        return ()
+    options = tuple(Option(value=command[:OPTION_VALUE_LIMIT], label=clip(label, OPTION_LABEL_LIMIT))
+                    for label, command in menu[:OPTIONS_LIMIT])
+    return ((Menu(ids.COMMAND_MENU, "Pick one", options),),)
+
+
 def poll_rows(poll: QuizPoll) -> tuple[Row, ...]:
     """A button per option of a question of the day; a click is answered privately and stores nothing."""
     return _rows([Button(ids.poll(poll.question_id, poll.correct, i), clip(option, BUTTON_LABEL_LIMIT),
@@ -174,7 +184,8 @@ def reply_chunks(reply: Reply) -> list[Chunk]:
     paragraphs = reply.paragraphs + ([reply.poll.question] if reply.poll is not None else [])
     texts = split(escape("\n\n".join(paragraphs)), CONTENT_LIMIT) if paragraphs else []
     chunks = [Chunk(content=text) for text in texts]
-    rows = command_rows(reply.buttons) + (action_rows(reply.actions, reply.answered) if reply.actions else ())
+    rows = (menu_rows(reply.menu) + command_rows(reply.buttons)
+            + (action_rows(reply.actions, reply.answered) if reply.actions else ()))
     if reply.poll is not None:
         rows += poll_rows(reply.poll)
     if rows:

@@ -337,6 +337,17 @@ class CommandButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], templat
         await run_button(interaction, self.field("command"))
 
 
+class CommandMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids.COMMAND_MENU):
+    """A choice among commands the core offered (Reply.menu, e.g. the drill menu): the pick runs as if typed."""
+
+    async def callback(self, interaction: Interaction) -> None:
+        picked = picked_values(interaction)
+        if len(picked) != 1 or ids.command(picked[0]) is None:  # forged: not one command that fits a button
+            await refuse(interaction, STALE)
+            return
+        await run_button(interaction, picked[0])
+
+
 class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.POLL):
     """An option of a question of the day: right or wrong, privately, with the explanation; nothing is stored."""
 
@@ -356,7 +367,7 @@ class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=i
 TEMPLATES: dict[str, type[discord.ui.DynamicItem[Any]]] = {
     ids.ANSWER: AnswerButton, ids.MULTI: MultiMenu, ids.SLOT: SlotMenu, ids.PAGE: PageButton,
     ids.SUBMIT: SubmitButton, ids.EXPLAIN: ExplainButton, ids.ACTION: ActionButton, ids.FORGET: ForgetButton,
-    ids.COMMAND: CommandButton, ids.POLL: PollButton}
+    ids.COMMAND: CommandButton, ids.COMMAND_MENU: CommandMenu, ids.POLL: PollButton}
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = tuple(TEMPLATES.values())
 
 

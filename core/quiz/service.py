@@ -63,13 +63,16 @@ class QuizService:
 
     def drill_menu(self, asked: str | None = None) -> Reply:
         """The domains and task statements to drill; first why, if the learner named one that does not exist."""
-        lines = []
+        lines, menu = [], []
         for d in self.bank.exam.domains:
             lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
             lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
+            menu.append((f"Domain {d.number}: {d.name} ({d.weight}%)", f"/drill {d.number}"))
+            menu += [(f"{t.id} {t.title}", f"/drill {t.id}") for t in d.tasks]
         why = (f"There is no domain or task statement {asked.strip()[:20]} in {self.bank.exam.code}. "
                if asked and asked.strip() else "")
-        return Reply([why + "Pick a domain or a task statement:\n" + "\n".join(lines)], refused=bool(why))
+        return Reply([why + "Pick a domain or a task statement:\n" + "\n".join(lines)], refused=bool(why),
+                     menu=menu)
 
     # --- starting sessions -----------------------------------------------------------------------
 

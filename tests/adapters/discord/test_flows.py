@@ -230,9 +230,18 @@ async def test_start_shows_the_running_question_again(bot):
     assert "Your drill is where you left it:" in again.text() and again.card().embed.title == "Q 1/7"
 
 
-async def test_drill_without_a_scope_lists_domains_and_task_statements(bot):
+async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_select_menu(bot):
     menu = await command(bot, "drill")
     assert "Pick a domain or a task statement" in menu.text() and "/drill 1.2: Transform data" in menu.text()
+    [select] = [s for s in menu.messages() if s.view is not None][-1].menus()
+    options = {o.label: o.value for o in select.item.options}
+    assert options["1.2 Transform data and perform feature engineering"] == "/drill 1.2"
+    assert options["Domain 4: ML Solution Monitoring, Maintenance, and Security (24%)"] == "/drill 4"
+    assert len(options) == 16 and all(len(label) <= 100 for label in options)
+    picked = await click(bot, select.item.custom_id, values=["/drill 1.2"])
+    assert picked.card().embed.title.startswith("Q 1/")  # the drill runs, nothing to retype
+    forged = await click(bot, select.item.custom_id, values=["/forget"])
+    assert forged.log[-1].ephemeral and not [s for s in forged.messages() if s.embed is not None]
 
 
 async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank):
