@@ -22,8 +22,9 @@ from core.reply import QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
-CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type /classify MOCK QUESTION "
-                  "STAGE as its buttons do (STAGE: " + ", ".join(s.value for s in Stage) + ").")
+CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type the question number as "
+                  "shown and the stage, for example /classify 3 data (stages: "
+                  + ", ".join(s.value for s in Stage) + ").")
 PUSH_CONCURRENCY = 8
 # An unconfirmed claim older than this is taken again (its sender died or failed). Several times the
 # longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
@@ -187,22 +188,26 @@ class PlanService:
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
 
     async def classify(self, learner_id: int, text: str | None = None) -> Reply:
-        """Show the next unsorted miss of the latest mock, or record `text` ("12 3 data") and go on."""
+        """Show the next unsorted miss of the latest mock, or record its stage and go on.
+
+        `text` is "3 data" as typed (Q3, the number the learner saw), or "12 3 data" from a button, whose mock
+        id keeps a button of an older mock from sorting a miss of the latest one. A miss is an answered question
+        answered wrong: questions a timed-out mock left unanswered are not misses to sort."""
         mocks = [s for s in await self.quiz.forms(learner_id) if s.mode is Mode.MOCK and s.finished]
         if not mocks:
             return Reply(["Sorting misses comes after a timed mixed set: /mock first."])
         mock = mocks[-1]
-        right = {a.position for a in mock.answers if a.correct}
-        misses = [p for p in range(mock.total) if p not in right]
+        misses = sorted(a.position for a in mock.answers if not a.correct)
         labels = await self.store.labels(mock.saved_id)
         if text:
             parts = text.split()
-            position = parse_number(parts[1], 0, mock.total - 1) if len(parts) == 3 else None
-            if position is None or parts[2] not in {s.value for s in Stage}:
+            shown = parse_number(parts[-2], 1, mock.total) if len(parts) in (2, 3) else None
+            if shown is None or parts[-1].lower() not in {s.value for s in Stage}:
                 return Reply([CLASSIFY_USAGE], refused=True)
-            if parts[0] != str(mock.saved_id) or position not in misses or position in labels:
+            position, stage = shown - 1, parts[-1].lower()
+            if (len(parts) == 3 and parts[0] != str(mock.saved_id)) or position not in misses or position in labels:
                 return Reply(["That miss is not waiting to be sorted."], refused=True)
-            await self.store.add_label(learner_id, mock.saved_id, position, parts[2])
+            await self.store.add_label(learner_id, mock.saved_id, position, stage)
             labels = await self.store.labels(mock.saved_id)
         waiting = [p for p in misses if p not in labels]
         bank = self.quiz.bank
@@ -213,7 +218,7 @@ class PlanService:
             return Reply([f"Miss {len(misses) - len(waiting) + 1} of {len(misses)}: Q{position + 1} "
                           f"(task {q.task})", stem,
                           "Was this a data, model, deployment or monitoring issue?"],
-                         buttons=[(s.value, f"/classify {mock.saved_id} {position} {s.value}") for s in Stage])
+                         buttons=[(s.value, f"/classify {mock.saved_id} {position + 1} {s.value}") for s in Stage])
         if not misses:
             return Reply(["No misses in your last mock: nothing to sort."])
         wrong = [p for p in misses if labels[p] != bank[mock.question_ids[p]].stage.value]

@@ -267,13 +267,29 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
     first = await planner.classify(lid)
     assert first.paragraphs[0] == f"Miss 1 of 3: Q1 (task {quiz.bank[session.question_ids[0]].task})"
     assert [label for label, _ in first.buttons] == ["data", "model", "deployment", "monitoring"]
-    await planner.classify(lid, f"{session.id} 0 {stages[0]}")
-    await planner.classify(lid, f"{session.id} 1 {'data' if stages[1] != 'data' else 'model'}")
+    assert first.buttons[0][1] == f"/classify {session.id} 1 data"  # Q1, the number the learner saw
+    await planner.classify(lid, f"{session.id} 1 {stages[0]}")  # a button
+    await planner.classify(lid, f"2 {'DATA' if stages[1] != 'data' else 'model'}")  # typed as shown: Q2
     assert "not waiting to be sorted" in (await planner.classify(lid, f"{session.id} 9 data")).text
-    for bad in ("²", "9" * 5000, "-1", "2.0"):  # str.isdigit() took "²", and int() then raised
+    assert "not waiting to be sorted" in (await planner.classify(lid, f"{session.id - 1} 3 data")).text  # old
+    for bad in ("²", "9" * 5000, "-1", "2.0", "0", "21"):  # str.isdigit() took "²", and int() then raised
         refused = await planner.classify(lid, f"{session.id} {bad} data")
         assert refused.refused and refused.text.startswith("Usage: /classify")
-    assert (await planner.classify(lid, f"{session.id} 2 nonsense")).text.startswith("Usage: /classify")
-    done = await planner.classify(lid, f"{session.id} 2 {stages[2]}")
+    assert (await planner.classify(lid, f"{session.id} 3 nonsense")).text.startswith("Usage: /classify")
+    done = await planner.classify(lid, f"3 {stages[2]}")
     assert done.paragraphs[0] == "You put 2 of 3 misses in the question's own lifecycle stage."
     assert f"Q2 (task {quiz.bank[session.question_ids[1]].task}): you said" in done.text
+
+
+async def test_questions_a_timed_out_mock_left_unanswered_are_not_misses_to_sort(planner, quiz, clock,
+                                                                                  memory_store):
+    lid = await quiz.learner("telegram", "7")
+    card = (await quiz.mock(lid, 20)).card
+    for _ in range(2):  # two wrong answers, then the time runs out
+        session = memory_store.sessions[card.session_id]
+        q = quiz.bank[session.question_ids[card.position]]
+        card = (await quiz.answer_text(lid, as_text(q.type, wrong_response(q, session.orders[card.position])))).card
+    clock.advance(hours=2)
+    assert len(await quiz.expire_due()) == 1
+    first = await planner.classify(lid)
+    assert first.paragraphs[0].startswith("Miss 1 of 2: Q1 ")
