@@ -76,8 +76,10 @@ CATALOGUE: tuple[Command, ...] = (
             Arg.NUMBER, arg_about="How many questions (default 20; the time scales with the size)", button="Mock exam"),
     Command("review", "Retry the questions you missed", button="Review misses"),
     Command("explain", "Why the right answer is right and each distractor wrong",
-            "/explain or /explain 12 (question 12 of your latest session)", Arg.NUMBER,
-            arg_about="Question N of your latest session; leave empty for your last answer", button="Explain"),
+            "/explain, /explain 12 (question 12 of your latest session) or /explain diag 12 (of your latest "
+            "diagnostic; mock for your latest mock)", Arg.TEXT,
+            arg_about="12 for question 12 of your latest session, diag 12 or mock 12; empty: your last answer",
+            button="Explain"),
     Command("question", "Show the question you are on again"),
     Command("stats", "Accuracy by domain and task statement, scores, readiness", button="Stats"),
     Command("stop", "End the current session (timed ones get their report)"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.args import parse_number
 from core.commands import COMMANDS, Chat, Right, Surface, help_text
 from core.plan.service import PlanService
+from core.quiz.engine import Mode
 from core.quiz.service import QuizService
 from core.reply import Reply
 from core.rounds.service import NOT_IN_PRIVATE, RoundService
@@ -22,6 +23,8 @@ NOT_A_MANAGER = "Only a chat admin can change this chat's settings. For your own
 GROUP_ONLY = {"daily": "/daily switches a group's question of the day. Your own daily push: /pause and /resume."}
 FORGET_PROMPT = "This erases your answers, sessions, plan and settings for good. It cannot be undone. Erase everything?"
 FORGET_KEPT = "Kept: nothing was erased."
+# "/explain diag 14": question 14 of the latest finished diagnostic, reachable after later sessions
+EXPLAIN_FORMS = {"diag": Mode.DIAGNOSTIC, "diagnostic": Mode.DIAGNOSTIC, "mock": Mode.MOCK}
 YES, NO = "yes", "no"
 
 
@@ -116,10 +119,12 @@ class Dispatcher:
         if name == "review":
             return await quiz.review(lid, caller.personal)
         if name == "explain":
-            number = parse_number(arg, 1, 10**6) if arg else None
-            if arg and number is None:
+            words = arg.split() if arg else []
+            form = EXPLAIN_FORMS.get(words[0].lower()) if len(words) == 2 else None
+            number = parse_number(words[-1], 1, 10**6) if words else None
+            if words and (number is None or (len(words) == 2 and form is None) or len(words) > 2):
                 return Reply([f"Usage: {COMMANDS['explain'].usage}."], refused=True)
-            return await quiz.explain(lid, number)
+            return await quiz.explain(lid, number, form=form)
         if name == "question":
             return await quiz.current(lid)
         if name == "stats":

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from core.exam.bank import Bank
 from core.exam.model import Question, QuestionType, Stage
-from core.quiz.engine import FULL_LENGTH, Answer, Session
+from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 
 
@@ -40,7 +40,13 @@ def explain(q: Question, answer: Answer | None, order: list[int] | None, bank: B
     """The full rationale: verdict, correct answer, principle, every option's why, takeaway, links."""
     out = [f"Explanation · task {q.task} {bank.exam.tasks[q.task].title} · stage {q.stage}"]
     if answer is not None:
-        out.append("Your answer was " + ("✅ correct." if answer.correct else "❌ incorrect."))
+        verdict = "✅ correct." if answer.correct else "❌ incorrect."
+        if q.options:  # single or multi: the letters as the learner saw them, beside the right ones below
+            shown = order or list(range(q.size))
+            picked = " ".join(sorted(LETTERS[shown.index(i)] for i in answer.response if i in shown))
+            out.append(f"You answered {picked}: {verdict}")
+        else:
+            out.append(f"Your answer was {verdict}")
     out.append("Correct answer:\n" + "\n".join(correct_lines(q, order)))
     out.append(q.explanation)
     if q.options:
@@ -101,5 +107,7 @@ def session_report(session: Session, bank: Bank) -> list[str]:
     if misses:
         out.append("Misses by stage:\n" + "\n".join(
             f"{s.value}: {', '.join(misses[s])}" for s in Stage if misses[s]))
-        out.append("Send /explain N for question N of this session, or /review to retry your misses.")
+        short = "diag" if session.mode is Mode.DIAGNOSTIC else "mock"
+        out.append(f"Send /explain {short} N for question N of this {session.mode} (it stays reachable after "
+                   "other sessions), or /review to retry your misses.")
     return out

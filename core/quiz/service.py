@@ -255,8 +255,11 @@ class QuizService:
             await self.store.save(session)
             return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"])
 
-    async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None) -> Reply:
-        """The last answered question's rationale, or question `number` of the latest (or given) session."""
+    async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None,
+                      form: Mode | None = None) -> Reply:
+        """The last answered question's rationale, or question `number` of the latest session, of a given one
+        (a button), or of the latest finished diagnostic or mock (`form`: "/explain diag 14", so a report's
+        explanations stay reachable after later sessions)."""
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
             if expired is not None:
@@ -271,14 +274,20 @@ class QuizService:
                 source = await self.store.session(last.session_id)
                 order = source.orders[last.position] if source else None
                 return Reply(report.explain(self.bank[last.question_id], last, order, self.bank))
-            if session_id is None:
+            if form is not None:
+                finished = [s for s in await self.store.forms(learner_id) if s.mode is form and s.finished]
+                if not finished:
+                    return Reply([f"You have no finished {form} yet."])
+                source = finished[-1]
+            elif session_id is None:
                 source = await self.store.latest_session(learner_id)
             else:
                 source = await self.store.session(session_id) if is_id(session_id) else None
                 if source is not None and source.learner_id != learner_id:
                     source = None
             if source is None or not 1 <= number <= source.total:
-                return Reply([f"There is no question {number} in your latest session."])
+                which = f"latest {form}" if form is not None else "latest session"
+                return Reply([f"There is no question {number} in your {which}."])
             position = number - 1
             answer = next((a for a in source.answers if a.position == position), None)
             if answer is None and not source.finished:

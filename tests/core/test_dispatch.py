@@ -130,3 +130,20 @@ async def test_every_catalogue_command_runs_where_it_is_declared(dispatcher, qui
             assert isinstance(reply, Reply | RoundReply)
             assert "Unknown command" not in reply.text and reply.text != NOT_A_MANAGER, (surface, command.name)
     assert set(COMMANDS) == {c.name for c in CATALOGUE}
+
+
+async def test_a_diagnostics_explanations_stay_reachable_after_later_sessions(dispatcher, quiz, memory_store):
+    me = await caller(quiz)
+    diagnostic = await dispatcher.run(me, "diagnostic")
+    first = memory_store.sessions[diagnostic.card.session_id]
+    await dispatcher.run(me, "stop")  # finished: its explanations open
+    await dispatcher.run(me, "quiz")  # a later session; "/explain 3" now means its question 3
+    explained = await dispatcher.run(me, "explain", "diag 3")
+    q = quiz.bank[first.question_ids[2]]
+    assert explained.text.startswith(f"Explanation · task {q.task} ") and f"Takeaway: {q.takeaway}" in explained.text
+    assert (await dispatcher.run(me, "explain", "DIAGNOSTIC 3")).text == explained.text
+    assert (await dispatcher.run(me, "explain", "mock 3")).text == "You have no finished mock yet."
+    assert (await dispatcher.run(me, "explain", f"diag {first.total + 1}")).text.startswith("There is no question")
+    for bad in ("diag", "exam 3", "diag 3 4", "diag ²"):
+        refused = await dispatcher.run(me, "explain", bad)
+        assert refused.refused and refused.text.startswith("Usage: /explain")
