@@ -71,11 +71,14 @@ def session_report(session: Session, bank: Bank) -> list[str]:
     unanswered = total - len(session.answers)
     title = {"quick": "Quick question", "drill": "Drill", "review": "Review",
              "diagnostic": "Diagnostic", "mock": "Mock exam"}[session.mode]
+    if session.mode is Mode.QUICK:
+        return []  # one question: its verdict says it all
     if session.mode not in FULL_LENGTH:
-        head = f"{title} done: {_pct(right, total)} correct."
-        if unanswered:
-            head += f" {unanswered} left unanswered."
-        return [head]
+        answered = len(session.answers)
+        if not unanswered:
+            return [f"{title} done: {_pct(right, total)} correct."]
+        return [f"{title} stopped at {answered} of {total}: {_pct(right, answered)} of those answered correct."
+                if answered else f"{title} stopped before any answer."]
     exam = bank.exam
     fraction = right / total if total else 0.0
     scaled = exam.scoring.scaled(fraction)

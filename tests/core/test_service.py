@@ -35,7 +35,7 @@ async def test_quick_question_answer_explain_stats(service, bank, memory_store):
     assert reply.card is not None and reply.card.progress == "Quick question"
     after = await service.answer_text(lid, right_answer(bank, memory_store, reply.card))
     assert after.paragraphs[0].startswith("✅ Correct.")
-    assert "Quick question done: 1/1 (100%)" in after.text
+    assert "done" not in after.text  # no one-question "report": the verdict says it all
     explained = await service.explain(lid)
     assert re.search(r"You answered [A-F]( [A-F])*: ✅ correct\.", explained.text)
     assert "Takeaway:" in explained.text and "https://docs.aws.amazon.com/" in explained.text
@@ -193,3 +193,15 @@ async def test_a_mock_of_zero_questions_is_refused_not_turned_into_the_default(s
         refused = await service.mock(lid, size)
         assert refused.refused and refused.card is None and "A mock has 5 to" in refused.text
     assert (await service.mock(lid)).card is not None  # no size: the default mock
+
+
+async def test_a_stopped_drill_says_it_stopped_and_scores_only_what_was_answered(service, bank, memory_store):
+    lid = await service.learner("console", "sol")
+    card = (await service.drill(lid, "1")).card
+    for _ in range(3):
+        card = (await service.answer_text(lid, right_answer(bank, memory_store, card))).card
+    stopped = await service.stop(lid)
+    assert f"Drill stopped at 3 of {card.total}: 3/3 (100%) of those answered correct." in stopped.text
+    assert "Drill done" not in stopped.text
+    card = (await service.drill(lid, "1")).card
+    assert "Drill stopped before any answer." in (await service.stop(lid)).text
