@@ -29,6 +29,7 @@ class InMemoryStore:
         self.identities: dict[tuple[str, str], int] = {}
         self.sessions: dict[int, Session] = {}
         self.answers: list[Answer] = []
+        self.processed: dict[tuple[str, str], tuple[int | None, datetime]] = {}  # update -> (learner, when)
         self._ids = itertools.count(1)
 
     async def learner(self, platform: str, external_id: str) -> int:
@@ -57,10 +58,14 @@ class InMemoryStore:
         self.sessions[session.id] = copy.deepcopy(session)
         return session
 
-    async def save(self, session: Session, answer: Answer | None = None) -> bool:
+    async def save(self, session: Session, answer: Answer | None = None, update=None) -> bool:
         if answer is not None:
             if any(a.session_id == session.id and a.position == answer.position for a in self.answers):
                 return False
+            if update is not None:
+                if update in self.processed:
+                    return False
+                self.processed[update] = (answer.learner_id, answer.answered_at)
             self.answers.append(answer)
         stored = self.sessions[session.id]
         stored.position, stored.finished_at = session.position, session.finished_at
@@ -76,7 +81,23 @@ class InMemoryStore:
     async def expired_sessions(self, now: datetime) -> list[Session]:
         return [self._load(s) for s in self.sessions.values() if s.expired(now)]
 
+    async def seen_update(self, update) -> bool:
+        return update in self.processed
+
+    async def record_update(self, update, learner_id: int | None, at: datetime) -> bool:
+        if update in self.processed:
+            return False
+        self.processed[update] = (learner_id, at)
+        return True
+
+    async def prune_updates(self, before: datetime) -> int:
+        old = [k for k, (_, at) in self.processed.items() if at < before]
+        for k in old:
+            del self.processed[k]
+        return len(old)
+
     async def forget(self, learner_id: int) -> None:
+        self.processed = {k: v for k, v in self.processed.items() if v[0] != learner_id}
         self.identities = {k: v for k, v in self.identities.items() if v != learner_id}
         self.sessions = {k: v for k, v in self.sessions.items() if v.learner_id != learner_id}
         self.answers = [a for a in self.answers if a.learner_id != learner_id]

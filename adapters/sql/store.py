@@ -13,12 +13,14 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
-from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow
+from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, ProcessedUpdateRow, SessionRow
+from core.quiz.binding import UpdateKey
 from core.quiz.engine import FULL_LENGTH, Answer, Mode
 from core.quiz.engine import Session as QuizSession
 
 LEARNER, IDENTITY = LearnerRow.__table__, IdentityRow.__table__
 SESSION, ANSWER = SessionRow.__table__, AnswerRow.__table__
+PROCESSED = ProcessedUpdateRow.__table__
 
 _IDENTITY = sa.select(IDENTITY.c.learner_id).where(IDENTITY.c.platform == sa.bindparam("platform"),
                                                    IDENTITY.c.external_id == sa.bindparam("external_id"))
@@ -39,6 +41,10 @@ _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at")))
 _INSERT_ANSWER = ANSWER.insert()
+_INSERT_PROCESSED = PROCESSED.insert()
+_SEEN = sa.select(PROCESSED.c.update_id).where(PROCESSED.c.platform == sa.bindparam("platform"),
+                                               PROCESSED.c.update_id == sa.bindparam("update_id"))
+_PRUNE = PROCESSED.delete().where(PROCESSED.c.processed_at < sa.bindparam("before"))
 _INSERT_SESSION = SESSION.insert()
 
 
@@ -91,7 +97,7 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
     return session
 
 
-def _save(conn: Connection, session: QuizSession, answer: Answer | None) -> bool:
+def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
     conn.execute(_STEP, {"session_id": session.id, "position": session.position,
                          "finished_at": session.finished_at})
     if answer is None:
@@ -101,15 +107,29 @@ def _save(conn: Connection, session: QuizSession, answer: Answer | None) -> bool
             "session_id": session.id, "position": answer.position, "learner_id": answer.learner_id,
             "question_id": answer.question_id, "mode": answer.mode.value, "response": answer.response,
             "correct": answer.correct, "answered_at": answer.answered_at})
+        if update is not None:  # with the answer, so a kill -9 leaves both or neither
+            conn.execute(_INSERT_PROCESSED, {"platform": update[0], "update_id": update[1],
+                                             "learner_id": answer.learner_id, "processed_at": answer.answered_at})
         conn.commit()
         return True
-    except IntegrityError:  # this position is answered already (a double tap): keep the first answer
+    except IntegrityError:  # this position is answered already (a double tap), or this update was applied
+        conn.rollback()  # already (a re-delivery, maybe by another process): keep the first answer
+        return False
+
+
+def _record_update(conn: Connection, update: UpdateKey, learner_id: int | None, at: datetime) -> bool:
+    try:
+        conn.execute(_INSERT_PROCESSED, {"platform": update[0], "update_id": update[1], "learner_id": learner_id,
+                                         "processed_at": at})
+        conn.commit()
+        return True
+    except IntegrityError:  # seen already, by this process or another one
         conn.rollback()
         return False
 
 
 def _forget(conn: Connection, learner_id: int) -> None:
-    for table in (ANSWER, SESSION, IDENTITY):
+    for table in (PROCESSED, ANSWER, SESSION, IDENTITY):
         conn.execute(table.delete().where(table.c.learner_id == learner_id))
     conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
 
@@ -135,8 +155,18 @@ class SqlStore:
     async def create_session(self, session: QuizSession) -> QuizSession:
         return await self._db.run(_create_session, session)
 
-    async def save(self, session: QuizSession, answer: Answer | None = None) -> bool:
-        return await self._db.run(_save, session, answer)
+    async def save(self, session: QuizSession, answer: Answer | None = None, update: UpdateKey | None = None) -> bool:
+        return await self._db.run(_save, session, answer, update)
+
+    async def seen_update(self, update: UpdateKey) -> bool:
+        return await self._db.run(lambda conn: conn.execute(
+            _SEEN, {"platform": update[0], "update_id": update[1]}).first() is not None)
+
+    async def record_update(self, update: UpdateKey, learner_id: int | None, at: datetime) -> bool:
+        return await self._db.run(_record_update, update, learner_id, at)
+
+    async def prune_updates(self, before: datetime) -> int:
+        return await self._db.run(lambda conn: conn.execute(_PRUNE, {"before": before}).rowcount)
 
     async def history(self, learner_id: int) -> list[Answer]:
         return await self._db.run(lambda conn: [_answer(r) for r in conn.execute(

@@ -76,3 +76,15 @@ class AnswerRow(SQLModel, table=True):
     response: list = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     correct: bool
     answered_at: datetime = _time()
+
+
+class ProcessedUpdateRow(SQLModel, table=True):
+    """A chat update applied already, kept for a day: Telegram re-sends updates whose offset the bot had
+    not confirmed when it died, and each must be applied once (core/quiz/binding.py). The key is unique, so
+    a second process sees the first one's record too. learner_id lets /forget erase the learner's rows."""
+
+    __tablename__ = "processed_update"
+    platform: str = Field(primary_key=True, max_length=32)  # "telegram:<bot id>": update ids are per bot
+    update_id: str = Field(primary_key=True, max_length=32)
+    learner_id: int | None = Field(default=None, index=True)
+    processed_at: datetime = _time(index=True)

@@ -9,11 +9,15 @@ from core.exam.bank import Bank
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, utcnow
 from core.quiz import engine, progress, report, selection
+from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
 from core.reply import Reply
 
 STALE = "This question is no longer active."
+EARLIER = "That answer was for an earlier question; this one is still open:"
+UNSEEN = ("Not recorded: I restarted since I showed you a question, so I cannot tell which one that answer "
+          "was for. This one is open:")
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
 
@@ -139,20 +143,38 @@ class QuizService:
 
     # --- answering -------------------------------------------------------------------------------
 
-    async def answer_text(self, learner_id: int, text: str) -> Reply:
-        """A typed answer such as "B", "A C", "C A B D" or "1B 2A 3C" for the pending question."""
+    async def answer_text(self, learner_id: int, text: str, sent: Sent | None = None) -> Reply:
+        """A typed answer such as "B", "A C", "C A B D" or "1B 2A 3C" for the question it was typed for.
+
+        `sent` says which update carried it and what the learner saw (core/quiz/binding.py): an update
+        applied already gets an empty reply (nothing is sent: the learner had their answer before the
+        restart), and an answer typed for a question answered since is refused, never recorded for the next.
+        """
         async with self._locks[learner_id]:
+            update = sent.update if sent is not None else None
+            if update is not None and await self.store.seen_update(update):
+                return Reply([])
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
             if session is None:
                 return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
                              actions=["quiz"])
+            binding = bind(session, sent)
+            if binding is not Binding.PENDING:
+                return Reply([EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
+                             card=engine.card(session, self.bank, self.clock()))
             try:
                 response = engine.parse_typed(session, self.bank, text)
             except AnswerFormatError as exc:
                 return Reply([str(exc)], refused=True)
-            return await self._record(session, session.position, response)
+            return await self._record(session, session.position, response, update)
+
+    async def first_delivery(self, learner_id: int | None, update: UpdateKey) -> bool:
+        """Record a chat update before it is applied; False if it was recorded already (a re-delivery after
+        a restart, or by another process), and then the caller ignores it. A command is so applied at most
+        once: one whose process died while applying it is lost, and the learner sends it again."""
+        return await self.store.record_update(update, learner_id, self.clock())
 
     async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
         """An answer from buttons; anything not matching the pending question changes nothing."""
@@ -167,13 +189,14 @@ class QuizService:
             except AnswerFormatError as exc:
                 return Reply([str(exc)], refused=True)
 
-    async def _record(self, session: Session, position: int, response: list[int]) -> Reply:
+    async def _record(self, session: Session, position: int, response: list[int],
+                      update: UpdateKey | None = None) -> Reply:
         now = self.clock()
         try:
             answer = engine.submit(session, self.bank, position, response, now)
         except NotPending:
             return Reply([STALE], refused=True)
-        if not await self.store.save(session, answer):
+        if not await self.store.save(session, answer, update):
             return Reply([STALE], refused=True)
         q = self.bank[answer.question_id]
         paragraphs: list[str] = []
