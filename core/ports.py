@@ -62,6 +62,26 @@ class Store(Protocol):
     async def expired_sessions(self, now: datetime) -> list[Session]:
         """Unfinished sessions whose deadline has passed, with their answers."""
 
+    # The clock of timed sessions (core/quiz/timekeeper.py).
+
+    async def beat(self, now: datetime) -> datetime | None:
+        """Record that the bot is up at `now`; the previous beat (of any process), None on the first."""
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        """Record a time the bot was down; the same outage noticed twice is recorded once."""
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        """Outages that ended at or after `since`, as (start, end)."""
+
+    async def prune_outages(self, before: datetime) -> int:
+        """Forget outages that ended before `before`; how many."""
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[Session]:
+        """Unfinished timed sessions not yet warned whose deadline is after `now` and within `within` of it."""
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        """Mark the session warned; False if it was already (atomic across processes)."""
+
     async def forget(self, learner_id: int) -> None:
         """Erase the learner: identities, sessions, answers, processed updates and everything else kept about
         them."""

@@ -30,6 +30,8 @@ class InMemoryStore:
         self.sessions: dict[int, Session] = {}
         self.answers: list[Answer] = []
         self.processed: dict[tuple[str, str], tuple[int | None, datetime]] = {}  # update -> (learner, when)
+        self.last_beat: datetime | None = None
+        self.outage_list: list[tuple[datetime, datetime]] = []
         self._ids = itertools.count(1)
 
     async def learner(self, platform: str, external_id: str) -> int:
@@ -69,6 +71,7 @@ class InMemoryStore:
             self.answers.append(answer)
         stored = self.sessions[session.id]
         stored.position, stored.finished_at = session.position, session.finished_at
+        stored.offline_told = session.offline_told
         return True
 
     async def history(self, learner_id: int) -> list[Answer]:
@@ -95,6 +98,33 @@ class InMemoryStore:
         for k in old:
             del self.processed[k]
         return len(old)
+
+    async def beat(self, now: datetime) -> datetime | None:
+        last, self.last_beat = self.last_beat, now
+        return last
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        if all(start != started_at for start, _ in self.outage_list):
+            self.outage_list.append((started_at, ended_at))
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        return [o for o in self.outage_list if o[1] >= since]
+
+    async def prune_outages(self, before: datetime) -> int:
+        kept = [o for o in self.outage_list if o[1] >= before]
+        gone, self.outage_list = len(self.outage_list) - len(kept), kept
+        return gone
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[Session]:
+        return [self._load(s) for s in self.sessions.values() if not s.finished and s.warned_at is None
+                and s.deadline is not None and now < s.deadline <= now + within]
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        stored = self.sessions[session_id]
+        if stored.warned_at is not None:
+            return False
+        stored.warned_at = now
+        return True
 
     async def forget(self, learner_id: int) -> None:
         self.processed = {k: v for k, v in self.processed.items() if v[0] != learner_id}

@@ -6,14 +6,22 @@ ORM's unit of work and row objects, and were measured at about a third of the CP
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
-from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, ProcessedUpdateRow, SessionRow
+from adapters.sql.tables import (
+    AnswerRow,
+    HeartbeatRow,
+    IdentityRow,
+    LearnerRow,
+    OutageRow,
+    ProcessedUpdateRow,
+    SessionRow,
+)
 from core.quiz.binding import UpdateKey
 from core.quiz.engine import FULL_LENGTH, Answer, Mode
 from core.quiz.engine import Session as QuizSession
@@ -21,6 +29,8 @@ from core.quiz.engine import Session as QuizSession
 LEARNER, IDENTITY = LearnerRow.__table__, IdentityRow.__table__
 SESSION, ANSWER = SessionRow.__table__, AnswerRow.__table__
 PROCESSED = ProcessedUpdateRow.__table__
+HEARTBEAT, OUTAGE = HeartbeatRow.__table__, OutageRow.__table__
+BOT = "bot"  # the one heartbeat row every process writes
 
 _IDENTITY = sa.select(IDENTITY.c.learner_id).where(IDENTITY.c.platform == sa.bindparam("platform"),
                                                    IDENTITY.c.external_id == sa.bindparam("external_id"))
@@ -39,7 +49,16 @@ _ANSWERS_OF = sa.select(ANSWER).where(ANSWER.c.session_id.in_(sa.bindparam("ids"
 _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner_id"))
             .order_by(ANSWER.c.answered_at, ANSWER.c.id))
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
-         .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at")))
+         .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
+                 offline_told=sa.bindparam("offline_told")))
+_TO_WARN = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.warned_at.is_(None),
+                                    SESSION.c.deadline.is_not(None), SESSION.c.deadline > sa.bindparam("now"),
+                                    SESSION.c.deadline <= sa.bindparam("until"))
+_CLAIM_WARNING = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"), SESSION.c.warned_at.is_(None))
+                  .values(warned_at=sa.bindparam("now")))
+_LAST_BEAT = sa.select(HEARTBEAT.c.beat_at).where(HEARTBEAT.c.name == BOT)
+_OUTAGES = sa.select(OUTAGE.c.started_at, OUTAGE.c.ended_at).where(OUTAGE.c.ended_at >= sa.bindparam("since"))
+_PRUNE_OUTAGES = OUTAGE.delete().where(OUTAGE.c.ended_at < sa.bindparam("before"))
 _INSERT_ANSWER = ANSWER.insert()
 _INSERT_PROCESSED = PROCESSED.insert()
 _SEEN = sa.select(PROCESSED.c.update_id).where(PROCESSED.c.platform == sa.bindparam("platform"),
@@ -64,8 +83,8 @@ def _sessions(conn: Connection, rows: list[Row]) -> list[QuizSession]:
     return [QuizSession(
         id=r.id, learner_id=r.learner_id, mode=Mode(r.mode), scope=r.scope, question_ids=list(r.question_ids),
         orders=[list(o) for o in r.orders], position=r.position, started_at=r.started_at, deadline=r.deadline,
-        finished_at=r.finished_at, unseen=r.unseen, channel=r.channel,
-        answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
+        finished_at=r.finished_at, unseen=r.unseen, channel=r.channel, offline_told=r.offline_told,
+        warned_at=r.warned_at, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
 
 
 def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None:
@@ -93,13 +112,14 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
         "learner_id": session.learner_id, "mode": session.mode.value, "scope": session.scope,
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
-        "unseen": session.unseen, "channel": session.channel}).inserted_primary_key[0]
+        "unseen": session.unseen, "channel": session.channel, "offline_told": session.offline_told,
+        "warned_at": session.warned_at}).inserted_primary_key[0]
     return session
 
 
 def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
     conn.execute(_STEP, {"session_id": session.id, "position": session.position,
-                         "finished_at": session.finished_at})
+                         "finished_at": session.finished_at, "offline_told": session.offline_told})
     if answer is None:
         return True
     try:
@@ -126,6 +146,29 @@ def _record_update(conn: Connection, update: UpdateKey, learner_id: int | None, 
     except IntegrityError:  # seen already, by this process or another one
         conn.rollback()
         return False
+
+
+def _beat(conn: Connection, now: datetime) -> datetime | None:
+    """The last beat, replaced by `now`, in one transaction (PostgreSQL: the row lock orders two processes)."""
+    last = conn.execute(_LAST_BEAT.with_for_update()).scalar()
+    if last is None:
+        try:
+            conn.execute(HEARTBEAT.insert().values(name=BOT, beat_at=now))
+            conn.commit()
+            return None
+        except IntegrityError:  # another process wrote the first beat just now
+            conn.rollback()
+            last = conn.execute(_LAST_BEAT.with_for_update()).scalar()
+    conn.execute(HEARTBEAT.update().where(HEARTBEAT.c.name == BOT).values(beat_at=now))
+    return last
+
+
+def _add_outage(conn: Connection, started_at: datetime, ended_at: datetime) -> None:
+    try:
+        conn.execute(OUTAGE.insert().values(started_at=started_at, ended_at=ended_at))
+        conn.commit()
+    except IntegrityError:  # another process noticed the same outage (the same last beat)
+        conn.rollback()
 
 
 def _forget(conn: Connection, learner_id: int) -> None:
@@ -181,3 +224,26 @@ class SqlStore:
 
     async def forget(self, learner_id: int) -> None:
         await self._db.run(_forget, learner_id)
+
+    # --- the clock of timed sessions (core/quiz/timekeeper.py) ---------------------------------------
+
+    async def beat(self, now: datetime) -> datetime | None:
+        return await self._db.run(_beat, now)
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        await self._db.run(_add_outage, started_at, ended_at)
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        return await self._db.run(lambda conn: [(r.started_at, r.ended_at) for r in conn.execute(
+            _OUTAGES, {"since": since})])
+
+    async def prune_outages(self, before: datetime) -> int:
+        return await self._db.run(lambda conn: conn.execute(_PRUNE_OUTAGES, {"before": before}).rowcount)
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[QuizSession]:
+        return await self._db.run(lambda conn: _sessions(conn, conn.execute(
+            _TO_WARN, {"now": now, "until": now + within}).all()))
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        return await self._db.run(lambda conn: conn.execute(
+            _CLAIM_WARNING, {"session_id": session_id, "now": now}).rowcount == 1)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from datetime import timedelta
 
 from core.args import is_id, parse_scope
 from core.exam.bank import Bank
@@ -12,6 +14,7 @@ from core.quiz import engine, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
+from core.quiz.timekeeper import Timekeeper
 from core.reply import Reply
 
 STALE = "This question is no longer active."
@@ -34,6 +37,7 @@ class QuizService:
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
+        self.timekeeper = Timekeeper(store, self.clock)
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -50,11 +54,12 @@ class QuizService:
         welcome = self.welcome()
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
+            note = await self._note(session)
         if expired is not None:
             return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions)
         if session is None:
             return welcome
-        return Reply(welcome.paragraphs + [f"Your {session.mode} is where you left it:"],
+        return Reply(welcome.paragraphs + note + [f"Your {session.mode} is where you left it:"],
                      card=engine.card(session, self.bank, self.clock()))
 
     def welcome(self) -> Reply:
@@ -160,15 +165,16 @@ class QuizService:
             if session is None:
                 return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
                              actions=["quiz"])
+            note = await self._note(session)
             binding = bind(session, sent)
             if binding is not Binding.PENDING:
-                return Reply([EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
+                return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
                              card=engine.card(session, self.bank, self.clock()))
             try:
                 response = engine.parse_typed(session, self.bank, text)
             except AnswerFormatError as exc:
-                return Reply([str(exc)], refused=True)
-            return await self._record(session, session.position, response, update)
+                return Reply(note + [str(exc)], refused=True)
+            return _noted(note, await self._record(session, session.position, response, update))
 
     async def first_delivery(self, learner_id: int | None, update: UpdateKey) -> bool:
         """Record a chat update before it is applied; False if it was recorded already (a re-delivery after
@@ -184,10 +190,11 @@ class QuizService:
                 return expired
             if session is None or session.id != session_id or session.position != position:
                 return Reply([STALE], refused=True)
+            note = await self._note(session)
             try:
-                return await self._record(session, position, response)
+                return _noted(note, await self._record(session, position, response))
             except AnswerFormatError as exc:
-                return Reply([str(exc)], refused=True)
+                return Reply(note + [str(exc)], refused=True)
 
     async def _record(self, session: Session, position: int, response: list[int],
                       update: UpdateKey | None = None) -> Reply:
@@ -221,10 +228,31 @@ class QuizService:
         return session, None
 
     async def _expire(self, session: Session) -> Reply:
+        note = self.timekeeper.note(session)
         engine.finish(session, self.clock())
         await self.store.save(session)
-        return Reply([f"⏰ Time is up for your {session.mode}."] + report.session_report(session, self.bank),
-                     actions=["review", "stats"], card=None)
+        return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.mode}."]
+                     + report.session_report(session, self.bank), actions=["review", "stats"], card=None)
+
+    async def _note(self, session: Session | None) -> list[str]:
+        """The offline note owed on a running timed session's reply (once per outage), saved as told."""
+        note = self.timekeeper.note(session) if session is not None else None
+        if note is None:
+            return []
+        await self.store.save(session)
+        return [note]
+
+    # --- the runtime's tick: heartbeat and warnings ------------------------------------------------
+
+    async def beat(self, every: timedelta) -> None:
+        """The heartbeat the runtime writes each tick (and at start): how downtime is noticed."""
+        await self.timekeeper.beat(every)
+
+    async def warnings_due(self) -> list[tuple[Session, Reply]]:
+        """The 10-minute warnings to push now, each claimed once (core/quiz/timekeeper.py); the caller
+        sends each to session.channel."""
+        return [(session, Reply([text], actions=["question"]))
+                for session, text in await self.timekeeper.warnings_due()]
 
     async def expire_due(self) -> list[tuple[Session, Reply]]:
         """Finish every timed session past its deadline; the caller sends each report to session.channel."""
@@ -259,7 +287,7 @@ class QuizService:
                 return expired
             if session is None:
                 return Reply(["No session is running. Try /quiz, /drill or /diagnostic."], actions=["quiz"])
-            return Reply([], card=engine.card(session, self.bank, self.clock()))
+            return Reply(await self._note(session), card=engine.card(session, self.bank, self.clock()))
 
     async def stop(self, learner_id: int) -> Reply:
         async with self._locks[learner_id]:
@@ -327,3 +355,8 @@ class QuizService:
         if scope in exam.tasks:
             return f"task {scope} {exam.tasks[scope].title}"
         return f"domain {scope} {exam.domain(int(scope)).name}" if scope else "everything"
+
+
+def _noted(note: list[str], reply: Reply) -> Reply:
+    """The reply with the offline note first."""
+    return replace(reply, paragraphs=note + reply.paragraphs) if note else reply
