@@ -4,6 +4,7 @@ Telegram re-sends every update whose offset the bot had not confirmed when it di
 replied to a typed answer, the bot used to get that answer again at its restart and record it for the next
 question. The stand-in here keeps that update queued, as Telegram does when the confirmation never came.
 The console re-sends nothing, but after a restart it cannot tell which question the learner was looking at.
+Last, the clock of a timed session across a kill -9 (issue 19 item 6): it ran, and the learner is told.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.bot.test_console import ROOT, bot_env, run_bot
@@ -109,3 +113,38 @@ def test_the_console_does_not_guess_which_question_a_typed_answer_was_for_after_
     assert "Not recorded: I restarted since I showed you a question" in done.stdout
     assert "── Q 2/5" in done.stdout  # the open question, shown so the next answer is for it
     assert "4 unanswered (counted wrong)" in done.stdout  # /stop: only question 1 was answered
+
+
+def _shift_back(db: Path, seconds: int) -> None:
+    """Move every stored time of the session and the heartbeat back: the minute the bot was down, without
+    waiting a minute (the times are stored as SQLAlchemy writes them: naive UTC, with microseconds)."""
+    def back(value: str) -> str:
+        return (datetime.fromisoformat(value) - timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    with sqlite3.connect(db) as conn:
+        for table, column in (("heartbeat", "beat_at"), ("quiz_session", "started_at"), ("quiz_session", "deadline"),
+                              ("answer", "answered_at")):
+            for rowid, value in conn.execute(f"SELECT rowid, {column} FROM {table}").fetchall():
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (back(value), rowid))
+
+
+def test_after_a_kill_9_the_first_reply_says_how_long_the_clock_of_a_mock_ran_offline(tmp_path, bank_dir):
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)))
+    proc.stdin.write("/mock 5\n")
+    proc.stdin.flush()
+    seen = ""
+    while "for example: " not in seen:
+        line = proc.stdout.readline()
+        assert line, seen[-500:]
+        seen += line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    _shift_back(tmp_path / "mla.db", 60)  # the bot died a minute ago, a moment after the mock began
+
+    done = run_bot(tmp_path, "/question\n/quit\n", EXAM_DIR=str(bank_dir))
+    assert done.returncode == 0, done.stderr
+    offline = re.search(r"The clock ran while we were offline: 1 min(?: (\d+) s)?\.", done.stdout)
+    assert offline, done.stdout[:500]
+    left = re.search(r"── Q 1/5 · 0:(\d\d):(\d\d) left", done.stdout)
+    assert left and int(left.group(1)) * 60 + int(left.group(2)) <= 9 * 60  # the deadline did not move
