@@ -237,7 +237,7 @@ class QuizService:
     async def _note(self, session: Session | None) -> list[str]:
         """The offline note owed on a running timed session's reply (once per outage), saved as told."""
         note = self.timekeeper.note(session) if session is not None else None
-        if note is None:
+        if session is None or note is None:
             return []
         await self.store.save(session)
         return [note]
