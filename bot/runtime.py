@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -60,9 +61,15 @@ class Runtime:
     def owner(self, channel: str | None) -> ChatAdapter | None:
         return next((a for a in self.adapters if channel and channel.startswith(a.prefix)), None)
 
+    async def beat(self) -> None:
+        """The heartbeat: a gap between two is time the bot was down (core/quiz/timekeeper.py)."""
+        await self.service.beat(timedelta(seconds=self.tick_seconds))
+
     async def tick(self) -> None:
-        """End timed sessions whose deadline passed, and send each report where the session began."""
-        for session, reply in await self.service.expire_due():
+        """Beat; end timed sessions whose deadline passed and warn those with 10 minutes left, sending each
+        report or warning where the session began; move group rounds on; send the daily pushes."""
+        await self.beat()
+        for session, reply in await self.service.expire_due() + await self.service.warnings_due():
             channel = session.channel
             adapter = self.owner(channel)
             if channel is None or adapter is None:
@@ -70,7 +77,7 @@ class Runtime:
             try:
                 await adapter.deliver(channel, reply)
             except Exception:  # one failed delivery must not stop the others
-                log.exception("could not deliver the report of session %s", session.id)
+                log.exception("could not deliver a timed message of session %s", session.id)
         if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on
             for update in await self.rounds.due():
                 owner = self.owner(update.chat)
@@ -100,6 +107,7 @@ class Runtime:
         started: list[ChatAdapter] = []
         status = 0
         try:
+            await self.beat()  # before serving anyone: the outage since the last run is known to every reply
             for adapter in self.adapters:
                 attempts = self.start_attempts if getattr(adapter, "restartable", False) else 1
                 await retry_async(adapter.start, attempts, self.start_retry_seconds,

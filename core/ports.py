@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from core.plan.engine import PushTarget
+from core.quiz.binding import UpdateKey
 from core.quiz.engine import Answer, Session
 from core.rounds.engine import Round, RoundAnswer, RoundSettings
 
@@ -36,11 +37,21 @@ class Store(Protocol):
     async def create_session(self, session: Session) -> Session:
         """Insert a new session and set its id."""
 
-    async def save(self, session: Session, answer: Answer | None = None) -> bool:
-        """Store the session's step (and the answer) in one transaction.
+    async def save(self, session: Session, answer: Answer | None = None, update: UpdateKey | None = None) -> bool:
+        """Store the session's step (and the answer, and the update that carried it) in one transaction.
 
-        Returns False, storing nothing, when an answer for that session and position already exists.
+        Returns False, storing nothing, when an answer for that session and position already exists, or the
+        update was recorded already.
         """
+
+    async def seen_update(self, update: UpdateKey) -> bool:
+        """Whether this chat update was recorded as applied."""
+
+    async def record_update(self, update: UpdateKey, learner_id: int | None, at: datetime) -> bool:
+        """Record the update as applied; False if it was recorded already (atomic across processes)."""
+
+    async def prune_updates(self, before: datetime) -> int:
+        """Forget updates recorded before `before` (Telegram re-sends for a day at most); how many."""
 
     async def history(self, learner_id: int) -> list[Answer]:
         """All the learner's answers, oldest first."""
@@ -51,8 +62,29 @@ class Store(Protocol):
     async def expired_sessions(self, now: datetime) -> list[Session]:
         """Unfinished sessions whose deadline has passed, with their answers."""
 
+    # The clock of timed sessions (core/quiz/timekeeper.py).
+
+    async def beat(self, now: datetime) -> datetime | None:
+        """Record that the bot is up at `now`; the previous beat (of any process), None on the first."""
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        """Record a time the bot was down; the same outage noticed twice is recorded once."""
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        """Outages that ended at or after `since`, as (start, end)."""
+
+    async def prune_outages(self, before: datetime) -> int:
+        """Forget outages that ended before `before`; how many."""
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[Session]:
+        """Unfinished timed sessions not yet warned whose deadline is after `now` and within `within` of it."""
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        """Mark the session warned; False if it was already (atomic across processes)."""
+
     async def forget(self, learner_id: int) -> None:
-        """Erase the learner: identities, sessions, answers and everything else kept about them."""
+        """Erase the learner: identities, sessions, answers, processed updates and everything else kept about
+        them."""
 
 
 class PlanStore(Protocol):

@@ -29,6 +29,9 @@ class InMemoryStore:
         self.identities: dict[tuple[str, str], int] = {}
         self.sessions: dict[int, Session] = {}
         self.answers: list[Answer] = []
+        self.processed: dict[tuple[str, str], tuple[int | None, datetime]] = {}  # update -> (learner, when)
+        self.last_beat: datetime | None = None
+        self.outage_list: list[tuple[datetime, datetime]] = []
         self._ids = itertools.count(1)
 
     async def learner(self, platform: str, external_id: str) -> int:
@@ -57,13 +60,18 @@ class InMemoryStore:
         self.sessions[session.id] = copy.deepcopy(session)
         return session
 
-    async def save(self, session: Session, answer: Answer | None = None) -> bool:
+    async def save(self, session: Session, answer: Answer | None = None, update=None) -> bool:
         if answer is not None:
             if any(a.session_id == session.id and a.position == answer.position for a in self.answers):
                 return False
+            if update is not None:
+                if update in self.processed:
+                    return False
+                self.processed[update] = (answer.learner_id, answer.answered_at)
             self.answers.append(answer)
         stored = self.sessions[session.id]
         stored.position, stored.finished_at = session.position, session.finished_at
+        stored.offline_told = session.offline_told
         return True
 
     async def history(self, learner_id: int) -> list[Answer]:
@@ -76,7 +84,50 @@ class InMemoryStore:
     async def expired_sessions(self, now: datetime) -> list[Session]:
         return [self._load(s) for s in self.sessions.values() if s.expired(now)]
 
+    async def seen_update(self, update) -> bool:
+        return update in self.processed
+
+    async def record_update(self, update, learner_id: int | None, at: datetime) -> bool:
+        if update in self.processed:
+            return False
+        self.processed[update] = (learner_id, at)
+        return True
+
+    async def prune_updates(self, before: datetime) -> int:
+        old = [k for k, (_, at) in self.processed.items() if at < before]
+        for k in old:
+            del self.processed[k]
+        return len(old)
+
+    async def beat(self, now: datetime) -> datetime | None:
+        last, self.last_beat = self.last_beat, now
+        return last
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        if all(start != started_at for start, _ in self.outage_list):
+            self.outage_list.append((started_at, ended_at))
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        return [o for o in self.outage_list if o[1] >= since]
+
+    async def prune_outages(self, before: datetime) -> int:
+        kept = [o for o in self.outage_list if o[1] >= before]
+        gone, self.outage_list = len(self.outage_list) - len(kept), kept
+        return gone
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[Session]:
+        return [self._load(s) for s in self.sessions.values() if not s.finished and s.warned_at is None
+                and s.deadline is not None and now < s.deadline <= now + within]
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        stored = self.sessions[session_id]
+        if stored.warned_at is not None:
+            return False
+        stored.warned_at = now
+        return True
+
     async def forget(self, learner_id: int) -> None:
+        self.processed = {k: v for k, v in self.processed.items() if v[0] != learner_id}
         self.identities = {k: v for k, v in self.identities.items() if v != learner_id}
         self.sessions = {k: v for k, v in self.sessions.items() if v.learner_id != learner_id}
         self.answers = [a for a in self.answers if a.learner_id != learner_id]

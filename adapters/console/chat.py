@@ -15,6 +15,7 @@ from typing import TextIO
 from adapters.console.render import render
 from core.commands import Chat, Surface
 from core.dispatch import Caller, Dispatcher
+from core.quiz.binding import Sent
 from core.quiz.service import QuizService
 from core.reply import FAILED, Reply
 from core.rounds.view import RoundReply, RoundUpdate
@@ -42,6 +43,9 @@ class ConsoleChat:
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._said_bye = False
+        # The card on screen, (session id, position): a typed answer is for that question. None until this
+        # process shows one, so after a restart a typed answer is not guessed onto the pending question.
+        self.shown: tuple[int, int] | None = None
 
     def say(self, reply: Reply | RoundReply) -> None:
         text = render(reply) if isinstance(reply, Reply) else reply.text
@@ -99,6 +103,7 @@ class ConsoleChat:
         """A timed session's report or a push for this terminal; False for any other console user."""
         if channel != self.channel:
             return False
+        self._seen(reply)
         self.say(reply)
         return True
 
@@ -120,11 +125,18 @@ class ConsoleChat:
             return Reply([FAILED])
 
     async def handle(self, line: str) -> Reply | RoundReply:
-        """One line: a /command for the dispatcher, or else an answer to the pending question."""
+        """One line: a /command for the dispatcher, or else an answer to the question on screen."""
         if not line.startswith("/"):
-            return await self.quiz.answer_text(self.caller().learner_id, line)
+            sent = Sent(shown=self.shown, blind=self.shown is None)
+            return self._seen(await self.quiz.answer_text(self.caller().learner_id, line, sent))
         name, _, arg = line[1:].partition(" ")
         reply = await self.dispatcher.run(self.caller(), name, arg)
         if name.lower() == "forget" and arg.strip().lower() == "yes":
             self.learner_id = await self.quiz.learner(PLATFORM, self.user)  # start afresh as a new learner
+        return self._seen(reply)
+
+    def _seen(self, reply: Reply | RoundReply) -> Reply | RoundReply:
+        """Remember the question card a reply puts on screen, the one the next typed answer is for."""
+        if isinstance(reply, Reply) and reply.card is not None:
+            self.shown = (reply.card.session_id, reply.card.position)
         return reply

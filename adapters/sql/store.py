@@ -6,7 +6,7 @@ ORM's unit of work and row objects, and were measured at about a third of the CP
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,12 +14,25 @@ from sqlalchemy.engine import Connection, CursorResult, Row
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql.database import Database
-from adapters.sql.tables import AnswerRow, IdentityRow, LearnerRow, SessionRow, table_of
+from adapters.sql.tables import (
+    AnswerRow,
+    HeartbeatRow,
+    IdentityRow,
+    LearnerRow,
+    OutageRow,
+    ProcessedUpdateRow,
+    SessionRow,
+    table_of,
+)
+from core.quiz.binding import UpdateKey
 from core.quiz.engine import FULL_LENGTH, Answer, Mode
 from core.quiz.engine import Session as QuizSession
 
 LEARNER, IDENTITY = table_of(LearnerRow), table_of(IdentityRow)
 SESSION, ANSWER = table_of(SessionRow), table_of(AnswerRow)
+PROCESSED = table_of(ProcessedUpdateRow)
+HEARTBEAT, OUTAGE = table_of(HeartbeatRow), table_of(OutageRow)
+BOT = "bot"  # the one heartbeat row every process writes
 
 _IDENTITY = sa.select(IDENTITY.c.learner_id).where(IDENTITY.c.platform == sa.bindparam("platform"),
                                                    IDENTITY.c.external_id == sa.bindparam("external_id"))
@@ -38,8 +51,21 @@ _ANSWERS_OF = sa.select(ANSWER).where(ANSWER.c.session_id.in_(sa.bindparam("ids"
 _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner_id"))
             .order_by(ANSWER.c.answered_at, ANSWER.c.id))
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
-         .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at")))
+         .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
+                 offline_told=sa.bindparam("offline_told")))
+_TO_WARN = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.warned_at.is_(None),
+                                    SESSION.c.deadline.is_not(None), SESSION.c.deadline > sa.bindparam("now"),
+                                    SESSION.c.deadline <= sa.bindparam("until"))
+_CLAIM_WARNING = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"), SESSION.c.warned_at.is_(None))
+                  .values(warned_at=sa.bindparam("now")))
+_LAST_BEAT = sa.select(HEARTBEAT.c.beat_at).where(HEARTBEAT.c.name == BOT)
+_OUTAGES = sa.select(OUTAGE.c.started_at, OUTAGE.c.ended_at).where(OUTAGE.c.ended_at >= sa.bindparam("since"))
+_PRUNE_OUTAGES = OUTAGE.delete().where(OUTAGE.c.ended_at < sa.bindparam("before"))
 _INSERT_ANSWER = ANSWER.insert()
+_INSERT_PROCESSED = PROCESSED.insert()
+_SEEN = sa.select(PROCESSED.c.update_id).where(PROCESSED.c.platform == sa.bindparam("platform"),
+                                               PROCESSED.c.update_id == sa.bindparam("update_id"))
+_PRUNE = PROCESSED.delete().where(PROCESSED.c.processed_at < sa.bindparam("before"))
 _INSERT_SESSION = SESSION.insert()
 
 
@@ -59,8 +85,8 @@ def _sessions(conn: Connection, rows: list[Row]) -> list[QuizSession]:
     return [QuizSession(
         id=r.id, learner_id=r.learner_id, mode=Mode(r.mode), scope=r.scope, question_ids=list(r.question_ids),
         orders=[list(o) for o in r.orders], position=r.position, started_at=r.started_at, deadline=r.deadline,
-        finished_at=r.finished_at, unseen=r.unseen, channel=r.channel,
-        answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
+        finished_at=r.finished_at, unseen=r.unseen, channel=r.channel, offline_told=r.offline_told,
+        warned_at=r.warned_at, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
 
 
 def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None:
@@ -95,13 +121,14 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
         "learner_id": session.learner_id, "mode": session.mode.value, "scope": session.scope,
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
-        "unseen": session.unseen, "channel": session.channel}))
+        "unseen": session.unseen, "channel": session.channel, "offline_told": session.offline_told,
+        "warned_at": session.warned_at}))
     return session
 
 
-def _save(conn: Connection, session: QuizSession, answer: Answer | None) -> bool:
+def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
     conn.execute(_STEP, {"session_id": session.id, "position": session.position,
-                         "finished_at": session.finished_at})
+                         "finished_at": session.finished_at, "offline_told": session.offline_told})
     if answer is None:
         return True
     try:
@@ -109,15 +136,52 @@ def _save(conn: Connection, session: QuizSession, answer: Answer | None) -> bool
             "session_id": session.id, "position": answer.position, "learner_id": answer.learner_id,
             "question_id": answer.question_id, "mode": answer.mode.value, "response": answer.response,
             "correct": answer.correct, "answered_at": answer.answered_at})
+        if update is not None:  # with the answer, so a kill -9 leaves both or neither
+            conn.execute(_INSERT_PROCESSED, {"platform": update[0], "update_id": update[1],
+                                             "learner_id": answer.learner_id, "processed_at": answer.answered_at})
         conn.commit()
         return True
-    except IntegrityError:  # this position is answered already (a double tap): keep the first answer
+    except IntegrityError:  # this position is answered already (a double tap), or this update was applied
+        conn.rollback()  # already (a re-delivery, maybe by another process): keep the first answer
+        return False
+
+
+def _record_update(conn: Connection, update: UpdateKey, learner_id: int | None, at: datetime) -> bool:
+    try:
+        conn.execute(_INSERT_PROCESSED, {"platform": update[0], "update_id": update[1], "learner_id": learner_id,
+                                         "processed_at": at})
+        conn.commit()
+        return True
+    except IntegrityError:  # seen already, by this process or another one
         conn.rollback()
         return False
 
 
+def _beat(conn: Connection, now: datetime) -> datetime | None:
+    """The last beat, replaced by `now`, in one transaction (PostgreSQL: the row lock orders two processes)."""
+    last = conn.execute(_LAST_BEAT.with_for_update()).scalar()
+    if last is None:
+        try:
+            conn.execute(HEARTBEAT.insert().values(name=BOT, beat_at=now))
+            conn.commit()
+            return None
+        except IntegrityError:  # another process wrote the first beat just now
+            conn.rollback()
+            last = conn.execute(_LAST_BEAT.with_for_update()).scalar()
+    conn.execute(HEARTBEAT.update().where(HEARTBEAT.c.name == BOT).values(beat_at=now))
+    return last
+
+
+def _add_outage(conn: Connection, started_at: datetime, ended_at: datetime) -> None:
+    try:
+        conn.execute(OUTAGE.insert().values(started_at=started_at, ended_at=ended_at))
+        conn.commit()
+    except IntegrityError:  # another process noticed the same outage (the same last beat)
+        conn.rollback()
+
+
 def _forget(conn: Connection, learner_id: int) -> None:
-    for table in (ANSWER, SESSION, IDENTITY):
+    for table in (PROCESSED, ANSWER, SESSION, IDENTITY):
         conn.execute(table.delete().where(table.c.learner_id == learner_id))
     conn.execute(LEARNER.delete().where(LEARNER.c.id == learner_id))
 
@@ -143,8 +207,18 @@ class SqlStore:
     async def create_session(self, session: QuizSession) -> QuizSession:
         return await self._db.run(_create_session, session)
 
-    async def save(self, session: QuizSession, answer: Answer | None = None) -> bool:
-        return await self._db.run(_save, session, answer)
+    async def save(self, session: QuizSession, answer: Answer | None = None, update: UpdateKey | None = None) -> bool:
+        return await self._db.run(_save, session, answer, update)
+
+    async def seen_update(self, update: UpdateKey) -> bool:
+        return await self._db.run(lambda conn: conn.execute(
+            _SEEN, {"platform": update[0], "update_id": update[1]}).first() is not None)
+
+    async def record_update(self, update: UpdateKey, learner_id: int | None, at: datetime) -> bool:
+        return await self._db.run(_record_update, update, learner_id, at)
+
+    async def prune_updates(self, before: datetime) -> int:
+        return await self._db.run(lambda conn: conn.execute(_PRUNE, {"before": before}).rowcount)
 
     async def history(self, learner_id: int) -> list[Answer]:
         return await self._db.run(lambda conn: [_answer(r) for r in conn.execute(
@@ -159,3 +233,26 @@ class SqlStore:
 
     async def forget(self, learner_id: int) -> None:
         await self._db.run(_forget, learner_id)
+
+    # --- the clock of timed sessions (core/quiz/timekeeper.py) ---------------------------------------
+
+    async def beat(self, now: datetime) -> datetime | None:
+        return await self._db.run(_beat, now)
+
+    async def add_outage(self, started_at: datetime, ended_at: datetime) -> None:
+        await self._db.run(_add_outage, started_at, ended_at)
+
+    async def outages(self, since: datetime) -> list[tuple[datetime, datetime]]:
+        return await self._db.run(lambda conn: [(r.started_at, r.ended_at) for r in conn.execute(
+            _OUTAGES, {"since": since})])
+
+    async def prune_outages(self, before: datetime) -> int:
+        return await self._db.run(lambda conn: conn.execute(_PRUNE_OUTAGES, {"before": before}).rowcount)
+
+    async def warnings_due(self, now: datetime, within: timedelta) -> list[QuizSession]:
+        return await self._db.run(lambda conn: _sessions(conn, conn.execute(
+            _TO_WARN, {"now": now, "until": now + within}).all()))
+
+    async def claim_warning(self, session_id: int, now: datetime) -> bool:
+        return await self._db.run(lambda conn: conn.execute(
+            _CLAIM_WARNING, {"session_id": session_id, "now": now}).rowcount == 1)

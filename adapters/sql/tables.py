@@ -69,6 +69,8 @@ class SessionRow(SQLModel, table=True):
     finished_at: datetime | None = _time(nullable=True)
     unseen: bool = False
     channel: str | None = Field(default=None, max_length=64)
+    offline_told: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    warned_at: datetime | None = _time(nullable=True)
 
 
 class AnswerRow(SQLModel, table=True):
@@ -83,3 +85,34 @@ class AnswerRow(SQLModel, table=True):
     response: list = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     correct: bool
     answered_at: datetime = _time()
+
+
+class ProcessedUpdateRow(SQLModel, table=True):
+    """A chat update applied already, kept for a day: Telegram re-sends updates whose offset the bot had
+    not confirmed when it died, and each must be applied once (core/quiz/binding.py). The key is unique, so
+    a second process sees the first one's record too. learner_id lets /forget erase the learner's rows."""
+
+    __tablename__ = "processed_update"
+    platform: str = Field(primary_key=True, max_length=32)  # "telegram:<bot id>": update ids are per bot
+    update_id: str = Field(primary_key=True, max_length=32)
+    learner_id: int | None = Field(default=None, index=True)
+    processed_at: datetime = _time(index=True)
+
+
+class HeartbeatRow(SQLModel, table=True):
+    """When the bot was last up: the runtime writes it every tick; one row for every process on the database
+    (while any of them runs, the bot is up). A gap between beats is an outage (core/quiz/timekeeper.py)."""
+
+    __tablename__ = "heartbeat"
+    name: str = Field(primary_key=True, max_length=16)
+    beat_at: datetime = _time()
+
+
+class OutageRow(SQLModel, table=True):
+    """A time the bot was down: from the last beat before it to the first after it, kept a day, so the first
+    reply after a restart can tell a learner in a timed session how long the clock ran without them. Keyed
+    by its start, so two processes that notice the same outage record it once."""
+
+    __tablename__ = "outage"
+    started_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), primary_key=True))
+    ended_at: datetime = _time(index=True)

@@ -74,6 +74,12 @@ def query_of(update: Update) -> CallbackQuery:
     return query
 
 
+def update_key(update: Update, context: Context) -> tuple[str, str]:
+    """The update's key for applying it once: update ids are numbered per bot, so the bot's id is part of it
+    (a database that once served another bot must not take this bot's updates for that one's)."""
+    return f"{PLATFORM}:{context.bot.id}", str(update.update_id)
+
+
 def channel_of(chat_id: int) -> str:
     return f"{PLATFORM}:{chat_id}"
 

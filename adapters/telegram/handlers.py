@@ -11,10 +11,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
-from adapters.telegram.context import Context, call, caller, chat_of, query_of, send
+from adapters.telegram.context import PLATFORM, Context, call, caller, chat_of, query_of, send, update_key
 from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
+from core.quiz.binding import Sent
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE
 from core.reply import FAILED, Reply
@@ -58,6 +59,8 @@ async def on_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
+    if not await _first_delivery(update, context):
+        return
     name = message.text.split()[0][1:].split("@")[0].lower()
     arg = " ".join(context.args) if context.args else None
     if name == "drill" and arg is None:
@@ -95,11 +98,23 @@ async def on_forget(update: Update, context: Context) -> None:
     await context.bot.send_message(chat_of(update), FORGET_PROMPT, reply_markup=keyboard)
 
 
+async def _first_delivery(update: Update, context: Context) -> bool:
+    """Whether this message is new: Telegram re-sends the updates whose offset a killed bot never confirmed,
+    and a command is applied once (recorded first). Button taps are not recorded: each names its session
+    and position (or round and member), so a re-sent tap is refused as no longer active."""
+    user = update.effective_user
+    learner = await context.bot_data.quiz.learner(PLATFORM, str(user.id)) if user is not None else None
+    return await context.bot_data.quiz.first_delivery(learner, update_key(update, context))
+
+
 async def on_text(update: Update, context: Context) -> None:
-    """A typed answer ("B", "A C", "C A B D", "1B 2A 3C") in a private chat."""
+    """A typed answer ("B", "A C", "C A B D", "1B 2A 3C") in a private chat, for the question shown before
+    the message was sent; the update is recorded with the answer, so a re-sent one changes nothing."""
+    message = update.effective_message
     lid = (await caller(update, context)).learner_id
-    text = update.effective_message.text if update.effective_message else None
-    await _respond(update, context, await context.bot_data.quiz.answer_text(lid, text or ""))
+    assert message is not None, "registered for text messages"
+    sent = Sent(update=update_key(update, context), at=message.date)
+    await _respond(update, context, await context.bot_data.quiz.answer_text(lid, message.text or "", sent))
 
 
 async def on_callback(update: Update, context: Context) -> None:

@@ -53,6 +53,8 @@ class Session:
     finished_at: datetime | None = None
     unseen: bool = False  # a full-length form none of whose questions was in an earlier form
     channel: str | None = None  # opaque adapter address ("telegram:-100123") for replies nobody asked for
+    offline_told: int = 0  # seconds of the bot's downtime during the session the learner was told of
+    warned_at: datetime | None = None  # when the 10-minute warning was claimed (timed sessions)
     id: int | None = None
     answers: list[Answer] = field(default_factory=list)
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from datetime import timedelta
 
 from core.args import is_id, parse_scope
 from core.exam.bank import Bank
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, utcnow
 from core.quiz import engine, progress, report, selection
+from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
+from core.quiz.timekeeper import Timekeeper
 from core.reply import Reply
 
 STALE = "This question is no longer active."
+EARLIER = "That answer was for an earlier question; this one is still open:"
+UNSEEN = ("Not recorded: I restarted since I showed you a question, so I cannot tell which one that answer "
+          "was for. This one is open:")
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
 
@@ -30,6 +37,7 @@ class QuizService:
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
+        self.timekeeper = Timekeeper(store, self.clock)
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -46,11 +54,12 @@ class QuizService:
         welcome = self.welcome()
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
+            note = await self._note(session)
         if expired is not None:
             return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions)
         if session is None:
             return welcome
-        return Reply(welcome.paragraphs + [f"Your {session.mode} is where you left it:"],
+        return Reply(welcome.paragraphs + note + [f"Your {session.mode} is where you left it:"],
                      card=engine.card(session, self.bank, self.clock()))
 
     def welcome(self) -> Reply:
@@ -145,20 +154,39 @@ class QuizService:
 
     # --- answering -------------------------------------------------------------------------------
 
-    async def answer_text(self, learner_id: int, text: str) -> Reply:
-        """A typed answer such as "B", "A C", "C A B D" or "1B 2A 3C" for the pending question."""
+    async def answer_text(self, learner_id: int, text: str, sent: Sent | None = None) -> Reply:
+        """A typed answer such as "B", "A C", "C A B D" or "1B 2A 3C" for the question it was typed for.
+
+        `sent` says which update carried it and what the learner saw (core/quiz/binding.py): an update
+        applied already gets an empty reply (nothing is sent: the learner had their answer before the
+        restart), and an answer typed for a question answered since is refused, never recorded for the next.
+        """
         async with self._locks[learner_id]:
+            update = sent.update if sent is not None else None
+            if update is not None and await self.store.seen_update(update):
+                return Reply([])
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
             if session is None:
                 return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
                              actions=["quiz"])
+            note = await self._note(session)
+            binding = bind(session, sent)
+            if binding is not Binding.PENDING:
+                return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
+                             card=engine.card(session, self.bank, self.clock()))
             try:
                 response = engine.parse_typed(session, self.bank, text)
             except AnswerFormatError as exc:
-                return Reply([str(exc)], refused=True)
-            return await self._record(session, session.position, response)
+                return Reply(note + [str(exc)], refused=True)
+            return _noted(note, await self._record(session, session.position, response, update))
+
+    async def first_delivery(self, learner_id: int | None, update: UpdateKey) -> bool:
+        """Record a chat update before it is applied; False if it was recorded already (a re-delivery after
+        a restart, or by another process), and then the caller ignores it. A command is so applied at most
+        once: one whose process died while applying it is lost, and the learner sends it again."""
+        return await self.store.record_update(update, learner_id, self.clock())
 
     async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
         """An answer from buttons; anything not matching the pending question changes nothing."""
@@ -168,18 +196,20 @@ class QuizService:
                 return expired
             if session is None or session.id != session_id or session.position != position:
                 return Reply([STALE], refused=True)
+            note = await self._note(session)
             try:
-                return await self._record(session, position, response)
+                return _noted(note, await self._record(session, position, response))
             except AnswerFormatError as exc:
-                return Reply([str(exc)], refused=True)
+                return Reply(note + [str(exc)], refused=True)
 
-    async def _record(self, session: Session, position: int, response: list[int]) -> Reply:
+    async def _record(self, session: Session, position: int, response: list[int],
+                      update: UpdateKey | None = None) -> Reply:
         now = self.clock()
         try:
             answer = engine.submit(session, self.bank, position, response, now)
         except NotPending:
             return Reply([STALE], refused=True)
-        if not await self.store.save(session, answer):
+        if not await self.store.save(session, answer, update):
             return Reply([STALE], refused=True)
         q = self.bank[answer.question_id]
         paragraphs: list[str] = []
@@ -204,10 +234,31 @@ class QuizService:
         return session, None
 
     async def _expire(self, session: Session) -> Reply:
+        note = self.timekeeper.note(session)
         engine.finish(session, self.clock())
         await self.store.save(session)
-        return Reply([f"⏰ Time is up for your {session.mode}."] + report.session_report(session, self.bank),
-                     actions=["review", "stats"], card=None)
+        return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.mode}."]
+                     + report.session_report(session, self.bank), actions=["review", "stats"], card=None)
+
+    async def _note(self, session: Session | None) -> list[str]:
+        """The offline note owed on a running timed session's reply (once per outage), saved as told."""
+        note = self.timekeeper.note(session) if session is not None else None
+        if session is None or note is None:
+            return []
+        await self.store.save(session)
+        return [note]
+
+    # --- the runtime's tick: heartbeat and warnings ------------------------------------------------
+
+    async def beat(self, every: timedelta) -> None:
+        """The heartbeat the runtime writes each tick (and at start): how downtime is noticed."""
+        await self.timekeeper.beat(every)
+
+    async def warnings_due(self) -> list[tuple[Session, Reply]]:
+        """The 10-minute warnings to push now, each claimed once (core/quiz/timekeeper.py); the caller
+        sends each to session.channel."""
+        return [(session, Reply([text], actions=["question"]))
+                for session, text in await self.timekeeper.warnings_due()]
 
     async def expire_due(self) -> list[tuple[Session, Reply]]:
         """Finish every timed session past its deadline; the caller sends each report to session.channel."""
@@ -242,7 +293,7 @@ class QuizService:
                 return expired
             if session is None:
                 return Reply(["No session is running. Try /quiz, /drill or /diagnostic."], actions=["quiz"])
-            return Reply([], card=engine.card(session, self.bank, self.clock()))
+            return Reply(await self._note(session), card=engine.card(session, self.bank, self.clock()))
 
     async def stop(self, learner_id: int) -> Reply:
         async with self._locks[learner_id]:
@@ -319,3 +370,8 @@ class QuizService:
         if scope in exam.tasks:
             return f"task {scope} {exam.tasks[scope].title}"
         return f"domain {scope} {exam.domain(int(scope)).name}" if scope else "everything"
+
+
+def _noted(note: list[str], reply: Reply) -> Reply:
+    """The reply with the offline note first."""
+    return replace(reply, paragraphs=note + reply.paragraphs) if note else reply

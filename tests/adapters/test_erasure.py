@@ -20,6 +20,7 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from bot.bootstrap import bootstrap
 from bot.config import Settings
+from core.quiz.binding import Sent
 from core.rounds.service import RoundService
 from tests.answers import any_valid, right_response
 from tests.core.test_plan import Outbox
@@ -27,7 +28,8 @@ from tests.core.test_plan import Outbox
 GONE, KEPT, STRANGER = "990001", "990002", "990003"
 GONE_NAME = "Gone Learner"
 GROUP = "telegram:-100777"
-NEUTRAL = {"group_settings", "round_question"}  # a group's settings, a round's questions: nobody's data
+NEUTRAL = {"group_settings", "round_question", "heartbeat", "outage"}  # a group's settings, a round's
+# questions, when the bot was up or down: nobody's data
 LEARNER_COLUMNS = {"learner_id", "member_id", "starter_id"}  # columns that hold a learner id by name
 
 
@@ -67,7 +69,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
     await planner.target(chat, lid)
     await planner.set_exam_date(lid, "2026-12-20")
     card = (await quiz.mock(lid, 5, channel=chat)).card
-    await quiz.answer_text(lid, any_valid(card))
+    await quiz.answer_text(lid, any_valid(card), Sent(update=("telegram:999000", str(lid * 7))))
     await plan_store.add_label(lid, card.session_id, 0, "data")
     live = await rounds.store.live_round(GROUP)
     if live is None:
@@ -103,7 +105,7 @@ async def test_forget_leaves_no_row_naming_the_learner_and_never_reuses_their_id
 
     await services.quiz.forget(gone)
     assert await _tables_naming(database, gone, marks) == {}
-    assert {"identity", "answer", "push_claim", "round_answer"} <= set(
+    assert {"identity", "answer", "push_claim", "round_answer", "processed_update"} <= set(
         await _tables_naming(database, kept, (KEPT, "Kept Learner")))  # the other learner keeps everything
 
     stranger = await services.quiz.learner("telegram", STRANGER)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from adapters.sql.database import Database, migrate
 from adapters.sql.store import SqlStore
 from core.quiz import engine
+from core.quiz.binding import Sent
 from core.quiz.engine import Mode
 from core.quiz.service import STALE, QuizService
 from tests.answers import any_valid, right_response
@@ -120,3 +121,24 @@ async def test_a_forged_session_id_past_the_integer_range_explains_nothing(bank,
     for forged in (10**12, 2**31, -1, 0):
         reply = await service.explain(lid, 1, session_id=forged)
         assert reply.text == "There is no question 1 in your latest session."
+
+
+async def test_an_update_is_applied_once_across_processes_and_forgotten_after_a_day(bank, database_url, clock):
+    """Two processes on one database (two engines, no shared lock) racing on one re-sent typed answer record
+    it once; the unique key on (platform, update id) decides, with the answer, in one transaction."""
+    engines = [Database(database_url), Database(database_url)]
+    services = [QuizService(bank, SqlStore(e), clock=clock, rng=random.Random(6)) for e in engines]
+    lid = await services[0].learner("telegram", "61")
+    card = (await services[0].drill(lid, "2.1")).card
+    clock.advance(seconds=9)
+    sent = Sent(update=("telegram:999000", "7001"), at=clock().replace(microsecond=0))
+    replies = await asyncio.gather(*(s.answer_text(lid, any_valid(card), sent) for s in services))
+    assert sorted(bool(r.paragraphs) for r in replies) in ([False, True], [True, True])  # one reply, or a STALE
+    store = services[0].store
+    assert len(await store.history(lid)) == 1 and await store.seen_update(sent.update)
+    assert not await store.record_update(sent.update, lid, clock())  # a second record is refused
+    assert await store.record_update(("telegram:999000", "7002"), None, clock() + timedelta(hours=2))
+    assert await store.prune_updates(clock() + timedelta(hours=1)) == 1  # the older one only
+    assert not await store.seen_update(sent.update) and await store.seen_update(("telegram:999000", "7002"))
+    for e in engines:
+        await e.dispose()

@@ -1,0 +1,68 @@
+"""Which question a typed answer answers, and whether its update was applied already.
+
+A button names its session and position, so a late or repeated tap can never land on another question. A
+typed "B" names nothing: before this module, it was recorded for whatever question was pending when it was
+handled. After a kill -9, Telegram re-sends every update whose offset the bot had not yet confirmed, so an
+answer already recorded for question 4 was recorded again for question 5 (2 wrong rows in 2,830 typed
+answers). Two guards, each enough for that case, and each covering cases the other misses:
+
+- the update id (platform, id) is recorded in the same transaction as the answer, so a re-sent update is
+  recognised and ignored, also by another process (a unique key);
+- the answer is bound to the question the learner was looking at when they sent it: the one shown before
+  the message's date (Telegram), or the card on screen (the console). If the session moved on since, the
+  answer is refused, not recorded for the next question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from core.quiz.engine import Session
+
+UpdateKey = tuple[str, str]  # (platform, update id), e.g. ("telegram:123456", "9001")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """How a typed answer arrived. Every field is optional: a caller that knows nothing (a test, a surface
+    without update ids) gets the old behaviour, the pending question."""
+
+    update: UpdateKey | None = None  # the platform's update, so a re-delivered one is applied once
+    at: datetime | None = None  # when the learner sent it, as the platform stamps it (Telegram: whole seconds)
+    shown: tuple[int, int] | None = None  # (session id, position) of the card on the learner's screen
+    blind: bool = False  # the surface has shown no question since it started, so it cannot tell which
+
+
+class Binding(Enum):
+    PENDING = "pending"  # the answer is for the pending question
+    EARLIER = "earlier"  # it was for a question answered since
+    UNKNOWN = "unknown"  # the surface cannot tell which question the learner saw
+
+
+def shown_at(session: Session, position: int) -> datetime:
+    """When the question at `position` was shown: when the one before it was answered, or the start."""
+    before = [a.answered_at for a in session.answers if a.position == position - 1]
+    return before[0] if before else session.started_at
+
+
+def bind(session: Session, sent: Sent | None) -> Binding:
+    """Which question `sent` answers, seen from the session as it is now.
+
+    Telegram stamps a message with whole seconds, so a message from the second in which the pending
+    question appeared is taken as one sent before it: nobody reads a question and answers it within the
+    second it appeared, while a re-sent or double-typed answer falls in exactly that second. (It also
+    assumes the bot's clock and Telegram's agree to within a second, as NTP keeps them.)
+    """
+    if sent is None:
+        return Binding.PENDING
+    if sent.blind:
+        return Binding.UNKNOWN
+    if sent.shown is not None and sent.shown != (session.id, session.position):
+        return Binding.EARLIER
+    if sent.at is not None:
+        appeared = shown_at(session, session.position).replace(microsecond=0)
+        if sent.at < appeared + timedelta(seconds=1):
+            return Binding.EARLIER
+    return Binding.PENDING
