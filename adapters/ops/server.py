@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from adapters.ops.metrics import Metrics
 
@@ -77,4 +76,5 @@ class OpsServer:
                 self.metrics.sessions_active.set(await asyncio.wait_for(self.sessions_active(), CHECK_SECONDS))
             except Exception as exc:  # the database is down: the other metrics still matter most now
                 log.warning("could not count active sessions for /metrics: %r", exc)
-        return web.Response(body=self.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+        body, content_type = self.metrics.render(request.headers.get("Accept"))
+        return web.Response(body=body, headers={"Content-Type": content_type})
