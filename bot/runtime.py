@@ -169,7 +169,8 @@ class Runtime:
             self.ops.draining = True
         if scheduler.running:
             scheduler.pause()
-            await self._within(self._idle.wait(), deadline, "the scheduler's tick")
+            if not self._idle.is_set():
+                await self._within(self._idle.wait(), deadline, "the scheduler's tick")
             scheduler.shutdown(wait=False)  # cancels a tick that outlived the deadline (its pushes' leases lapse)
         for adapter in reversed(started):
             await self._within(adapter.stop(), deadline, f"stopping {adapter.prefix.rstrip(':')}")
