@@ -1,11 +1,30 @@
-FROM python:3.11-slim
+# The bot's production image. Pinned base (an exact Python and Debian release); dependencies from
+# pyproject.toml installed as ordinary packages (no editable install); the code runs from /app as the
+# unprivileged user "bot"; HEALTHCHECK asks the ops server's /healthz (database and chat adapters).
+FROM python:3.11.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    OPS_PORT=9090 OPS_HOST=0.0.0.0 LOG_FORMAT=json
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini ./
+
+COPY pyproject.toml ./
+# The runtime dependencies only (not the test extra); the project itself is not installed: it runs from /app.
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot
+
+COPY README.md alembic.ini ./
 COPY core core
 COPY adapters adapters
 COPY bot bot
 COPY migrations migrations
 COPY questions questions
-RUN pip install --no-cache-dir -e .
-# `python -m bot` applies the migrations (alembic upgrade head) before it starts serving.
+
+USER bot
+EXPOSE 8443 9090
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"OPS_PORT\"]}/healthz', timeout=4)"
+# `python -m bot` applies the migrations (alembic upgrade head) before it starts serving; SIGTERM drains.
 CMD ["python", "-m", "bot"]

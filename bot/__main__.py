@@ -10,11 +10,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from adapters.ops.metrics import Metrics
 from adapters.sql.database import migrate
 from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import configure
+from bot.ops import ops_server
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
 from core.exam.bank import BankError, load_bank
@@ -79,11 +81,16 @@ def _migrate_and_run(settings: Settings, bank) -> int:
 
 async def serve(settings: Settings, bank) -> int:
     """Every configured chat adapter (the console when no token is set) and the scheduler in one event loop,
-    until SIGTERM, SIGINT (Ctrl-C) or the console's /quit."""
-    services = bootstrap(settings, bank=bank)
-    return await Runtime(services.quiz, chat_adapters(settings, services), planner=services.planner,
+    until SIGTERM, SIGINT (Ctrl-C) or the console's /quit; with OPS_PORT, the ops server (/healthz, /metrics)."""
+    metrics = Metrics() if settings.ops_port is not None else None
+    services = bootstrap(settings, bank=bank, on_database_error=metrics.database_error if metrics else None)
+    adapters = chat_adapters(settings, services, metrics)
+    ops = ops_server(settings, services, adapters, metrics) if metrics else None
+    return await Runtime(services.quiz, adapters, planner=services.planner,
                          rounds=services.rounds, start_attempts=settings.startup_attempts,
-                         start_retry_seconds=settings.startup_retry_seconds).run()
+                         start_retry_seconds=settings.startup_retry_seconds, ops=ops,
+                         pushed=metrics.pushed if metrics else None,
+                         shutdown_seconds=settings.shutdown_seconds).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "questions":
         return check_questions(exam_folders(settings.exam_dir))
-    configure(settings.log_level, settings.secrets())
+    configure(settings.log_level, settings.secrets(), settings.log_format)
     return run_chat(settings)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from adapters.console.chat import ConsoleChat
+from adapters.ops.metrics import Metrics, count_discord_429s
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
@@ -29,6 +31,8 @@ class Services:
     planner: PlanService
     rounds: RoundService
     dispatcher: Dispatcher
+    database: Database | None = None  # the SQL database the stores share, when bootstrap built it (for /healthz)
+    store: Store | None = None
 
 
 def eraser(*stores: Store | PlanStore | RoundStore) -> Eraser:
@@ -48,14 +52,16 @@ def bootstrap(
     round_store: RoundStore | None = None,
     clock: Clock = utcnow,
     rng: random.Random | None = None,
+    on_database_error: Callable[[], None] | None = None,
 ) -> Services:
-    """Wire the services on one database; tests pass fakes or a test database the same way."""
+    """Wire the services on one database; tests pass fakes or a test database the same way.
+    `on_database_error` is told about every error the database driver raises (the metrics count them)."""
     bank = bank or load_bank(settings.exam_dir)
     shared: list[Database] = []
 
     def database() -> Database:  # one, made only if a store is not given
         if not shared:
-            shared.append(Database(settings.database_url))
+            shared.append(Database(settings.database_url, on_error=on_database_error))
         return shared[0]
 
     store = store or SqlStore(database())
@@ -64,25 +70,40 @@ def bootstrap(
     quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
     planner = PlanService(quiz, plan_store, clock=clock)
     rounds = RoundService(bank, round_store, clock=clock, rng=rng)
-    return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds))
+    return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),
+                    database=shared[0] if shared else None, store=store)
 
 
-def chat_adapters(settings: Settings, services: Services) -> list[ChatAdapter]:
+def _observed(metrics: Metrics | None, platform: str) -> dict:
+    """The metric callables an adapter is built with (none without metrics)."""
+    if metrics is None:
+        return {}
+    metrics.platform(platform)
+    return {"handled": metrics.handled(platform), "busy": metrics.started(platform)}
+
+
+def chat_adapters(settings: Settings, services: Services, metrics: Metrics | None = None) -> list[ChatAdapter]:
     """The chat adapters whose tokens are set, each built on the same services; the console when none is.
+    With `metrics`, each adapter counts the updates it handles, their latency and the 429s it meets.
 
     A chat library is imported only when its adapter runs: the console starts without loading either."""
     adapters: list[ChatAdapter] = []
     if settings.telegram_bot_token:
         from adapters.telegram.app import TelegramAdapter, build_application
 
+        observed = _observed(metrics, "telegram")
+        if metrics is not None:
+            observed["on_429"] = metrics.too_many_requests("telegram")
         app = build_application(settings.telegram_bot_token.get_secret_value(), services.dispatcher,
-                                base_url=str(settings.telegram_api_base_url or "") or None)
+                                base_url=str(settings.telegram_api_base_url or "") or None, **observed)
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
     if settings.discord_bot_token:
         from adapters.discord import DiscordAdapter, DiscordBot
 
-        bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id)
+        bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id, **_observed(metrics, "discord"))
+        if metrics is not None:
+            count_discord_429s(metrics.too_many_requests("discord"))
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
     if not adapters:
         adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,12 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None  # sync slash commands to this guild at once (development)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, for a log collector
+    # The ops HTTP server (/healthz, /metrics): off unless a port is set; it listens on OPS_HOST.
+    ops_port: int | None = Field(default=None, ge=0, le=65535)
+    ops_host: str = "127.0.0.1"
+    # On SIGTERM: how long the updates in flight and a running scheduler tick may take to finish.
+    shutdown_seconds: float = Field(default=25.0, ge=0, le=600)
     exam_dir: DirectoryPath = DEFAULT_EXAM_DIR  # a successor exam is another folder of the same shape
     # A database or Bot API down at start is tried this many times, waiting 1x, 2x, 4x... this many seconds.
     startup_attempts: int = Field(default=5, ge=1, le=50)
@@ -46,6 +53,11 @@ class Settings(BaseSettings):
                              "postgresql+asyncpg://user:password@host:5432/database (the port is a number)") from None
         return url
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, level: str) -> str:
@@ -59,7 +71,7 @@ class Settings(BaseSettings):
         return [t.get_secret_value() for t in (self.telegram_bot_token, self.discord_bot_token) if t]
 
     @field_validator("telegram_bot_token", "discord_bot_token", "telegram_webhook_url", "telegram_api_base_url",
-                     "discord_guild_id", mode="before")
+                     "discord_guild_id", "ops_port", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,8 +1,16 @@
-"""Logging set-up that keeps secrets out: tokens are masked in every record, whoever logs them."""
+"""Logging set-up that keeps secrets out: tokens are masked in every record, whoever logs them.
+
+Two formats: the default text line, and (LOG_FORMAT=json) one JSON object per line for a log collector.
+Masking happens in a filter before either formatter sees the record, so both formats are masked alike.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactSecrets(logging.Filter):
@@ -26,9 +34,31 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure(level: str, secrets: list[str]) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line: time (UTC, ISO 8601), level, logger, message, and the
+    traceback as `exc` when there is one (already masked by RedactSecrets, which runs first)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)  # json escapes newlines: one record is one line
+
+
+def configure(level: str, secrets: list[str], fmt: str = "text") -> None:
+    logging.basicConfig(level=level, format=TEXT_FORMAT)
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+        if fmt == "json":
+            handler.setFormatter(JsonFormatter())
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,10 +1,16 @@
-"""One event loop for every chat adapter and the scheduler; SIGTERM or SIGINT stops them cleanly."""
+"""One event loop for every chat adapter and the scheduler; SIGTERM or SIGINT stops them cleanly.
+
+Stopping is a drain: the ops server's /healthz turns 503 ("draining") so a proxy sends no more, the scheduler
+takes no new tick and the running one finishes, then each adapter stops taking updates and finishes those it
+has, all within SHUTDOWN_SECONDS; then the process exits 0."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
@@ -44,13 +50,30 @@ class ChatAdapter(Protocol):
         ...
 
 
+class OpsServer(Protocol):
+    """What Runtime needs of the ops HTTP server (adapters.ops.server.OpsServer): started first, so /healthz
+    answers while the adapters start; told when draining; stopped last."""
+
+    draining: bool
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class Runtime:
     """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
 
     def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS,
                  planner: PlanService | None = None, rounds: RoundService | None = None,
-                 start_attempts: int = 1, start_retry_seconds: float = 0.0):
+                 start_attempts: int = 1, start_retry_seconds: float = 0.0, ops: OpsServer | None = None,
+                 pushed: Callable[[bool], None] | None = None, shutdown_seconds: float = 25.0):
         self.service = service
+        self.ops = ops
+        self.pushed = pushed  # told each push's outcome (True: sent), for the metrics
+        self.shutdown_seconds = shutdown_seconds
+        self._idle = asyncio.Event()  # set while no tick runs
+        self._idle.set()
         self.start_attempts = start_attempts
         self.start_retry_seconds = start_retry_seconds
         self.adapters = adapters
@@ -92,7 +115,21 @@ class Runtime:
     async def push(self, target: PushTarget, reply: Reply) -> bool:
         """Send one daily push through the adapter that owns its channel; False if unreachable."""
         adapter = self.owner(target.channel)
-        return adapter is not None and await adapter.deliver(target.channel, reply)
+        sent = False
+        try:
+            sent = adapter is not None and await adapter.deliver(target.channel, reply)
+        finally:
+            if self.pushed is not None:
+                self.pushed(sent)
+        return sent
+
+    async def _tick(self) -> None:
+        """The scheduler's job: one tick, marked as running so that stopping waits for it to finish."""
+        self._idle.clear()
+        try:
+            await self.tick()
+        finally:
+            self._idle.set()
 
     async def run(self, stop: asyncio.Event | None = None) -> int:
         """Until SIGTERM or SIGINT (0), or until an adapter stops on its own (its exit_code: 1 for a chat
@@ -103,11 +140,13 @@ class Runtime:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler()
-        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
         started: list[ChatAdapter] = []
         status = 0
         try:
             await self.beat()  # before serving anyone: the outage since the last run is known to every reply
+            if self.ops is not None:
+                await self.ops.start()
             for adapter in self.adapters:
                 attempts = self.start_attempts if getattr(adapter, "restartable", False) else 1
                 await retry_async(adapter.start, attempts, self.start_retry_seconds,
@@ -128,8 +167,28 @@ class Runtime:
             else:
                 log.info("stopping")
         finally:
-            if scheduler.running:
-                scheduler.shutdown(wait=False)
-            for adapter in reversed(started):
-                await adapter.stop()
+            await self._drain(scheduler, started)
         return status
+
+    async def _drain(self, scheduler: AsyncIOScheduler, started: list[ChatAdapter]) -> None:
+        """Stop in order: no new work (health says draining, no new tick), the running tick and the updates in
+        flight finished (each adapter's stop() waits for its own), the ops server last."""
+        deadline = time.monotonic() + self.shutdown_seconds
+        if self.ops is not None:
+            self.ops.draining = True
+        if scheduler.running:
+            scheduler.pause()
+            if not self._idle.is_set():
+                await self._within(self._idle.wait(), deadline, "the scheduler's tick")
+            scheduler.shutdown(wait=False)  # cancels a tick that outlived the deadline (its pushes' leases lapse)
+        for adapter in reversed(started):
+            await self._within(adapter.stop(), deadline, f"stopping {adapter.prefix.rstrip(':')}")
+        if self.ops is not None:
+            await self.ops.stop()
+
+    @staticmethod
+    async def _within(step, deadline: float, what: str) -> None:
+        try:
+            await asyncio.wait_for(step, max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            log.warning("%s did not finish within SHUTDOWN_SECONDS; going on", what)

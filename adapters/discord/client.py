@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import AsyncIterator, Callable
 
 import discord
 from discord import app_commands
@@ -24,12 +27,22 @@ async def command_failed(interaction: discord.Interaction, error: app_commands.A
     await views.failed(interaction, error, f"/{interaction.command.name if interaction.command else '?'}")
 
 
+class TrackedTree(app_commands.CommandTree):
+    """The command tree, with each slash command's handling tracked by the client (in flight, latency)."""
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        # discord.py 2.7 runs every application command through _call, in a task of its own.
+        async with self.client.handling():  # type: ignore[attr-defined]
+            await super()._call(interaction)
+
+
 class DiscordBot(discord.Client):
     """Slash commands and persistent components over the quiz, plan and round services.
 
     No message-content intent is needed: commands and clicks arrive as interactions."""
 
-    def __init__(self, dispatcher: Dispatcher, *, guild_id: int | None = None) -> None:
+    def __init__(self, dispatcher: Dispatcher, *, guild_id: int | None = None,
+                 handled: Callable[[float], None] | None = None, busy: Callable[[int], None] | None = None) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
         assert dispatcher.rounds is not None, "Discord serves rounds: wire a RoundService"
         self.dispatcher = dispatcher
@@ -39,7 +52,11 @@ class DiscordBot(discord.Client):
         self.guild_id = guild_id
         self.ready = asyncio.Event()  # set on the gateway's READY; the runner waits for it
         self.round_delivery = RoundDelivery(self.rounds, group_rounds.DiscordRoundSurface(self))
-        self.tree = app_commands.CommandTree(self)
+        self.handled, self.busy = handled, busy  # told each interaction's seconds, and +1/-1 as they run
+        self.in_flight = 0
+        self.idle = asyncio.Event()  # set while no interaction is being handled: stop() waits for it
+        self.idle.set()
+        self.tree = TrackedTree(self)
         self.tree.error(command_failed)
         commands.register(self.tree, self.service.bank.exam)
         group_rounds.register(self.tree, self.service.bank.exam)
@@ -54,6 +71,25 @@ class DiscordBot(discord.Client):
         guild = discord.Object(self.guild_id)
         self.tree.copy_global_to(guild=guild)
         await self.tree.sync(guild=guild)
+
+    @contextlib.asynccontextmanager
+    async def handling(self) -> AsyncIterator[None]:
+        """Around one interaction's handling: counts it in flight, and its latency once done."""
+        began = time.perf_counter()
+        self.in_flight += 1
+        self.idle.clear()
+        if self.busy:
+            self.busy(1)
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight:
+                self.idle.set()
+            if self.busy:
+                self.busy(-1)
+            if self.handled:
+                self.handled(time.perf_counter() - began)
 
     async def on_ready(self) -> None:
         log.info("Discord adapter running as %s", self.user)

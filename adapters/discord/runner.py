@@ -47,7 +47,19 @@ class DiscordAdapter:
             raise TimeoutError(f"Discord was not ready within {self.ready_timeout:.0f} s")
         self._task.add_done_callback(self._ended)
 
+    async def connected(self) -> bool:
+        """The gateway session is up (READY, not closed)."""
+        return self.bot.is_ready() and not self.bot.is_closed()
+
     async def stop(self) -> None:
+        """Finish the interactions in flight (their replies need the open client), then close."""
+        if self.bot.in_flight:
+            log.info("waiting for %d Discord interaction(s) in flight", self.bot.in_flight)
+            try:
+                await asyncio.wait_for(self.bot.idle.wait(), STOP_TIMEOUT)
+            except TimeoutError:
+                log.warning("%d Discord interaction(s) still in flight after %.0f s; closing", self.bot.in_flight,
+                            STOP_TIMEOUT)
         task, self._task = self._task, None
         await self.bot.close()
         if task is None:

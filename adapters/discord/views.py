@@ -8,6 +8,7 @@ clicker's rights, like a slash command.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -172,10 +173,12 @@ class Failsafe:
 
         @functools.wraps(callback)
         async def guarded(self, interaction: Interaction) -> None:
-            try:
-                await callback(self, interaction)
-            except Exception as exc:
-                await failed(interaction, exc, type(self).__name__)
+            handling = getattr(interaction.client, "handling", contextlib.nullcontext)  # tracked: in flight, latency
+            async with handling():
+                try:
+                    await callback(self, interaction)
+                except Exception as exc:
+                    await failed(interaction, exc, type(self).__name__)
         setattr(cls, "callback", guarded)  # noqa: B010  (assigning a method, which mypy refuses)
 
 

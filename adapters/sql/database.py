@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import Session
@@ -41,7 +41,7 @@ class Database:
     (rolls back if it raises); `fn` may commit or roll back itself, to catch a unique-key conflict.
     `run_orm` does the same with an ORM session on that connection, for stores written with the ORM."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, on_error: Callable[[], None] | None = None) -> None:
         ensure_sqlite_folder(url)
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
@@ -53,6 +53,13 @@ class Database:
             self._async = None
         else:
             self._async = create_async_engine(url, pool_pre_ping=True)
+        if on_error is not None:  # every error the driver raises (metrics count them), whatever the caller does
+            engine = self._sync if self._async is None else self._async.sync_engine
+            event.listen(engine, "handle_error", lambda _context: on_error())
+
+    async def ping(self) -> None:
+        """One round trip (SELECT 1); raises if the database cannot be reached. For /healthz."""
+        await self.run(lambda connection: connection.execute(text("SELECT 1")).scalar_one())
 
     async def run(self, fn: Callable[..., T], *args) -> T:
         if self._async is None:

@@ -39,6 +39,7 @@ _IDENTITY = sa.select(IDENTITY.c.learner_id).where(IDENTITY.c.platform == sa.bin
 _ACTIVE = (sa.select(SESSION).where(SESSION.c.learner_id == sa.bindparam("learner_id"),
                                     SESSION.c.finished_at.is_(None))
            .order_by(SESSION.c.id.desc()).limit(1))
+_OPEN_COUNT = sa.select(sa.func.count()).select_from(SESSION).where(SESSION.c.finished_at.is_(None))
 _BY_ID = sa.select(SESSION).where(SESSION.c.id == sa.bindparam("session_id"))
 _LATEST = (sa.select(SESSION).where(SESSION.c.learner_id == sa.bindparam("learner_id"))
            .order_by(SESSION.c.id.desc()).limit(1))
@@ -230,6 +231,10 @@ class SqlStore:
 
     async def expired_sessions(self, now: datetime) -> list[QuizSession]:
         return await self._db.run(lambda conn: _sessions(conn, conn.execute(_EXPIRED, {"now": now}).all()))
+
+    async def count_active(self) -> int:
+        """Sessions not finished yet (for the ops metrics)."""
+        return await self._db.run(lambda conn: conn.execute(_OPEN_COUNT).scalar_one())
 
     async def forget(self, learner_id: int) -> None:
         await self._db.run(_forget, learner_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, RetryAfter
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor
 
 from adapters.telegram import handlers, rounds
@@ -31,17 +33,33 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     delivered in one getUpdates batch after downtime is still handled in order within each chat.
     """
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, handled: Callable[[float], None] | None = None,
+                 busy: Callable[[int], None] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.handled = handled  # called with the seconds each update took (the ops metrics)
+        self.busy = busy  # called with +1 when an update's handling starts, -1 when it ends
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await self._timed(coroutine)
             return
         async with self._locks[chat.id]:
+            await self._timed(coroutine)
+
+    async def _timed(self, coroutine: Awaitable) -> None:
+        """Handle one update; its latency counts from when its chat's turn came (not the wait behind it)."""
+        began = time.perf_counter()
+        if self.busy:
+            self.busy(1)
+        try:
             await coroutine
+        finally:
+            if self.busy:
+                self.busy(-1)
+            if self.handled:
+                self.handled(time.perf_counter() - began)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -50,18 +68,42 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+class CountingRateLimiter(AIORateLimiter):
+    """PTB's rate limiter, telling `on_429` about each 429 (RetryAfter) before it waits and retries."""
+
+    def __init__(self, on_429: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_429 = on_429
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        if self.on_429 is None:
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        on_429 = self.on_429
+
+        async def counted(*a: Any, **kw: Any):
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter:
+                on_429()
+                raise
+        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def webhook_secret(token: str) -> str:
     """A stable secret_token derived from the bot token (Telegram allows A-Z, a-z, 0-9, _ and -)."""
     return hashlib.sha256(f"mla-coach-webhook:{token}".encode()).hexdigest()[:48]
 
 
-def build_application(token: str, dispatcher: Dispatcher, base_url: str | None = None) -> Application:
+def build_application(token: str, dispatcher: Dispatcher, base_url: str | None = None, *,
+                      handled: Callable[[float], None] | None = None, busy: Callable[[int], None] | None = None,
+                      on_429: Callable[[], None] | None = None) -> Application:
     """The real PTB Application on the core's dispatcher (its services reach handlers as typed bot_data);
-    `base_url` points it at a local Bot API server (or a test stand-in)."""
+    `base_url` points it at a local Bot API server (or a test stand-in). `handled`, `busy` and `on_429` are
+    told about each update handled (its seconds), updates starting and ending (+1, -1), and each 429."""
     builder = (Application.builder().token(token)
                .context_types(context_types(dispatcher))
-               .rate_limiter(AIORateLimiter(max_retries=5))
-               .concurrent_updates(PerChatUpdateProcessor()))
+               .rate_limiter(CountingRateLimiter(on_429, max_retries=5))
+               .concurrent_updates(PerChatUpdateProcessor(handled=handled, busy=busy)))
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()
@@ -105,7 +147,13 @@ class TelegramAdapter:
                                                  allowed_updates=["message", "callback_query"])
         log.info("Telegram adapter running as @%s", self.app.bot.username)
 
+    async def connected(self) -> bool:
+        """Serving: the Application runs and its updater still polls or listens for the webhook."""
+        return self.app.running and self.app.updater is not None and self.app.updater.running
+
     async def stop(self) -> None:
+        """Stop taking updates (polling or the webhook server) first, then finish those in flight: PTB's
+        Application.stop() waits for every update it has taken to be handled."""
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
