@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from core.exam.bank import Bank
 from core.exam.model import Question, QuestionType, Stage
+from core.quiz import progress
 from core.quiz.engine import FULL_LENGTH, Answer, Session
 from core.quiz.grading import LETTERS
 
@@ -102,4 +103,5 @@ def session_report(session: Session, bank: Bank) -> list[str]:
         out.append("Misses by stage:\n" + "\n".join(
             f"{s.value}: {', '.join(misses[s])}" for s in Stage if misses[s]))
         out.append("Send /explain N for question N of this session, or /review to retry your misses.")
+    out.append(progress.readiness_note(session))
     return out
