@@ -104,10 +104,11 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
-def migrate(url: str) -> None:
-    """`alembic upgrade head` on the given database. Call it before the event loop starts."""
+def migrate(url: str, revision: str = "head") -> None:
+    """`alembic upgrade head` (or to `revision`) on the given database. Call it before the event loop
+    starts."""
     ensure_sqlite_folder(url)
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = url
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

@@ -26,12 +26,11 @@ async def _admin(url: str, statement: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A migrated, empty database; PostgreSQL tests skip only outside CI when no server answers."""
+def empty_database_url(request, tmp_path):
+    """A new database with no tables at all; PostgreSQL tests skip only outside CI when no server answers.
+    The PostgreSQL database is created for the test and dropped after it."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path}/test.db"
-        migrate(url)
-        yield url
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
         return
     base = postgres_url()
     name = f"mla_{uuid.uuid4().hex[:12]}"
@@ -41,10 +40,15 @@ def database_url(request, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must be reachable under CI: {exc}")
         pytest.skip(f"no PostgreSQL at {base}: {exc}")
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    migrate(url)
-    yield url
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
     asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(empty_database_url):
+    """A migrated, empty database (SQLite and PostgreSQL)."""
+    migrate(empty_database_url)
+    return empty_database_url
 
 
 @pytest.fixture
