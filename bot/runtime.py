@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import UTC, datetime
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +20,7 @@ from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
+PRUNE_SECONDS = 3600  # housekeeping (old push claims) hourly, and once at start
 
 
 class ChatAdapter(Protocol):
@@ -48,12 +50,13 @@ class Runtime:
 
     def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS,
                  planner: PlanService | None = None, rounds: RoundService | None = None,
-                 start_attempts: int = 1, start_retry_seconds: float = 0.0):
+                 start_attempts: int = 1, start_retry_seconds: float = 0.0, prune_seconds: float = PRUNE_SECONDS):
         self.service = service
         self.start_attempts = start_attempts
         self.start_retry_seconds = start_retry_seconds
         self.adapters = adapters
         self.tick_seconds = tick_seconds
+        self.prune_seconds = prune_seconds
         self.planner = planner
         self.rounds = rounds
 
@@ -82,6 +85,11 @@ class Runtime:
         if self.planner is not None:
             await self.planner.run_pushes(self.push)
 
+    async def prune(self) -> None:
+        """Hourly housekeeping: push claims past their retention (and any left without a target) go."""
+        if self.planner is not None:
+            await self.planner.prune_claims()
+
     async def push(self, target: PushTarget, reply: Reply) -> bool:
         """Send one daily push through the adapter that owns its channel; False if unreachable."""
         adapter = self.owner(target.channel)
@@ -97,6 +105,8 @@ class Runtime:
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        scheduler.add_job(self.prune, "interval", seconds=self.prune_seconds, max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(UTC))
         started: list[ChatAdapter] = []
         status = 0
         try:
