@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import asyncpg
 import pytest
@@ -25,13 +27,10 @@ async def _admin(url: str, statement: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    """A new database with no tables at all; PostgreSQL tests skip only outside CI when no server answers.
-    The PostgreSQL database is created for the test and dropped after it."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
-        return
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """The URL of a PostgreSQL database created for the test and dropped after it; skips only outside CI
+    when no server answers."""
     base = postgres_url()
     name = f"mla_{uuid.uuid4().hex[:12]}"
     try:
@@ -40,8 +39,27 @@ def empty_database_url(request, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must be reachable under CI: {exc}")
         pytest.skip(f"no PostgreSQL at {base}: {exc}")
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """A new database with no tables at all, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        return
+    with fresh_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url():
+    """A new PostgreSQL database with no tables at all."""
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture
