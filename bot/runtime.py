@@ -11,7 +11,7 @@ import logging
 import signal
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -26,6 +26,7 @@ from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
+PRUNE_SECONDS = 3600  # housekeeping (old push claims) hourly, and once at start
 
 
 class ChatAdapter(Protocol):
@@ -67,7 +68,8 @@ class Runtime:
     def __init__(self, service: QuizService, adapters: list[ChatAdapter], tick_seconds: float = TICK_SECONDS,
                  planner: PlanService | None = None, rounds: RoundService | None = None,
                  start_attempts: int = 1, start_retry_seconds: float = 0.0, ops: OpsServer | None = None,
-                 pushed: Callable[[bool], None] | None = None, shutdown_seconds: float = 25.0):
+                 pushed: Callable[[bool], None] | None = None, shutdown_seconds: float = 25.0,
+                 prune_seconds: float = PRUNE_SECONDS):
         self.service = service
         self.ops = ops
         self.pushed = pushed  # told each push's outcome (True: sent), for the metrics
@@ -78,6 +80,7 @@ class Runtime:
         self.start_retry_seconds = start_retry_seconds
         self.adapters = adapters
         self.tick_seconds = tick_seconds
+        self.prune_seconds = prune_seconds
         self.planner = planner
         self.rounds = rounds
 
@@ -112,6 +115,11 @@ class Runtime:
         if self.planner is not None:
             await self.planner.run_pushes(self.push)
 
+    async def prune(self) -> None:
+        """Hourly housekeeping: push claims past their retention (and any left without a target) go."""
+        if self.planner is not None:
+            await self.planner.prune_claims()
+
     async def push(self, target: PushTarget, reply: Reply) -> bool:
         """Send one daily push through the adapter that owns its channel; False if unreachable."""
         adapter = self.owner(target.channel)
@@ -141,6 +149,8 @@ class Runtime:
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        scheduler.add_job(self.prune, "interval", seconds=self.prune_seconds, max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(UTC))
         started: list[ChatAdapter] = []
         status = 0
         try:

@@ -120,6 +120,10 @@ class PlanStore(Protocol):
     async def release(self, channel: str, day: date) -> None:
         """Give back an unsent claim whose push failed, so a later tick sends it."""
 
+    async def prune_claims(self, before: date) -> int:
+        """Delete claims for days before `before`, and claims whose channel has no push target (left by a
+        process that died while dropping an erased learner's push); returns how many went."""
+
     async def labels(self, session_id: int) -> dict[int, str]:
         """Day-2 miss labels of a session: position -> the stage the learner chose."""
 

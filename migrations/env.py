@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import adapters.sql.plan_tables  # noqa: F401  (study plans and pushes)
 import adapters.sql.round_tables  # noqa: F401  (group rounds)
 import adapters.sql.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from adapters.sql.database import migration_lock
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("database_url"):
@@ -34,9 +35,10 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+    with migration_lock(connection):  # PostgreSQL: one process migrates at a time
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
 
 
 async def run_async_migrations() -> None:

@@ -181,6 +181,11 @@ class InMemoryPlanStore:
         if self.claims.get((channel, day), (None, None))[1] is None:
             self.claims.pop((channel, day), None)
 
+    async def prune_claims(self, before: date) -> int:
+        kept = {k: v for k, v in self.claims.items() if k[1] >= before and k[0] in self.targets}
+        pruned, self.claims = len(self.claims) - len(kept), kept
+        return pruned
+
     async def labels(self, session_id: int) -> dict[int, str]:
         return {p: s for (sid, p), s in self.miss_labels.items() if sid == session_id}
 

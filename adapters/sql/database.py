@@ -13,7 +13,8 @@ bridge and never block the loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,6 +27,7 @@ from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
+MIGRATION_LOCK = 0x4D4C4143  # "MLAC": the PostgreSQL advisory lock key migrations run under
 BUSY_SECONDS = 5  # how long a SQLite write waits for another process's lock (the event loop waits too)
 
 
@@ -111,10 +113,30 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
-def migrate(url: str) -> None:
-    """`alembic upgrade head` on the given database. Call it before the event loop starts."""
+@contextlib.contextmanager
+def migration_lock(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, hold an advisory lock on `connection` while the block migrates.
+
+    Several processes may share one PostgreSQL database, and each runs `alembic upgrade head` at start: two
+    starting at once would both find the schema old and both create the same tables (one then fails). The
+    lock makes the second wait until the first has committed; it then finds the schema at head and does
+    nothing. The lock belongs to the connection's session, so a process killed mid-migration releases it.
+    SQLite needs none here: one process per file, and the bot migrates under that file's lock."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+    connection.commit()  # the lock outlives this transaction; Alembic begins and commits its own
+    yield
+    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    connection.commit()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """`alembic upgrade head` (or to `revision`) on the given database. Call it before the event loop
+    starts."""
     ensure_sqlite_folder(url)
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = url
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

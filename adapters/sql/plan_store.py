@@ -125,6 +125,11 @@ class SqlPlanStore:
         await self._db.run(lambda conn: conn.execute(CLAIM.delete().where(
             CLAIM.c.channel == channel, CLAIM.c.day == day, CLAIM.c.sent_at.is_(None))))
 
+    async def prune_claims(self, before: date) -> int:
+        orphan = CLAIM.c.channel.not_in(sa.select(TARGET.c.channel))
+        return await self._db.run(lambda conn: conn.execute(
+            CLAIM.delete().where((CLAIM.c.day < before) | orphan)).rowcount)
+
     async def labels(self, session_id: int) -> dict[int, str]:
         query = select(MissLabelRow).where(col(MissLabelRow.session_id) == session_id)
         return await self._db.run_orm(lambda db: {r.position: r.stage for r in db.exec(query)})

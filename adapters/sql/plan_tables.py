@@ -41,7 +41,7 @@ class PushClaimRow(SQLModel, table=True):
 
     __tablename__ = "push_claim"
     channel: str = Field(primary_key=True, max_length=64)
-    day: date = Field(primary_key=True)
+    day: date = Field(primary_key=True, index=True)  # the retention prune deletes by day
     claimed_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
 

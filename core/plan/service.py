@@ -30,6 +30,9 @@ PUSH_CONCURRENCY = 8
 # longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
 PUSH_LEASE = timedelta(minutes=2)
 SEND_TIMEOUT = timedelta(minutes=1)
+# Claims are consulted only for today's push; older ones are kept a while for the record, then deleted so
+# push_claim does not grow by one row per learner per day forever.
+CLAIM_RETENTION = timedelta(days=30)
 Send = Callable[[PushTarget, Reply], Awaitable[bool]]  # False: the recipient cannot be reached
 
 
@@ -264,6 +267,14 @@ class PlanService:
                 group.create_task(one(target))
         return sent
 
+    async def prune_claims(self) -> int:
+        """Delete push claims older than CLAIM_RETENTION (by their local day) and any left without a target;
+        the scheduler calls it every hour."""
+        pruned = await self.store.prune_claims((self.clock() - CLAIM_RETENTION).date())
+        if pruned:
+            log.info("pruned %d push claims", pruned)
+        return pruned
+
     async def _push_one(self, target: PushTarget, now: datetime, send: Send) -> int:
         day = plan.due_date(target, now)
         if day is None:  # a whole local day was missed (downtime past midnight): skip it, keep today
@@ -276,12 +287,19 @@ class PlanService:
             return 0
         pushed = plan.schedule(replace(target, last_pushed=day), now)
         try:
-            # A send that outlives the lease could be taken over and sent twice: give up on it first.
-            async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
-                delivered = await send(target, await self._push_reply(target))
+            reply = await self._push_reply(target)
+            wanted = await self._still_wanted(target)
+            if wanted:
+                # A send that outlives the lease could be taken over and sent twice: give up on it first.
+                async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                    delivered = await send(target, reply)
         except Exception:  # not sent: give the day back so the next tick tries again
             log.exception("push to %s failed; will retry", target.channel)
             await self.store.release(target.channel, day)
+            return 0
+        if not wanted:  # erased (/forget) or paused since it was found due: nothing is sent or kept
+            await self.store.release(target.channel, day)
+            log.info("push to %s dropped: the target was erased or paused meanwhile", target.channel)
             return 0
         if not delivered:
             await self.store.confirm(replace(pushed, unreachable=True), day, now)
@@ -289,6 +307,17 @@ class PlanService:
             return 0
         await self.store.confirm(pushed, day, now)
         return 1
+
+    async def _still_wanted(self, target: PushTarget) -> bool:
+        """Whether the target is still there, for the same learner, and not paused, just before sending.
+
+        A learner who sends /forget after their push was claimed must not get it: /forget deletes the target
+        and its claims, and the push, found due before, is dropped here (its claim released, so no row names
+        the chat). Building the push for an erased learner writes nothing: the database refuses rows for a
+        learner who no longer exists, and that error releases the claim too. Only a /forget that lands
+        while the message is already on its way cannot stop it; its confirmation then finds no row to mark."""
+        current = await self.store.target(target.channel)
+        return current is not None and current.learner_id == target.learner_id and not current.paused
 
     async def _push_reply(self, target: PushTarget) -> Reply:
         learner_id = target.learner_id

@@ -51,7 +51,7 @@ class Session:
     scope: str | None = None  # drill: "2" (a domain) or "2.1" (a task statement)
     position: int = 0  # index of the pending question; == len(question_ids) when all answered
     finished_at: datetime | None = None
-    unseen: bool = False  # a full-length form none of whose questions was in an earlier form
+    unseen: bool = False  # a full-length form none of whose questions was answered before it started
     channel: str | None = None  # opaque adapter address ("telegram:-100123") for replies nobody asked for
     offline_told: int = 0  # seconds of the bot's downtime during the session the learner was told of
     warned_at: datetime | None = None  # when the 10-minute warning was claimed (timed sessions)

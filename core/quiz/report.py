@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from core.exam.bank import Bank
 from core.exam.model import Question, QuestionType, Stage
+from core.quiz import progress
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 
@@ -113,4 +114,5 @@ def session_report(session: Session, bank: Bank) -> list[str]:
         short = "diag" if session.mode is Mode.DIAGNOSTIC else "mock"
         out.append(f"Send /explain {short} N for question N of this {session.mode} (it stays reachable after "
                    "other sessions), or /review to retry your misses.")
+    out.append(progress.readiness_note(session))
     return out

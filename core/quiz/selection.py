@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from core.exam.bank import Bank
@@ -42,14 +43,16 @@ def quick(bank: Bank, history: list[Answer], rng: random.Random) -> str:
     return rng.choice(list(bank.questions))
 
 
-def _freshest(ids: list[str], history: list[Answer], avoid: set[str], rng: random.Random) -> list[str]:
-    """Order candidates: never answered, then not in an earlier form, then longest since answered."""
+def _freshest(ids: list[str], history: list[Answer], rng: random.Random, shown: frozenset[str] = frozenset()
+              ) -> list[str]:
+    """Order candidates: never answered first, then (a tie-break) not shown in an earlier form, then
+    longest since answered."""
     last = last_answers(history)
     epoch = datetime.min
 
     def key(qid: str) -> tuple[bool, bool, datetime, float]:
         answer = last.get(qid)
-        return (qid in last, qid in avoid, answer.answered_at.replace(tzinfo=None) if answer else epoch,
+        return (qid in last, qid in shown, answer.answered_at.replace(tzinfo=None) if answer else epoch,
                 rng.random())
 
     return sorted(ids, key=key)
@@ -58,25 +61,50 @@ def _freshest(ids: list[str], history: list[Answer], avoid: set[str], rng: rando
 def drill(bank: Bank, scope: str, history: list[Answer], rng: random.Random, size: int = 10) -> list[str]:
     """`size` questions from one domain ("2") or task statement ("2.1"), freshest first, then shuffled."""
     pool = [q.id for q in bank.questions.values() if q.task == scope or str(q.domain) == scope]
-    chosen = _freshest(pool, history, set(), rng)[:size]
+    chosen = _freshest(pool, history, rng)[:size]
     rng.shuffle(chosen)
     return chosen
 
 
-def form(
-    bank: Bank, total: int, history: list[Answer], earlier_forms: set[str], rng: random.Random
-) -> tuple[list[str], bool]:
-    """A mixed form weighted by domain, avoiding questions of earlier forms while unseen ones remain.
+@dataclass(frozen=True)
+class FormPick:
+    """A mixed form's questions and what the learner should be told about them before it starts."""
 
-    Returns the ids and whether the form is unseen (no question was in an earlier diagnostic or mock).
-    """
+    ids: list[str]
+    unseen: bool  # every question was never answered before, in any mode (see core.quiz.progress)
+    unseen_left: int  # questions a form may use that the learner never answered
+    short: dict[int, tuple[int, int]]  # domain -> (never-answered questions, how many the form needs)
+
+
+def unseen_room(bank: Bank, total: int, answered: set[str]) -> tuple[int, dict[int, tuple[int, int]]]:
+    """(never-answered questions a form may use, {domain: (never answered, needed)} for each domain with
+    too few for a `total`-question form weighted by domain)."""
+    left, short = 0, {}
+    for domain, count in bank.exam.blueprint(total).items():
+        fresh = sum(1 for q in bank.by_domain(domain) if bank.in_forms(q) and q.id not in answered)
+        left += fresh
+        if fresh < count:
+            short[domain] = (fresh, count)
+    return left, short
+
+
+def form(bank: Bank, total: int, history: list[Answer], shown: frozenset[str], rng: random.Random) -> FormPick:
+    """A mixed form weighted by domain: never-answered questions first, spread over task statements, then
+    (only when a domain has too few) the ones answered longest ago.
+
+    Questions of an earlier form (`shown`) that the learner did not answer (stopped, or out of time) are
+    never answered, so they stay unseen and come before any answered one: an attempt that ends early uses
+    up only what was answered. Among never-answered questions, those not shown before go first."""
+    answered = {a.question_id for a in history}
     chosen: list[str] = []
     for domain, count in bank.exam.blueprint(total).items():
-        pool = [q.id for q in bank.by_domain(domain) if bank.in_forms(q)]
-        ranked = _freshest(pool, history, earlier_forms, rng)
-        chosen += _spread_over_tasks(bank, ranked, count)
+        ranked = _freshest([q.id for q in bank.by_domain(domain) if bank.in_forms(q)], history, rng, shown)
+        picked = _spread_over_tasks(bank, [qid for qid in ranked if qid not in answered], count)
+        picked += _spread_over_tasks(bank, [qid for qid in ranked if qid in answered], count - len(picked))
+        chosen += picked
     rng.shuffle(chosen)
-    return chosen, not (set(chosen) & earlier_forms)
+    left, short = unseen_room(bank, total, answered)
+    return FormPick(chosen, not short, left, short)
 
 
 def _spread_over_tasks(bank: Bank, ranked: list[str], count: int) -> list[str]:

@@ -125,13 +125,17 @@ class QuizService:
 
     async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int, channel: str | None) -> Reply:
         async with self._locks[learner_id]:
-            history = await self.store.history(learner_id)
-            earlier = {qid for s in await self.store.forms(learner_id) for qid in s.question_ids}
-            ids, unseen = selection.form(self.bank, size, history, earlier, self.rng)
-            return await self._begin(learner_id, mode, ids, minutes=minutes, unseen=unseen, channel=channel)
+            shown = frozenset(qid for s in await self.store.forms(learner_id) for qid in s.question_ids)
+            pick = selection.form(self.bank, size, await self.store.history(learner_id), shown, self.rng)
+            notes = [note] if (note := progress.shortfall(pick, mode)) else []
+            if mode is Mode.MOCK and size < progress.MIN_MOCK_SIZE:
+                notes.append(f"A mock under {progress.MIN_MOCK_SIZE} questions does not count toward readiness.")
+            return await self._begin(learner_id, mode, pick.ids, minutes=minutes, unseen=pick.unseen,
+                                     channel=channel, notes=notes)
 
     async def _begin(self, learner_id: int, mode: Mode, ids: list[str], minutes: int | None = None,
-                     scope: str | None = None, unseen: bool = False, channel: str | None = None) -> Reply:
+                     scope: str | None = None, unseen: bool = False, channel: str | None = None,
+                     notes: list[str] | None = None) -> Reply:
         now = self.clock()
         current = await self.store.active_session(learner_id)
         if current is not None:
@@ -150,7 +154,7 @@ class QuizService:
             intro.append(f"Drill on {self.scope_name(scope)}: {len(ids)} questions.")
         elif mode is Mode.REVIEW:
             intro.append(f"Review: {len(ids)} missed question(s), oldest first.")
-        return Reply(intro, card=engine.card(session, self.bank, now))
+        return Reply(intro + (notes or []), card=engine.card(session, self.bank, now))
 
     # --- answering -------------------------------------------------------------------------------
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import asyncpg
 import pytest
@@ -25,14 +27,10 @@ async def _admin(url: str, statement: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A migrated, empty database; PostgreSQL tests skip only outside CI when no server answers."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path}/test.db"
-        migrate(url)
-        yield url
-        return
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """The URL of a PostgreSQL database created for the test and dropped after it; skips only outside CI
+    when no server answers."""
     base = postgres_url()
     name = f"mla_{uuid.uuid4().hex[:12]}"
     try:
@@ -41,10 +39,34 @@ def database_url(request, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must be reachable under CI: {exc}")
         pytest.skip(f"no PostgreSQL at {base}: {exc}")
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    migrate(url)
-    yield url
-    asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """A new database with no tables at all, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        return
+    with fresh_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def empty_postgres_url():
+    """A new PostgreSQL database with no tables at all."""
+    with fresh_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(empty_database_url):
+    """A migrated, empty database (SQLite and PostgreSQL)."""
+    migrate(empty_database_url)
+    return empty_database_url
 
 
 @pytest.fixture

@@ -1,18 +1,23 @@
 """`python -m bot` with a Telegram token: runs against a local Bot API, keeps the token out of logs,
-stops cleanly on SIGTERM; the runtime tick delivers a timed session's report nobody asked for."""
+stops cleanly on SIGTERM; the runtime tick delivers a timed session's report nobody asked for; the
+scheduler prunes old push claims."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 import sys
+from datetime import timedelta
 
 from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
+from core.plan.engine import PushTarget
+from core.plan.service import CLAIM_RETENTION, PlanService
 from core.quiz.service import QuizService
 from tests.adapters.telegram.conftest import build
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.bot.test_console import ROOT, bot_env
+from tests.fakes import InMemoryPlanStore
 
 
 async def test_telegram_bot_process_answers_and_stops_on_sigterm(tmp_path):
@@ -60,3 +65,43 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
     finally:
         await adapter.app.shutdown()
         await standin.stop()
+
+
+class _QuietAdapter:
+    """A chat adapter with nobody on it: the runtime's scheduler runs, nothing is sent."""
+
+    prefix = "quiet:"
+    exit_code = 0
+
+    def __init__(self) -> None:
+        self.ended = asyncio.Event()
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, channel, reply) -> bool:
+        return False
+
+    async def deliver_round(self, update) -> None: ...
+
+
+async def test_the_scheduler_prunes_push_claims_past_their_retention(bank, memory_store, clock):
+    plan_store = InMemoryPlanStore()
+    service = QuizService(bank, memory_store, clock=clock)
+    planner = PlanService(service, plan_store, clock=clock)
+    target = PushTarget(channel="quiet:1", learner_id=None, paused=True)
+    await plan_store.save_target(target)
+    today = clock().date()
+    for day in (today - CLAIM_RETENTION - timedelta(days=1), today):
+        await plan_store.claim(target.channel, day, clock(), timedelta(minutes=2))
+    stop = asyncio.Event()
+    running = asyncio.ensure_future(Runtime(service, [_QuietAdapter()], tick_seconds=3600, planner=planner).run(stop))
+    try:
+        async with asyncio.timeout(60):  # a safety net: the prune runs as the scheduler starts
+            while len(plan_store.claims) > 1:
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        assert await running == 0
+    assert list(plan_store.claims) == [(target.channel, today)]
