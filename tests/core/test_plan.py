@@ -277,3 +277,23 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
     done = await planner.classify(lid, f"{session.id} 2 {stages[2]}")
     assert done.paragraphs[0] == "You put 2 of 3 misses in the question's own lifecycle stage."
     assert f"Q2 (task {quiz.bank[session.question_ids[1]].task}): you said" in done.text
+
+
+async def test_a_push_reads_the_learners_history_once(planner, memory_store, clock):
+    """A long history is most of a push's cost (bench/push.py): one read picks the day's step and its question."""
+    clock.now = utc(2026, 11, 27, 20, 0)
+    await planner.target("telegram:5", await planner.quiz.learner("telegram", "5"))
+    clock.now = utc(2026, 11, 28, 9, 0)
+    reads, history, cards = [], memory_store.history, []
+
+    async def counted(learner_id):
+        reads.append(learner_id)
+        return await history(learner_id)
+
+    async def send(target, reply):
+        cards.append(reply.card)
+        return True
+
+    memory_store.history = counted
+    assert await planner.run_pushes(send) == 1
+    assert cards[0] is not None and len(reads) == 1  # the push opened the day's first question
