@@ -4,16 +4,23 @@ SQLite runs that function on the event loop's own thread, on the process's one c
 a few indexed statements (about 0.1 ms; WAL with synchronous=NORMAL, so a commit does not wait for the
 disk), and no transaction spans an await, so nothing in the process ever waits for a lock. Handing each call
 to a worker thread (aiosqlite, or one thread of our own) cost more CPU than the queries: the load bench
-measured about 0.7 ms per update for the thread handoffs alone. The price: while a statement runs, the loop
-waits, and if another process holds the write lock, the loop waits with it (busy_timeout, 5 s at most, then
-that request fails). One bot process per SQLite file is the setup this is for; several processes on one
-database should use PostgreSQL, where the same functions run through asyncpg in SQLAlchemy's greenlet
-bridge and never block the loop.
+measured about 0.7 ms per update for the thread handoffs alone.
+
+Another process can still hold the write lock (a backup, the sqlite3 shell, a migration by hand). SQLite's
+own busy wait would sleep on the loop's thread, freezing every chat and timer for as long as it waits, so
+the busy timeout is zero: a transaction that meets the lock fails at once, is rolled back, and is run again
+after an asyncio sleep (1 ms, doubling up to 50 ms), for BUSY_SECONDS in all; then that request fails. Each
+store function is all or nothing (it commits at most once, at its end), so running it again is safe. One
+bot process per SQLite file is the setup this is for; several processes on one database should use
+PostgreSQL, where the same functions run through asyncpg in SQLAlchemy's greenlet bridge.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -22,13 +29,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 MIGRATION_LOCK = 0x4D4C4143  # "MLAC": the PostgreSQL advisory lock key migrations run under
-BUSY_SECONDS = 5  # how long a SQLite write waits for another process's lock (the event loop waits too)
+BUSY_SECONDS = 5.0  # how long a SQLite transaction keeps retrying while another process holds a lock
+FIRST_RETRY, LAST_RETRY = 0.001, 0.05  # seconds between those retries: doubling from the first to the last
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -50,7 +59,7 @@ class Database:
         self._connection: Connection | None = None
         if self.dialect == "sqlite":
             self._sync = create_engine(parsed.set(drivername="sqlite"), pool_size=1, max_overflow=0,
-                                       connect_args={"timeout": BUSY_SECONDS})
+                                       connect_args={"timeout": 0})
             event.listen(self._sync, "connect", _sqlite_pragmas)
             self._async = None
         else:
@@ -65,7 +74,7 @@ class Database:
 
     async def run(self, fn: Callable[..., T], *args) -> T:
         if self._async is None:
-            return self._transaction(fn, args)
+            return await self._retrying(fn, args)
         async with self._async.connect() as connection:
             result = await connection.run_sync(fn, *args)
             await connection.commit()
@@ -73,6 +82,18 @@ class Database:
 
     async def run_orm(self, fn: Callable[..., T], *args) -> T:
         return await self.run(_in_session, fn, args)
+
+    async def _retrying(self, fn: Callable[..., T], args: tuple) -> T:
+        """SQLite: the transaction, run again after an asyncio sleep while another process holds a lock."""
+        deadline, pause = time.monotonic() + BUSY_SECONDS, FIRST_RETRY
+        while True:
+            try:
+                return self._transaction(fn, args)
+            except OperationalError as exc:
+                if not _locked(exc) or time.monotonic() + pause > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LAST_RETRY)
 
     def _transaction(self, fn: Callable[..., T], args: tuple) -> T:
         """SQLite: the one connection, kept open (a pool checkout per call cost more than most queries)."""
@@ -103,10 +124,17 @@ def _in_session(connection: Connection, fn: Callable[..., T], args: tuple) -> T:
         return result
 
 
+def _locked(exc: OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, with any extended code (a lock held by another connection)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(exc.orig, sqlite3.OperationalError) and code is not None and code & 0xFF in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+    cursor.execute("PRAGMA busy_timeout=0")  # never wait on the loop's thread: Database._retrying waits
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable when the process dies; a power cut may lose
     # the last commits, never the database (https://www.sqlite.org/pragma.html#pragma_synchronous)
     cursor.execute("PRAGMA foreign_keys=ON")

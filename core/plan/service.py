@@ -15,7 +15,7 @@ from core.plan import engine as plan
 from core.plan.engine import Activity, PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
 from core.quiz import selection
-from core.quiz.engine import FULL_LENGTH, Mode
+from core.quiz.engine import FULL_LENGTH, Answer, Mode
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
@@ -25,7 +25,12 @@ PUSH_BATCH = 500
 CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type the question number as "
                   "shown and the stage, for example /classify 3 data (stages: "
                   + ", ".join(s.value for s in Stage) + ").")
-PUSH_CONCURRENCY = 8
+# Pushes in flight: enough that the adapter's rate limiter, not each push's latency, sets the pace. At
+# Telegram's 30 msg/s a push of two messages leaves every 1/15 s; one takes up to a second or more end to
+# end (its database calls, two sends with Telegram's round trips, a busy machine), so 8 in flight held the
+# end-to-end bench to 22-29 msg/s on a loaded machine and 24 kept it at the limit. A claim waits in the
+# limiter's queue for about 24/15 s, far inside PUSH_LEASE.
+PUSH_CONCURRENCY = 24
 # An unconfirmed claim older than this is taken again (its sender died or failed). Several times the
 # longest send: a send is given up at SEND_TIMEOUT, so a live sender never loses its lease.
 PUSH_LEASE = timedelta(minutes=2)
@@ -147,14 +152,16 @@ class PlanService:
         await self.store.set_exam_date(learner_id, exam_date, True)
         return await self.plan(learner_id)
 
-    async def today(self, learner_id: int) -> tuple[int | None, plan.Activity]:
+    async def today(self, learner_id: int, history: list[Answer] | None = None) -> tuple[int | None, plan.Activity]:
+        """Today's plan step; `history`, if given, is the learner's answers as just read (else read here)."""
         zone = await self._zone(learner_id)
         today = plan.local_date(self.clock(), zone)
         exam_date, _ = await self._anchor(learner_id, today)
-        return plan.activity_for(today, exam_date, await self._weakest(learner_id))
+        history = await self.quiz.history(learner_id) if history is None else history
+        return plan.activity_for(today, exam_date, self._weakest(history))
 
-    async def _weakest(self, learner_id: int) -> str:
-        scores = selection.weakness(self.quiz.bank, await self.quiz.history(learner_id))
+    def _weakest(self, history: list[Answer]) -> str:
+        scores = selection.weakness(self.quiz.bank, history)
         return min(scores, key=lambda task: (scores[task], task))
 
     async def welcome(self, learner_id: int, channel: str | None) -> Reply:
@@ -185,7 +192,7 @@ class PlanService:
             done = plan.done_on(day, number, zone, history, forms, domain_of)
             mark = "✅" if done else ("👉" if day == today else "▫️")
             lines.append(f"{mark} Day {number} · {day:%a %d %b}: {plan.PLAN[number].title}")
-        _, activity = plan.activity_for(today, exam_date, await self._weakest(learner_id))
+        _, activity = plan.activity_for(today, exam_date, self._weakest(history))
         return Reply([head, "\n".join(lines), f"Today: {activity.title}"], buttons=_start_button(activity))
 
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
@@ -323,24 +330,25 @@ class PlanService:
         learner_id = target.learner_id
         if learner_id is None:  # a group's target: its question of the day
             return self._question_of_the_day(target)
-        number, activity = await self.today(learner_id)
+        history = await self.quiz.history(learner_id)  # read once: a long history is most of a push's cost
+        number, activity = await self.today(learner_id, history)
         line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
         if activity.mode is None:
             return Reply([line])
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
             return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
-        first = await self._open(learner_id, activity, target.channel)
+        first = await self._open(learner_id, activity, target.channel, history)
         return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
 
-    async def _open(self, learner_id: int, activity: Activity, channel: str) -> Reply:
-        """The first question of an untimed activity."""
+    async def _open(self, learner_id: int, activity: Activity, channel: str, history: list[Answer]) -> Reply:
+        """The first question of an untimed activity, chosen from the `history` the push has read."""
         quiz = self.quiz
         if activity.mode is Mode.DRILL:
-            return await quiz.drill(learner_id, activity.scope, channel)
+            return await quiz.drill(learner_id, activity.scope, channel, history)
         if activity.mode is Mode.REVIEW:
-            reply = await quiz.review(learner_id, channel, weakest_stages=2)
-            return reply if reply.card else await quiz.quick(learner_id, channel)
-        return await quiz.quick(learner_id, channel)
+            reply = await quiz.review(learner_id, channel, weakest_stages=2, history=history)
+            return reply if reply.card else await quiz.quick(learner_id, channel, history)
+        return await quiz.quick(learner_id, channel, history)
 
     def _question_of_the_day(self, target: PushTarget) -> Reply:
         """One single-answer question, the same for everyone in the group, different each day."""

@@ -85,18 +85,22 @@ class QuizService:
 
     # --- starting sessions -----------------------------------------------------------------------
 
-    async def quick(self, learner_id: int, channel: str | None = None) -> Reply:
+    # `history`, where a start takes it: the learner's answers as the caller has just read them, so that a
+    # daily push reads a long history once for the day's activity and its first question, not twice.
+
+    async def quick(self, learner_id: int, channel: str | None = None, history: list[Answer] | None = None) -> Reply:
         async with self._locks[learner_id]:
-            history = await self.store.history(learner_id)
+            history = await self.store.history(learner_id) if history is None else history
             qid = selection.quick(self.bank, history, self.rng)
             return await self._begin(learner_id, Mode.QUICK, [qid], channel=channel)
 
-    async def drill(self, learner_id: int, scope: str | None, channel: str | None = None) -> Reply:
+    async def drill(self, learner_id: int, scope: str | None, channel: str | None = None,
+                    history: list[Answer] | None = None) -> Reply:
         asked, scope = scope, self.parse_scope(scope)
         if scope is None:
             return self.drill_menu(asked)
         async with self._locks[learner_id]:
-            history = await self.store.history(learner_id)
+            history = await self.store.history(learner_id) if history is None else history
             ids = selection.drill(self.bank, scope, history, self.rng, DRILL_SIZE)
             return await self._begin(learner_id, Mode.DRILL, ids, scope=scope, channel=channel)
 
@@ -112,10 +116,11 @@ class QuizService:
         minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
         return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
 
-    async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None) -> Reply:
+    async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None,
+                     history: list[Answer] | None = None) -> Reply:
         """Missed questions, oldest first; `weakest_stages` keeps only misses in that many weakest stages."""
         async with self._locks[learner_id]:
-            history = await self.store.history(learner_id)
+            history = await self.store.history(learner_id) if history is None else history
             stages = selection.weakest_stages(self.bank, history, weakest_stages) if weakest_stages else None
             ids = selection.review(self.bank, history, REVIEW_SIZE, stages)
             if not ids:

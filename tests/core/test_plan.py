@@ -167,7 +167,8 @@ class FailingClaims(InMemoryPlanStore):
 
 
 async def test_a_database_error_in_one_push_affects_only_that_push(quiz, clock):
-    store = FailingClaims(failing="telegram:7")  # the last of the first wave of PUSH_CONCURRENCY pushes
+    failing = f"telegram:{PUSH_CONCURRENCY - 1}"  # the last of the first wave of PUSH_CONCURRENCY pushes
+    store = FailingClaims(failing=failing)
     planner = PlanService(quiz, store, clock=clock)
     clock.now = utc(2026, 11, 27, 20, 0)
     for n in range(100):
@@ -184,7 +185,7 @@ async def test_a_database_error_in_one_push_affects_only_that_push(quiz, clock):
 
     with contextlib.suppress(BaseExceptionGroup):  # before the fix the error cancelled the run
         assert await planner.run_pushes(send) == 99
-    assert store.failed.is_set() and "telegram:7" not in {c for c, _ in outbox.sent}
+    assert store.failed.is_set() and failing not in {c for c, _ in outbox.sent}
     clock.advance(minutes=1)
     assert await planner.run_pushes(outbox) == 1  # the failed push is retried on the next tick
     assert sorted(c for c, _ in outbox.sent) == sorted(f"telegram:{n}" for n in range(100))
@@ -293,3 +294,23 @@ async def test_questions_a_timed_out_mock_left_unanswered_are_not_misses_to_sort
     assert len(await quiz.expire_due()) == 1
     first = await planner.classify(lid)
     assert first.paragraphs[0].startswith("Miss 1 of 2: Q1 ")
+
+
+async def test_a_push_reads_the_learners_history_once(planner, memory_store, clock):
+    """A long history is most of a push's cost (bench/push.py): one read picks the day's step and its question."""
+    clock.now = utc(2026, 11, 27, 20, 0)
+    await planner.target("telegram:5", await planner.quiz.learner("telegram", "5"))
+    clock.now = utc(2026, 11, 28, 9, 0)
+    reads, history, cards = [], memory_store.history, []
+
+    async def counted(learner_id):
+        reads.append(learner_id)
+        return await history(learner_id)
+
+    async def send(target, reply):
+        cards.append(reply.card)
+        return True
+
+    memory_store.history = counted
+    assert await planner.run_pushes(send) == 1
+    assert cards[0] is not None and len(reads) == 1  # the push opened the day's first question
