@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 5
 
 
+def quiet_scheduler() -> None:
+    """APScheduler logs "Running job" and "executed successfully" at INFO for every run: two lines every
+    TICK_SECONDS, about 35,000 a day of nothing. Its warnings (a run missed or skipped) still show, and
+    LOG_LEVEL=DEBUG keeps every line for whoever is debugging the scheduler."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("apscheduler.executors", "apscheduler.scheduler"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 class ChatAdapter(Protocol):
     """What Runtime needs of a chat surface (console, Telegram, Discord)."""
 
@@ -61,8 +70,11 @@ class Runtime:
         return next((a for a in self.adapters if channel and channel.startswith(a.prefix)), None)
 
     async def tick(self) -> None:
-        """End timed sessions whose deadline passed, and send each report where the session began."""
-        for session, reply in await self.service.expire_due():
+        """End timed sessions whose deadline passed, and send each report where the session began; reveal
+        due round questions; send due pushes. One INFO line says what a run did, only when it did something
+        (APScheduler's own per-run lines are quieted in quiet_scheduler)."""
+        expired = await self.service.expire_due()
+        for session, reply in expired:
             channel = session.channel
             adapter = self.owner(channel)
             if channel is None or adapter is None:
@@ -71,16 +83,23 @@ class Runtime:
                 await adapter.deliver(channel, reply)
             except Exception:  # one failed delivery must not stop the others
                 log.exception("could not deliver the report of session %s", session.id)
+        revealed = 0
         if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on
-            for update in await self.rounds.due():
+            updates = await self.rounds.due()
+            revealed = len(updates)
+            for update in updates:
                 owner = self.owner(update.chat)
                 try:
                     if owner is not None:
                         await owner.deliver_round(update)
                 except Exception:  # one chat's failure must not stop the other rounds
                     log.exception("could not show round %s", update.round_id)
-        if self.planner is not None:
-            await self.planner.run_pushes(self.push)
+        pushed = await self.planner.run_pushes(self.push) if self.planner is not None else 0
+        done = [f"{n} {what}" for n, what in ((len(expired), "timed session(s) expired"),
+                                              (revealed, "round update(s) shown"), (pushed, "push(es) sent"))
+                if n]
+        if done:
+            log.info("scheduler run: %s", ", ".join(done))
 
     async def push(self, target: PushTarget, reply: Reply) -> bool:
         """Send one daily push through the adapter that owns its channel; False if unreachable."""
@@ -95,6 +114,7 @@ class Runtime:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        quiet_scheduler()
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
         started: list[ChatAdapter] = []

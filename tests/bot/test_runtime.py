@@ -4,6 +4,7 @@ stops cleanly on SIGTERM; the runtime tick delivers a timed session's report nob
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 
@@ -60,3 +61,47 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
     finally:
         await adapter.app.shutdown()
         await standin.stop()
+
+
+class _Quiet:
+    """A chat adapter that receives what the scheduler sends and never ends on its own."""
+
+    prefix = "quiet:"
+    exit_code = 0
+
+    def __init__(self) -> None:
+        self.ended = asyncio.Event()
+        self.delivered: list[str] = []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, channel: str, reply) -> bool:
+        self.delivered.append(reply.text)
+        return True
+
+    async def deliver_round(self, update) -> None: ...
+
+
+async def test_an_idle_scheduler_logs_nothing_and_a_busy_run_logs_one_line(bank, memory_store, clock, caplog):
+    caplog.set_level(logging.INFO)
+    service = QuizService(bank, memory_store, clock=clock)
+    adapter = _Quiet()
+    runtime = Runtime(service, [adapter], tick_seconds=0.05)
+    stop = asyncio.Event()
+    running = asyncio.create_task(runtime.run(stop))
+    await asyncio.sleep(0.5)  # about ten idle runs
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO] == []
+    await service.mock(await service.learner("quiet", "1"), channel="quiet:1")
+    clock.advance(minutes=41)
+    for _ in range(100):
+        if adapter.delivered:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # a few more idle runs after the busy one
+    stop.set()
+    assert await running == 0
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert adapter.delivered[0].startswith("⏰ Time is up for your mock.")
+    assert lines == ["scheduler run: 1 timed session(s) expired", "stopping"]
