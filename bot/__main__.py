@@ -14,7 +14,7 @@ from adapters.sql.database import migrate
 from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
-from bot.logs import configure
+from bot.logs import configure, console_log_file
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
 from core.exam.bank import BankError, load_bank
@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "questions":
         return check_questions(exam_folders(settings.exam_dir))
-    configure(settings.log_level, settings.secrets())
+    configure(settings.log_level, settings.secrets(),
+              console_log_file(settings.database_url) if settings.console else None)
     return run_chat(settings)
 
 

@@ -84,6 +84,6 @@ def chat_adapters(settings: Settings, services: Services) -> list[ChatAdapter]:
 
         bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id)
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
-    if not adapters:
+    if settings.console:
         adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))
     return adapters

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
+
+from adapters.sql.file_lock import sqlite_path
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactSecrets(logging.Filter):
@@ -26,8 +32,23 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure(level: str, secrets: list[str]) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def console_log_file(database_url: str) -> Path:
+    """Where the console's logs go: beside the SQLite file (data/console.log by default), or in ./data."""
+    database = sqlite_path(database_url)
+    return (database.parent if database is not None else Path("data")) / "console.log"
+
+
+def configure(level: str, secrets: list[str], log_file: Path | None = None) -> None:
+    """Logs to stderr, or to `log_file`: the console's terminal is the chat, so there the logs (Alembic's
+    migrations, a failed command's traceback) go to a file and only a CRITICAL one (the bot stopped) shows."""
+    if log_file is None:
+        logging.basicConfig(level=level, format=FORMAT)
+    else:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        terminal = logging.StreamHandler(sys.stderr)
+        terminal.setLevel(logging.CRITICAL)
+        logging.basicConfig(level=level, format=FORMAT,
+                            handlers=[logging.FileHandler(log_file, encoding="utf-8"), terminal])
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

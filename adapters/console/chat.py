@@ -13,7 +13,7 @@ import threading
 from typing import TextIO
 
 from adapters.console.render import render
-from core.commands import Chat, Surface
+from core.commands import Chat, Surface, console_banner
 from core.dispatch import Caller, Dispatcher
 from core.quiz.service import QuizService
 from core.reply import FAILED, Reply
@@ -50,7 +50,14 @@ class ConsoleChat:
             self.stdout.flush()
 
     async def start(self) -> None:
+        """The banner, then the question a restart interrupted (or the report of a timed session whose
+        time ran out meanwhile), then the learner's lines."""
+        exam = self.quiz.bank.exam
+        self.say(Reply([console_banner(exam.title, exam.code)]))
         self.learner_id = await self.quiz.learner(PLATFORM, self.user)
+        resumed = await self.quiz.resumed(self.learner_id)
+        if resumed is not None:
+            self.say(resumed)
         loop = asyncio.get_running_loop()
         threading.Thread(target=self._read, args=(loop,), name="console-stdin", daemon=True).start()
         self._task = asyncio.create_task(self._serve(), name="console-chat")

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from core.exam.bank import Bank
 from core.exam.model import Question, QuestionType, Stage
-from core.quiz.engine import FULL_LENGTH, Answer, Session
+from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 
 
@@ -54,6 +54,20 @@ def explain(q: Question, answer: Answer | None, order: list[int] | None, bank: B
     out.append(f"Takeaway: {q.takeaway}")
     out.append("Docs: " + "\n".join(q.references))
     return out
+
+
+def session_name(session: Session) -> str:
+    """"your drill on 2.1", "your mock": how a text names a learner's session."""
+    if session.mode is Mode.QUICK:
+        return "your quick question"
+    return f"your {session.mode}" + (f" on {session.scope}" if session.scope else "")
+
+
+def where_you_were(session: Session) -> str:
+    """"You were on question 4 of 20 of your mock", for a session interrupted by a restart."""
+    if session.total == 1:
+        return f"You were on {session_name(session)}"
+    return f"You were on question {session.position + 1} of {session.total} of {session_name(session)}"
 
 
 def session_report(session: Session, bank: Bank) -> list[str]:

@@ -53,6 +53,15 @@ class QuizService:
         return Reply(welcome.paragraphs + [f"Your {session.mode} is where you left it:"],
                      card=engine.card(session, self.bank, self.clock()))
 
+    async def resumed(self, learner_id: int) -> Reply | None:
+        """At launch: the interrupted session's question, or a timed one's report if its time ran out
+        meanwhile; None when nothing was running."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+        if expired is not None or session is None:
+            return expired
+        return Reply([report.where_you_were(session) + ":"], card=engine.card(session, self.bank, self.clock()))
+
     def welcome(self) -> Reply:
         exam = self.bank.exam
         return Reply([
