@@ -70,6 +70,14 @@ def where_you_were(session: Session) -> str:
     return f"You were on question {session.position + 1} of {session.total} of {session_name(session)}"
 
 
+def closed(session: Session) -> list[str]:
+    """What a new session says about the untimed one it replaced ("Your drill on 2.1 was closed at 3 of
+    10."), so a drill never disappears unnoticed; nothing for a lone quick question."""
+    if session.total == 1:
+        return []
+    return [f"Y{session_name(session)[1:]} was closed at {len(session.answers)} of {session.total}."]
+
+
 def session_report(session: Session, bank: Bank) -> list[str]:
     """End of a session. Full-length forms get the exam-style report by domain and lifecycle stage."""
     by_position = {a.position: a for a in session.answers}

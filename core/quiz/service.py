@@ -134,9 +134,9 @@ class QuizService:
                               "/stop to end it and get its report."], card=engine.card(current, self.bank, now))
             engine.finish(current, now)
             await self.store.save(current)
+        intro = report.closed(current) if current is not None else []
         session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen, channel)
         session = await self.store.create_session(session)
-        intro = []
         if mode is Mode.DIAGNOSTIC or mode is Mode.MOCK:
             intro.append(f"{'Diagnostic' if mode is Mode.DIAGNOSTIC else 'Mock exam'}: {len(ids)} questions, "
                          f"{minutes} minutes. No feedback until the end, as on the exam.")
