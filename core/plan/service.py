@@ -11,11 +11,12 @@ from typing import Any
 
 from core.args import parse_number
 from core.exam.model import QuestionType, Stage
+from core.plan import compress
 from core.plan import engine as plan
 from core.plan.engine import Activity, PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
 from core.quiz import selection
-from core.quiz.engine import FULL_LENGTH, Mode
+from core.quiz.engine import FULL_LENGTH, Mode, Session
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
@@ -132,14 +133,12 @@ class PlanService:
         return exam_date, explicit
 
     async def set_exam_date(self, learner_id: int, text: str) -> Reply:
+        today = plan.local_date(self.clock(), await self._zone(learner_id))
         try:
-            exam_date = plan.parse_date(text)
+            exam_date = plan.parse_date(text, today + timedelta(days=14))
+            compress.check_exam_date(exam_date, today)
         except SettingError as exc:
             return Reply([str(exc)], refused=True)
-        today = plan.local_date(self.clock(), await self._zone(learner_id))
-        if exam_date < today:
-            return Reply(["That date has passed. Give a future exam date, for example /examdate "
-                          f"{today + timedelta(days=14)}."], refused=True)
         await self.store.set_exam_date(learner_id, exam_date, True)
         return await self.plan(learner_id)
 
@@ -147,7 +146,15 @@ class PlanService:
         zone = await self._zone(learner_id)
         today = plan.local_date(self.clock(), zone)
         exam_date, _ = await self._anchor(learner_id, today)
-        return plan.activity_for(today, exam_date, await self._weakest(learner_id))
+        days = await self._days(learner_id, today, exam_date, zone, await self.quiz.forms(learner_id))
+        return plan.activity_for(today, exam_date, await self._weakest(learner_id), days)
+
+    async def _days(self, learner_id: int, today: date, exam_date: date, zone: str,
+                    forms: list[Session]) -> dict[int, Activity]:
+        """The plan's days (number to activity), fitted into fewer than seven when it started late."""
+        diagnosed = [plan.local_date(s.finished_at, zone) for s in forms
+                     if s.mode is Mode.DIAGNOSTIC and s.finished_at is not None]
+        return compress.fit(compress.plan_length(today, exam_date, diagnosed))
 
     async def _weakest(self, learner_id: int) -> str:
         scores = selection.weakness(self.quiz.bank, await self.quiz.history(learner_id))
@@ -172,16 +179,17 @@ class PlanService:
         forms = await self.quiz.forms(learner_id)
         domain_of = {qid: q.domain for qid, q in self.quiz.bank.questions.items()}
         left = plan.days_left(today, exam_date)
-        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day(s) to go." if explicit else
+        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day{'' if left == 1 else 's'} to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
-                "/examdate YYYY-MM-DD to count down to it.")
+                f"/examdate {today + timedelta(days=14)} (yours) to count down to it.")
+        days = await self._days(learner_id, today, exam_date, zone, forms)
         lines = []
-        for number in range(7, 0, -1):
+        for number, activity in sorted(days.items(), reverse=True):
             day = exam_date - timedelta(days=number)
-            done = plan.done_on(day, number, zone, history, forms, domain_of)
+            done = plan.done_on(day, activity, zone, history, forms, domain_of)
             mark = "✅" if done else ("👉" if day == today else "▫️")
-            lines.append(f"{mark} Day {number} · {day:%a %d %b}: {plan.PLAN[number].title}")
-        _, activity = plan.activity_for(today, exam_date, await self._weakest(learner_id))
+            lines.append(f"{mark} Day {number} · {day:%a %d %b}: {activity.title}")
+        _, activity = plan.activity_for(today, exam_date, await self._weakest(learner_id), days)
         return Reply([head, "\n".join(lines), f"Today: {activity.title}"], buttons=_start_button(activity))
 
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------

@@ -62,9 +62,9 @@ async def test_plan_and_exam_date(bot, clock):
     assert "Day 7" in shown.text() and "Day 1" in shown.text()
     assert all(s.ephemeral for s in shown.messages())
     refused = await command(bot, "examdate", date="next week")
-    assert refused.text() == "Give the exam date as YYYY-MM-DD, for example /examdate 2026-12-15."
+    assert refused.text() == "Give the exam date as YYYY-MM-DD, for example /examdate 2026-12-12."  # today + 14
     dated = await command(bot, "examdate", date="2026-12-03")
-    assert dated.text().startswith("Exam on Thu 03 Dec 2026: 5 day(s) to go.")
+    assert dated.text().startswith("Exam on Thu 03 Dec 2026: 5 days to go.")
     assert "👉 Day 5 · Sat 28 Nov" in dated.text()
 
 
