@@ -166,9 +166,19 @@ class PlanService:
             await self.target(channel, learner_id)
         start = await self.quiz.start(learner_id)
         number, activity = await self.today(learner_id)  # once: it reads the learner's whole history
+        if start.card is None and not await self.quiz.history(learner_id):
+            return self._first_step(start)  # today() above has set the plan's dates all the same
         line = f"Today{f' (Day {number})' if number else ''}: {activity.title}"
         return replace(start, paragraphs=start.paragraphs[:1] + [line] + start.paragraphs[1:],
                        buttons=_start_button(activity) + start.buttons)
+
+    def _first_step(self, start: Reply) -> Reply:
+        """A brand-new learner's /start: the welcome and one step, the diagnostic (they have no weak area
+        yet to warm up on, and the plan starts with it)."""
+        exam = self.quiz.bank.exam
+        line = (f"Your first step: /diagnostic, a full-length practice exam ({exam.questions} questions, "
+                f"{exam.minutes} minutes) that shows where you stand; everything after builds on it.")
+        return Reply(start.paragraphs[:1] + [line], buttons=[("Start: /diagnostic", "/diagnostic")])
 
     async def plan(self, learner_id: int) -> Reply:
         """Seven days counted down to the exam, today marked, days done ticked from what was done."""

@@ -124,4 +124,25 @@ def session_report(session: Session, bank: Bank) -> list[str]:
         out.append("Misses by stage:\n" + "\n".join(
             f"{s.value}: {', '.join(misses[s])}" for s in Stage if misses[s]))
         out.append("Send /explain N for question N of this session, or /review to retry your misses.")
+    weakest = weakest_tasks(session, bank)
+    out.append(f"Next: drill your weakest task statements here, {' and '.join(weakest)}, then follow your /plan.")
     return out
+
+
+def weakest_tasks(session: Session, bank: Bank, count: int = 2) -> list[str]:
+    """The task statements this form went worst on: lowest share right, then most misses, then task order."""
+    right: dict[str, int] = defaultdict(int)
+    asked: dict[str, int] = defaultdict(int)
+    ok = {a.position for a in session.answers if a.correct}
+    for pos, qid in enumerate(session.question_ids):
+        task = bank[qid].task
+        asked[task] += 1
+        right[task] += pos in ok
+    return sorted(asked, key=lambda t: (right[t] / asked[t], right[t] - asked[t], t))[:count]
+
+
+def next_buttons(session: Session, bank: Bank) -> list[tuple[str, str]]:
+    """After a diagnostic or mock: its report's next steps as buttons (drill the weakest two, the plan)."""
+    if session.mode not in FULL_LENGTH:
+        return []
+    return [(f"Drill {t}", f"/drill {t}") for t in weakest_tasks(session, bank)] + [("Plan", "/plan")]

@@ -195,7 +195,8 @@ class QuizService:
         if session.finished:
             paragraphs += report.session_report(session, self.bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
-            return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown)
+            return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
+                         buttons=report.next_buttons(session, self.bank))
         return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered,
                      answered_card=shown)
 
@@ -210,7 +211,7 @@ class QuizService:
         engine.finish(session, self.clock())
         await self.store.save(session)
         return Reply([f"⏰ Time is up for your {session.mode}."] + report.session_report(session, self.bank),
-                     actions=["review", "stats"], card=None)
+                     actions=["review", "stats"], card=None, buttons=report.next_buttons(session, self.bank))
 
     async def expire_due(self) -> list[tuple[Session, Reply]]:
         """Finish every timed session past its deadline; the caller sends each report to session.channel."""
@@ -256,7 +257,8 @@ class QuizService:
                 return Reply(["No session is running."])
             engine.finish(session, self.clock())
             await self.store.save(session)
-            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"])
+            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"],
+                         buttons=report.next_buttons(session, self.bank))
 
     async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None) -> Reply:
         """The last answered question's rationale, or question `number` of the latest (or given) session."""

@@ -37,10 +37,10 @@ def runtime(bot) -> Runtime:
 async def test_start_in_a_dm_sets_up_the_daily_push_and_shows_discord_help(bot, plan_store):
     started = await command(bot, "start", guild=None)
     text = started.text()
-    assert text.startswith("MLA Coach: practice for the") and "\nToday: " in f"\n{text}"
+    assert text.startswith("MLA Coach: practice for the") and "\nYour first step: /diagnostic" in text
     assert "Answer with letters" not in text and HOW_TO_ANSWER[Surface.DISCORD] in text
     assert "/round:" not in text and "/examdate: Set your exam date" in text  # a DM lists what works in a DM
-    assert "Start: /drill" in " ".join(started.messages()[-1].buttons())  # today's step, as a button
+    assert list(started.messages()[-1].buttons()) == ["Start: /diagnostic"]  # a new learner's one step
     learner = await bot.service.learner("discord", str(ANN))
     target = plan_store.targets[f"discord:{DM}"]
     assert target.learner_id == learner and not target.is_group
