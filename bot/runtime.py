@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import UTC, datetime
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -116,7 +117,10 @@ class Runtime:
             loop.add_signal_handler(sig, stop.set)
         quiet_scheduler()
         scheduler = AsyncIOScheduler()
-        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        # The first run right after the adapters start: a report or push that fell due while the process
+        # was down (the console's daily reminder, say) comes at launch, not a tick later.
+        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(UTC))
         started: list[ChatAdapter] = []
         status = 0
         try:

@@ -55,7 +55,11 @@ class ConsoleChat:
         exam = self.quiz.bank.exam
         self.say(Reply([console_banner(exam.title, exam.code)]))
         self.learner_id = await self.quiz.learner(PLATFORM, self.user)
-        resumed = await self.quiz.resumed(self.learner_id)
+        try:
+            resumed = await self.quiz.resumed(self.learner_id)
+        except Exception:  # the database down at launch: say so, as for any line, and open the chat anyway
+            log.exception("could not look up the interrupted session")
+            resumed = Reply([FAILED])
         if resumed is not None:
             self.say(resumed)
         loop = asyncio.get_running_loop()

@@ -200,7 +200,17 @@ class PlanService:
             mark = "✅" if done else ("👉" if day == today else "▫️")
             lines.append(f"{mark} Day {number} · {day:%a %d %b}: {activity.title}")
         _, activity = plan.activity_for(today, exam_date, await self._weakest(learner_id), days)
-        return Reply([head, "\n".join(lines), f"Today: {activity.title}"], buttons=_start_button(activity))
+        return Reply([head, "\n".join(lines), f"Today: {activity.title}", *await self._reminder(learner_id)],
+                     buttons=_start_button(activity))
+
+    async def _reminder(self, learner_id: int) -> list[str]:
+        """/plan's last line: when the daily reminder comes, in the zone the plan's days are counted in."""
+        targets = [t for t in await self.store.targets_of(learner_id) if not t.is_group]
+        if not targets:
+            return []
+        t = targets[0]
+        state = "paused (/resume)" if t.paused else f"at {t.push_time}"
+        return [f"Daily reminder {state}, {t.timezone} time; change with /time 07:30 or /timezone Europe/Berlin."]
 
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
 
@@ -313,6 +323,9 @@ class PlanService:
             return Reply([line])
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
             return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
+        if await self.quiz.store.active_session(learner_id) is not None:
+            return Reply([line, "Finish the session you are in first (/question shows it again)."],
+                         buttons=_start_button(activity))  # a push never closes what the learner is doing
         first = await self._open(learner_id, activity, target.channel)
         return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
 
