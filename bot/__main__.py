@@ -14,7 +14,7 @@ from adapters.sql.database import migrate
 from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
-from bot.logs import configure, console_log_file
+from bot.logs import chat_opened, configure, console_log_file
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
 from core.exam.bank import BankError, load_bank
@@ -74,6 +74,8 @@ def _migrate_and_run(settings: Settings, bank) -> int:
     database still starting is waited for (STARTUP_ATTEMPTS, STARTUP_RETRY_SECONDS)."""
     retry(lambda: migrate(settings.database_url), settings.startup_attempts, settings.startup_retry_seconds,
           "connecting to the database (DATABASE_URL)")
+    if settings.console:
+        chat_opened()
     return asyncio.run(serve(settings, bank))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from adapters.sql.file_lock import sqlite_path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TERMINAL = "terminal"  # the console's stderr handler
 
 
 class RedactSecrets(logging.Filter):
@@ -32,6 +33,14 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+def chat_opened() -> None:
+    """The console's terminal is the chat from now on: only a CRITICAL record (the bot stopped) shows there,
+    the rest goes to the log file alone."""
+    for handler in logging.getLogger().handlers:
+        if handler.get_name() == TERMINAL:
+            handler.setLevel(logging.CRITICAL)
+
+
 def console_log_file(database_url: str) -> Path:
     """Where the console's logs go: beside the SQLite file (data/console.log by default), or in ./data."""
     database = sqlite_path(database_url)
@@ -44,11 +53,15 @@ def configure(level: str, secrets: list[str], log_file: Path | None = None) -> N
     if log_file is None:
         logging.basicConfig(level=level, format=FORMAT)
     else:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
         terminal = logging.StreamHandler(sys.stderr)
-        terminal.setLevel(logging.CRITICAL)
-        logging.basicConfig(level=level, format=FORMAT,
-                            handlers=[logging.FileHandler(log_file, encoding="utf-8"), terminal])
+        terminal.set_name(TERMINAL)
+        terminal.setLevel(logging.WARNING)  # until the chat opens: a database being waited for, say
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers: list[logging.Handler] = [logging.FileHandler(log_file, encoding="utf-8"), terminal]
+        except OSError:  # an unusable data directory: start-up says so in its own words, logs stay on stderr
+            handlers = [terminal]
+        logging.basicConfig(level=level, format=FORMAT, handlers=handlers)
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

@@ -167,14 +167,17 @@ class PlanService:
         start = await self.quiz.start(learner_id)
         number, activity = await self.today(learner_id)  # once: it reads the learner's whole history
         if start.card is None and not await self.quiz.history(learner_id):
-            return self._first_step(start)  # today() above has set the plan's dates all the same
+            return self._first_step(start, activity)  # today() above has set the plan's dates all the same
         line = f"Today{f' (Day {number})' if number else ''}: {activity.title}"
         return replace(start, paragraphs=start.paragraphs[:1] + [line] + start.paragraphs[1:],
                        buttons=_start_button(activity) + start.buttons)
 
-    def _first_step(self, start: Reply) -> Reply:
+    def _first_step(self, start: Reply, today: Activity) -> Reply:
         """A brand-new learner's /start: the welcome and one step, the diagnostic (they have no weak area
-        yet to warm up on, and the plan starts with it)."""
+        yet to warm up on, and the plan starts with it), or the timed mixed set the day before the exam."""
+        if today.mode is Mode.MOCK:
+            return Reply(start.paragraphs[:1] + [f"Your first step, with your exam tomorrow: {today.title}"],
+                         buttons=_start_button(today))
         exam = self.quiz.bank.exam
         line = (f"Your first step: /diagnostic, a full-length practice exam ({exam.questions} questions, "
                 f"{exam.minutes} minutes) that shows where you stand; everything after builds on it.")
