@@ -15,7 +15,7 @@ from adapters.sql.database import migrate
 from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
-from bot.logs import configure
+from bot.logs import chat_opened, configure, console_log_file
 from bot.ops import ops_server
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
@@ -76,6 +76,8 @@ def _migrate_and_run(settings: Settings, bank) -> int:
     database still starting is waited for (STARTUP_ATTEMPTS, STARTUP_RETRY_SECONDS)."""
     retry(lambda: migrate(settings.database_url), settings.startup_attempts, settings.startup_retry_seconds,
           "connecting to the database (DATABASE_URL)")
+    if settings.console:
+        chat_opened()
     return asyncio.run(serve(settings, bank))
 
 
@@ -109,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "questions":
         return check_questions(exam_folders(settings.exam_dir))
-    configure(settings.log_level, settings.secrets(), settings.log_format)
+    configure(settings.log_level, settings.secrets(), settings.log_format,
+              console_log_file(settings.database_url) if settings.console else None)
     return run_chat(settings)
 
 

@@ -105,6 +105,6 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
         if metrics is not None:
             count_discord_429s(metrics.too_many_requests("discord"))
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
-    if not adapters:
+    if settings.console:
         adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))
     return adapters

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {level!r}")
         return level
 
+    @property
+    def console(self) -> bool:
+        """No chat token is set: the bot is the terminal chat."""
+        return not self.telegram_bot_token and not self.discord_bot_token
+
     def secrets(self) -> list[str]:
         """Every secret value, for the log filter."""
         return [t.get_secret_value() for t in (self.telegram_bot_token, self.discord_bot_token) if t]

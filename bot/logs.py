@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.sql.file_lock import sqlite_path
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TERMINAL = "terminal"  # the console's stderr handler
 
 
 class RedactSecrets(logging.Filter):
@@ -54,8 +59,36 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)  # json escapes newlines: one record is one line
 
 
-def configure(level: str, secrets: list[str], fmt: str = "text") -> None:
-    logging.basicConfig(level=level, format=TEXT_FORMAT)
+def chat_opened() -> None:
+    """The console's terminal is the chat from now on: only a CRITICAL record (the bot stopped) shows there,
+    the rest goes to the log file alone."""
+    for handler in logging.getLogger().handlers:
+        if handler.get_name() == TERMINAL:
+            handler.setLevel(logging.CRITICAL)
+
+
+def console_log_file(database_url: str) -> Path:
+    """Where the console's logs go: beside the SQLite file (data/console.log by default), or in ./data."""
+    database = sqlite_path(database_url)
+    return (database.parent if database is not None else Path("data")) / "console.log"
+
+
+def configure(level: str, secrets: list[str], fmt: str = "text", log_file: Path | None = None) -> None:
+    """Logs to stderr, or to `log_file`: the console's terminal is the chat, so there the logs (Alembic's
+    migrations, a failed command's traceback) go to a file and only a CRITICAL one (the bot stopped) shows.
+    `fmt` "json" writes one JSON object per record (LOG_FORMAT=json)."""
+    if log_file is None:
+        logging.basicConfig(level=level, format=TEXT_FORMAT)
+    else:
+        terminal = logging.StreamHandler(sys.stderr)
+        terminal.set_name(TERMINAL)
+        terminal.setLevel(logging.WARNING)  # until the chat opens: a database being waited for, say
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers: list[logging.Handler] = [logging.FileHandler(log_file, encoding="utf-8"), terminal]
+        except OSError:  # an unusable data directory: start-up says so in its own words, logs stay on stderr
+            handlers = [terminal]
+        logging.basicConfig(level=level, format=TEXT_FORMAT, handlers=handlers)
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

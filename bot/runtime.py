@@ -29,6 +29,15 @@ TICK_SECONDS = 5
 PRUNE_SECONDS = 3600  # housekeeping (old push claims) hourly, and once at start
 
 
+def quiet_scheduler() -> None:
+    """APScheduler logs "Running job" and "executed successfully" at INFO for every run: two lines every
+    TICK_SECONDS, about 35,000 a day of nothing. Its warnings (a run missed or skipped) still show, and
+    LOG_LEVEL=DEBUG keeps every line for whoever is debugging the scheduler."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("apscheduler.executors", "apscheduler.scheduler"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 class ChatAdapter(Protocol):
     """What Runtime needs of a chat surface (console, Telegram, Discord)."""
 
@@ -93,9 +102,11 @@ class Runtime:
 
     async def tick(self) -> None:
         """Beat; end timed sessions whose deadline passed and warn those with 10 minutes left, sending each
-        report or warning where the session began; move group rounds on; send the daily pushes."""
+        report or warning where the session began; reveal due round questions; send due pushes. One INFO
+        line says what a run did, only when it did something (APScheduler's own lines: quiet_scheduler)."""
         await self.beat()
-        for session, reply in await self.service.expire_due() + await self.service.warnings_due():
+        expired = await self.service.expire_due()
+        for session, reply in expired + await self.service.warnings_due():
             channel = session.channel
             adapter = self.owner(channel)
             if channel is None or adapter is None:
@@ -104,16 +115,23 @@ class Runtime:
                 await adapter.deliver(channel, reply)
             except Exception:  # one failed delivery must not stop the others
                 log.exception("could not deliver a timed message of session %s", session.id)
+        revealed = 0
         if self.rounds is not None:  # group rounds whose question passed its deadline: reveal, move on
-            for update in await self.rounds.due():
+            updates = await self.rounds.due()
+            revealed = len(updates)
+            for update in updates:
                 owner = self.owner(update.chat)
                 try:
                     if owner is not None:
                         await owner.deliver_round(update)
                 except Exception:  # one chat's failure must not stop the other rounds
                     log.exception("could not show round %s", update.round_id)
-        if self.planner is not None:
-            await self.planner.run_pushes(self.push)
+        pushed = await self.planner.run_pushes(self.push) if self.planner is not None else 0
+        done = [f"{n} {what}" for n, what in ((len(expired), "timed session(s) expired"),
+                                              (revealed, "round update(s) shown"), (pushed, "push(es) sent"))
+                if n]
+        if done:
+            log.info("scheduler run: %s", ", ".join(done))
 
     async def prune(self) -> None:
         """Hourly housekeeping: push claims past their retention (and any left without a target) go."""
@@ -147,8 +165,12 @@ class Runtime:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        quiet_scheduler()
         scheduler = AsyncIOScheduler()
-        scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True)
+        # The first run right after the adapters start: a report or push that fell due while the process
+        # was down (the console's daily reminder, say) comes at launch, not a tick later.
+        scheduler.add_job(self._tick, "interval", seconds=self.tick_seconds, max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(UTC))
         scheduler.add_job(self.prune, "interval", seconds=self.prune_seconds, max_instances=1, coalesce=True,
                           next_run_time=datetime.now(UTC))
         started: list[ChatAdapter] = []

@@ -120,6 +120,11 @@ HOW_TO_ANSWER = {
 }
 
 
+def console_banner(title: str, code: str) -> str:
+    """The console's first line, so a learner at a fresh terminal knows what runs and what to type."""
+    return f"MLA Coach · {title} ({code}) · type /start to begin, /help for the commands, /quit to leave."
+
+
 def visible(surface: Surface, chat: Chat) -> list[Command]:
     """The commands that work on this surface in this kind of chat, in catalogue order."""
     return [c for c in CATALOGUE if c.works_in(surface, chat)]

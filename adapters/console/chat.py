@@ -13,7 +13,7 @@ import threading
 from typing import TextIO
 
 from adapters.console.render import render
-from core.commands import Chat, Surface
+from core.commands import Chat, Surface, console_banner
 from core.dispatch import Caller, Dispatcher
 from core.quiz.binding import Sent
 from core.quiz.service import QuizService
@@ -54,7 +54,18 @@ class ConsoleChat:
             self.stdout.flush()
 
     async def start(self) -> None:
+        """The banner, then the question a restart interrupted (or the report of a timed session whose
+        time ran out meanwhile), then the learner's lines."""
+        exam = self.quiz.bank.exam
+        self.say(Reply([console_banner(exam.title, exam.code)]))
         self.learner_id = await self.quiz.learner(PLATFORM, self.user)
+        try:
+            resumed = await self.quiz.resumed(self.learner_id)
+        except Exception:  # the database down at launch: say so, as for any line, and open the chat anyway
+            log.exception("could not look up the interrupted session")
+            resumed = Reply([FAILED])
+        if resumed is not None:
+            self.say(resumed)
         loop = asyncio.get_running_loop()
         threading.Thread(target=self._read, args=(loop,), name="console-stdin", daemon=True).start()
         self._task = asyncio.create_task(self._serve(), name="console-chat")

@@ -22,6 +22,7 @@ class Activity:
     title: str
     mode: Mode | None  # None: no session (exam day)
     scope: str | None = None  # a drill's domain or task statement
+    domains: tuple[str, ...] = ()  # a day that merges several domains' drills (a short plan): all of them
 
 
 PLAN = {
@@ -55,13 +56,16 @@ def days_left(today: date, exam_date: date) -> int:
     return (exam_date - today).days
 
 
-def activity_for(today: date, exam_date: date, weakest_task: str) -> tuple[int | None, Activity]:
-    """(plan day number or None, today's activity). Day 7 is a week before the exam, Day 1 the eve."""
+def activity_for(today: date, exam_date: date, weakest_task: str,
+                 days: dict[int, Activity] | None = None) -> tuple[int | None, Activity]:
+    """(plan day number or None, today's activity). Day N is N days before the exam, Day 1 the eve; `days`
+    is the plan (the seven-day PLAN unless it was fitted into fewer days)."""
     left = days_left(today, exam_date)
+    days = PLAN if days is None else days
     if left > 7:
         return None, weak_drill(weakest_task, left)
     if left >= 1:
-        return left, PLAN[left]
+        return left, days.get(left, PLAN[left])
     return None, EXAM_DAY if left == 0 else AFTER_EXAM
 
 
@@ -78,17 +82,17 @@ def local_date(instant: datetime, zone: str) -> date:
     return local_time(instant, zone).date()
 
 
-def done_on(day: date, number: int, zone: str, answers: list[Answer], forms: list[Session],
+def done_on(day: date, activity: Activity, zone: str, answers: list[Answer], forms: list[Session],
             domain_of: dict[str, int]) -> bool:
-    """Whether the learner did day `number`'s activity on local date `day` (from what they actually did)."""
-    activity = PLAN[number]
+    """Whether the learner did `activity` on local date `day` (from what they actually did)."""
     if activity.mode in (Mode.DIAGNOSTIC, Mode.MOCK):
         return any(s.mode is activity.mode and s.finished_at is not None and local_date(s.finished_at, zone) == day
                    for s in forms)
     todays = [a for a in answers if local_date(a.answered_at, zone) == day]
     if activity.mode is Mode.REVIEW:
         return sum(a.mode is Mode.REVIEW for a in todays) >= REVIEW_TARGET
-    return sum(str(domain_of.get(a.question_id)) == activity.scope for a in todays) >= DRILL_TARGET
+    drilled = [str(domain_of.get(a.question_id)) for a in todays]
+    return all(drilled.count(domain) >= DRILL_TARGET for domain in activity.domains or (str(activity.scope),))
 
 
 # --- settings and the push clock --------------------------------------------------------------------
@@ -119,11 +123,12 @@ def parse_timezone(text: str) -> str:
     return name
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, example: date) -> date:
+    """The exam date typed; a malformed one is refused with `example` (a date computed from today)."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise SettingError("Give the exam date as YYYY-MM-DD, for example /examdate 2026-12-15.") from None
+        raise SettingError(f"Give the exam date as YYYY-MM-DD, for example /examdate {example}.") from None
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from typing import Any
 
 from core.args import parse_number
 from core.exam.model import QuestionType, Stage
+from core.plan import compress
 from core.plan import engine as plan
 from core.plan.engine import Activity, PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
 from core.quiz import selection
-from core.quiz.engine import FULL_LENGTH, Answer, Mode
+from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
@@ -141,14 +142,12 @@ class PlanService:
         return exam_date, explicit
 
     async def set_exam_date(self, learner_id: int, text: str) -> Reply:
+        today = plan.local_date(self.clock(), await self._zone(learner_id))
         try:
-            exam_date = plan.parse_date(text)
+            exam_date = plan.parse_date(text, today + timedelta(days=14))
+            compress.check_exam_date(exam_date, today)
         except SettingError as exc:
             return Reply([str(exc)], refused=True)
-        today = plan.local_date(self.clock(), await self._zone(learner_id))
-        if exam_date < today:
-            return Reply(["That date has passed. Give a future exam date, for example /examdate "
-                          f"{today + timedelta(days=14)}."], refused=True)
         await self.store.set_exam_date(learner_id, exam_date, True)
         return await self.plan(learner_id)
 
@@ -158,7 +157,15 @@ class PlanService:
         today = plan.local_date(self.clock(), zone)
         exam_date, _ = await self._anchor(learner_id, today)
         history = await self.quiz.history(learner_id) if history is None else history
-        return plan.activity_for(today, exam_date, self._weakest(history))
+        days = await self._days(learner_id, today, exam_date, zone, await self.quiz.forms(learner_id))
+        return plan.activity_for(today, exam_date, self._weakest(history), days)
+
+    async def _days(self, learner_id: int, today: date, exam_date: date, zone: str,
+                    forms: list[Session]) -> dict[int, Activity]:
+        """The plan's days (number to activity), fitted into fewer than seven when it started late."""
+        diagnosed = [plan.local_date(s.finished_at, zone) for s in forms
+                     if s.mode is Mode.DIAGNOSTIC and s.finished_at is not None]
+        return compress.fit(compress.plan_length(today, exam_date, diagnosed))
 
     def _weakest(self, history: list[Answer]) -> str:
         scores = selection.weakness(self.quiz.bank, history)
@@ -170,9 +177,22 @@ class PlanService:
             await self.target(channel, learner_id)
         start = await self.quiz.start(learner_id)
         number, activity = await self.today(learner_id)  # once: it reads the learner's whole history
+        if start.card is None and not await self.quiz.history(learner_id):
+            return self._first_step(start, activity)  # today() above has set the plan's dates all the same
         line = f"Today{f' (Day {number})' if number else ''}: {activity.title}"
         return replace(start, paragraphs=start.paragraphs[:1] + [line] + start.paragraphs[1:],
                        buttons=_start_button(activity) + start.buttons)
+
+    def _first_step(self, start: Reply, today: Activity) -> Reply:
+        """A brand-new learner's /start: the welcome and one step, the diagnostic (they have no weak area
+        yet to warm up on, and the plan starts with it), or the timed mixed set the day before the exam."""
+        if today.mode is Mode.MOCK:
+            return Reply(start.paragraphs[:1] + [f"Your first step, with your exam tomorrow: {today.title}"],
+                         buttons=_start_button(today))
+        exam = self.quiz.bank.exam
+        line = (f"Your first step: /diagnostic, a full-length practice exam ({exam.questions} questions, "
+                f"{exam.minutes} minutes) that shows where you stand; everything after builds on it.")
+        return Reply(start.paragraphs[:1] + [line], buttons=[("Start: /diagnostic", "/diagnostic")])
 
     async def plan(self, learner_id: int) -> Reply:
         """Seven days counted down to the exam, today marked, days done ticked from what was done."""
@@ -183,17 +203,28 @@ class PlanService:
         forms = await self.quiz.forms(learner_id)
         domain_of = {qid: q.domain for qid, q in self.quiz.bank.questions.items()}
         left = plan.days_left(today, exam_date)
-        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day(s) to go." if explicit else
+        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day{'' if left == 1 else 's'} to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
-                "/examdate YYYY-MM-DD to count down to it.")
+                f"/examdate {today + timedelta(days=14)} (yours) to count down to it.")
+        days = await self._days(learner_id, today, exam_date, zone, forms)
         lines = []
-        for number in range(7, 0, -1):
+        for number, activity in sorted(days.items(), reverse=True):
             day = exam_date - timedelta(days=number)
-            done = plan.done_on(day, number, zone, history, forms, domain_of)
+            done = plan.done_on(day, activity, zone, history, forms, domain_of)
             mark = "✅" if done else ("👉" if day == today else "▫️")
-            lines.append(f"{mark} Day {number} · {day:%a %d %b}: {plan.PLAN[number].title}")
-        _, activity = plan.activity_for(today, exam_date, self._weakest(history))
-        return Reply([head, "\n".join(lines), f"Today: {activity.title}"], buttons=_start_button(activity))
+            lines.append(f"{mark} Day {number} · {day:%a %d %b}: {activity.title}")
+        _, activity = plan.activity_for(today, exam_date, self._weakest(history), days)
+        return Reply([head, "\n".join(lines), f"Today: {activity.title}", *await self._reminder(learner_id)],
+                     buttons=_start_button(activity))
+
+    async def _reminder(self, learner_id: int) -> list[str]:
+        """/plan's last line: when the daily reminder comes, in the zone the plan's days are counted in."""
+        targets = [t for t in await self.store.targets_of(learner_id) if not t.is_group]
+        if not targets:
+            return []
+        t = targets[0]
+        state = "paused (/resume)" if t.paused else f"at {t.push_time}"
+        return [f"Daily reminder {state}, {t.timezone} time; change with /time 07:30 or /timezone Europe/Berlin."]
 
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
 
@@ -337,6 +368,9 @@ class PlanService:
             return Reply([line])
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
             return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
+        if await self.quiz.store.active_session(learner_id) is not None:
+            return Reply([line, "Finish the session you are in first (/question shows it again)."],
+                         buttons=_start_button(activity))  # a push never closes what the learner is doing
         first = await self._open(learner_id, activity, target.channel, history)
         return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
 

@@ -63,6 +63,28 @@ def explain(q: Question, answer: Answer | None, order: list[int] | None, bank: B
     return out
 
 
+def session_name(session: Session) -> str:
+    """"your drill on 2.1", "your mock": how a text names a learner's session."""
+    if session.mode is Mode.QUICK:
+        return "your quick question"
+    return f"your {session.mode}" + (f" on {session.scope}" if session.scope else "")
+
+
+def where_you_were(session: Session) -> str:
+    """"You were on question 4 of 20 of your mock", for a session interrupted by a restart."""
+    if session.total == 1:
+        return f"You were on {session_name(session)}"
+    return f"You were on question {session.position + 1} of {session.total} of {session_name(session)}"
+
+
+def closed(session: Session) -> list[str]:
+    """What a new session says about the untimed one it replaced ("Your drill on 2.1 was closed at 3 of
+    10."), so a drill never disappears unnoticed; nothing for a lone quick question."""
+    if session.total == 1:
+        return []
+    return [f"Y{session_name(session)[1:]} was closed at {len(session.answers)} of {session.total}."]
+
+
 def session_report(session: Session, bank: Bank) -> list[str]:
     """End of a session. Full-length forms get the exam-style report by domain and lifecycle stage."""
     by_position = {a.position: a for a in session.answers}
@@ -115,4 +137,25 @@ def session_report(session: Session, bank: Bank) -> list[str]:
         out.append(f"Send /explain {short} N for question N of this {session.mode} (it stays reachable after "
                    "other sessions), or /review to retry your misses.")
     out.append(progress.readiness_note(session))
+    weakest = weakest_tasks(session, bank)
+    out.append(f"Next: drill your weakest task statements here, {' and '.join(weakest)}, then follow your /plan.")
     return out
+
+
+def weakest_tasks(session: Session, bank: Bank, count: int = 2) -> list[str]:
+    """The task statements this form went worst on: lowest share right, then most misses, then task order."""
+    right: dict[str, int] = defaultdict(int)
+    asked: dict[str, int] = defaultdict(int)
+    ok = {a.position for a in session.answers if a.correct}
+    for pos, qid in enumerate(session.question_ids):
+        task = bank[qid].task
+        asked[task] += 1
+        right[task] += pos in ok
+    return sorted(asked, key=lambda t: (right[t] / asked[t], right[t] - asked[t], t))[:count]
+
+
+def next_buttons(session: Session, bank: Bank) -> list[tuple[str, str]]:
+    """After a diagnostic or mock: its report's next steps as buttons (drill the weakest two, the plan)."""
+    if session.mode not in FULL_LENGTH:
+        return []
+    return [(f"Drill {t}", f"/drill {t}") for t in weakest_tasks(session, bank)] + [("Plan", "/plan")]

@@ -62,6 +62,15 @@ class QuizService:
         return Reply(welcome.paragraphs + note + [f"Your {session.mode} is where you left it:"],
                      card=engine.card(session, self.bank, self.clock()))
 
+    async def resumed(self, learner_id: int) -> Reply | None:
+        """At launch: the interrupted session's question, or a timed one's report if its time ran out
+        meanwhile; None when nothing was running."""
+        async with self._locks[learner_id]:
+            session, expired = await self._active(learner_id)
+        if expired is not None or session is None:
+            return expired
+        return Reply([report.where_you_were(session) + ":"], card=engine.card(session, self.bank, self.clock()))
+
     def welcome(self) -> Reply:
         exam = self.bank.exam
         return Reply([
@@ -149,9 +158,9 @@ class QuizService:
                               "/stop to end it and get its report."], card=engine.card(current, self.bank, now))
             engine.finish(current, now)
             await self.store.save(current)
+        intro = report.closed(current) if current is not None else []
         session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen, channel)
         session = await self.store.create_session(session)
-        intro = []
         if mode is Mode.DIAGNOSTIC or mode is Mode.MOCK:
             intro.append(f"{'Diagnostic' if mode is Mode.DIAGNOSTIC else 'Mock exam'}: {len(ids)} questions, "
                          f"{minutes} minutes. No feedback until the end, as on the exam.")
@@ -231,7 +240,8 @@ class QuizService:
         if session.finished:
             paragraphs += report.session_report(session, self.bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
-            return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown)
+            return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
+                         buttons=report.next_buttons(session, self.bank))
         return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered,
                      answered_card=shown)
 
@@ -247,7 +257,8 @@ class QuizService:
         engine.finish(session, self.clock())
         await self.store.save(session)
         return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.mode}."]
-                     + report.session_report(session, self.bank), actions=["review", "stats"], card=None)
+                     + report.session_report(session, self.bank), actions=["review", "stats"], card=None,
+                     buttons=report.next_buttons(session, self.bank))
 
     async def _note(self, session: Session | None) -> list[str]:
         """The offline note owed on a running timed session's reply (once per outage), saved as told."""
@@ -313,7 +324,8 @@ class QuizService:
                 return Reply(["No session is running."])
             engine.finish(session, self.clock())
             await self.store.save(session)
-            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"])
+            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"],
+                         buttons=report.next_buttons(session, self.bank))
 
     async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None,
                       form: Mode | None = None) -> Reply:

@@ -61,6 +61,15 @@ def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path, bank_dir):
     assert done.stdout.count("── Q 1/") == 1 and "── Q 2/" not in done.stdout  # hints did not move it on
 
 
+def test_the_console_imports_no_chat_library(tmp_path, bank_dir):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "bot"], input="/quit\n", capture_output=True,
+                          text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)), timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "adapters.console.chat" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("telegram", "discord")}
+
+
 def test_broken_bank_refuses_to_start(tmp_path):
     exam = tmp_path / "exam"
     exam.mkdir()

@@ -5,6 +5,7 @@ scheduler prunes old push claims."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from datetime import timedelta
@@ -67,21 +68,23 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
         await standin.stop()
 
 
-class _QuietAdapter:
-    """A chat adapter with nobody on it: the runtime's scheduler runs, nothing is sent."""
+class _Quiet:
+    """A chat adapter that receives what the scheduler sends and never ends on its own."""
 
     prefix = "quiet:"
     exit_code = 0
 
     def __init__(self) -> None:
         self.ended = asyncio.Event()
+        self.delivered: list[str] = []
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, channel, reply) -> bool:
-        return False
+    async def deliver(self, channel: str, reply) -> bool:
+        self.delivered.append(reply.text)
+        return True
 
     async def deliver_round(self, update) -> None: ...
 
@@ -96,7 +99,7 @@ async def test_the_scheduler_prunes_push_claims_past_their_retention(bank, memor
     for day in (today - CLAIM_RETENTION - timedelta(days=1), today):
         await plan_store.claim(target.channel, day, clock(), timedelta(minutes=2))
     stop = asyncio.Event()
-    running = asyncio.ensure_future(Runtime(service, [_QuietAdapter()], tick_seconds=3600, planner=planner).run(stop))
+    running = asyncio.ensure_future(Runtime(service, [_Quiet()], tick_seconds=3600, planner=planner).run(stop))
     try:
         async with asyncio.timeout(60):  # a safety net: the prune runs as the scheduler starts
             while len(plan_store.claims) > 1:
@@ -105,3 +108,24 @@ async def test_the_scheduler_prunes_push_claims_past_their_retention(bank, memor
         stop.set()
         assert await running == 0
     assert list(plan_store.claims) == [(target.channel, today)]
+async def test_an_idle_scheduler_logs_nothing_and_a_busy_run_logs_one_line(bank, memory_store, clock, caplog):
+    caplog.set_level(logging.INFO)
+    service = QuizService(bank, memory_store, clock=clock)
+    adapter = _Quiet()
+    runtime = Runtime(service, [adapter], tick_seconds=0.05)
+    stop = asyncio.Event()
+    running = asyncio.create_task(runtime.run(stop))
+    await asyncio.sleep(0.5)  # about ten idle runs
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO] == []
+    await service.mock(await service.learner("quiet", "1"), channel="quiet:1")
+    clock.advance(minutes=41)
+    for _ in range(100):
+        if adapter.delivered:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # a few more idle runs after the busy one
+    stop.set()
+    assert await running == 0
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert "⏰ Time is up for your mock." in adapter.delivered[0]  # after the note on the jumped clock
+    assert lines == ["scheduler run: 1 timed session(s) expired", "stopping"]

@@ -234,6 +234,9 @@ async def test_plan_ticks_done_days_from_what_the_learner_did(planner, quiz, clo
     clock.now = utc(2026, 12, 1, 10, 0)
     lid = await quiz.learner("telegram", "4")
     await planner.set_exam_date(lid, "2026-12-09")  # Day 7 is 2 Dec
+    clock.now = utc(2026, 12, 2, 10, 0)  # Day 7: the diagnostic (stopped at once: still taken that day)
+    await quiz.diagnostic(lid)
+    await quiz.stop(lid)
     clock.now = utc(2026, 12, 3, 10, 0)  # Day 6: data preparation, domain 1
     card = (await quiz.drill(lid, "1")).card
     for _ in range(10):
@@ -241,8 +244,8 @@ async def test_plan_ticks_done_days_from_what_the_learner_did(planner, quiz, clo
         q = quiz.bank[session.question_ids[card.position]]
         card = (await quiz.answer_text(lid, as_text(q.type, right_response(q, session.orders[card.position])))).card
     shown = (await planner.plan(lid)).text
-    assert "Exam on Wed 09 Dec 2026: 6 day(s) to go." in shown
-    assert "▫️ Day 7 · Wed 02 Dec" in shown and "✅ Day 6 · Thu 03 Dec" in shown
+    assert "Exam on Wed 09 Dec 2026: 6 days to go." in shown
+    assert "✅ Day 7 · Wed 02 Dec" in shown and "✅ Day 6 · Thu 03 Dec" in shown
     assert "Today: Data preparation drills" in shown
 
 

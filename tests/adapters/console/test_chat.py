@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
 import random
+from datetime import UTC, datetime
 
 from adapters.console.chat import ConsoleChat
+from bot.runtime import Runtime
 from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import EARLIER, QuizService
 from core.reply import FAILED
-from tests.answers import any_valid
+from tests.answers import any_valid, as_text, right_response
 from tests.fakes import InMemoryPlanStore, OutageStore
 
 
@@ -27,9 +30,10 @@ async def test_a_database_outage_is_answered_logged_once_and_the_chat_goes_on(ba
     store.down = True
     await chat.start()
     await asyncio.wait_for(chat.ended.wait(), 10)  # the chat read every line and ended at end of input
-    assert out.getvalue().count(FAILED) == 3 and out.getvalue().rstrip().endswith("Your progress is saved.")
+    # the launch's look-up of an interrupted session, then each of the three lines
+    assert out.getvalue().count(FAILED) == 4 and out.getvalue().rstrip().endswith("Your progress is saved.")
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(failures) == 3 and all(r.exc_info for r in failures)  # each once, with its traceback
+    assert len(failures) == 4 and all(r.exc_info for r in failures)  # each once, with its traceback
     store.down = False  # the database is back: the next line works
     assert (await chat.answer("/quiz")).card.progress == "Quick question"
     await chat.stop()
@@ -49,3 +53,61 @@ async def test_the_console_binds_a_typed_answer_to_the_card_on_screen(bank, memo
     moved_on = await chat.handle(any_valid(refused.card))  # the card now on screen is question 2
     assert moved_on.card.position == 2
     await chat.stop()
+def _console(bank, store, clock, rng, stdin, plans: InMemoryPlanStore | None = None
+             ) -> tuple[ConsoleChat, PlanService, io.StringIO]:
+    quiz = QuizService(bank, store, clock=clock, rng=rng)
+    planner = PlanService(quiz, plans or InMemoryPlanStore(), clock=clock)
+    out = io.StringIO()
+    return ConsoleChat(Dispatcher(quiz, planner), stdin, out), planner, out
+
+
+async def test_the_console_sets_its_time_zone_and_the_plans_today_follows_it(bank, memory_store, clock, rng):
+    chat, _, _ = _console(bank, memory_store, clock, rng, io.StringIO())
+    chat.learner_id = await chat.quiz.learner("console", "local")
+    clock.now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # already 29 Nov (02:00) in Kiritimati
+    assert "7 days to go" in (await chat.answer("/examdate 2026-12-05")).text
+    assert (await chat.answer("/timezone Pacific/Kiritimati")).text.startswith("Time zone set to Pacific/Kiritimati")
+    assert (await chat.answer("/time 07:30")).text == "Daily push time set to 07:30 (Pacific/Kiritimati)."
+    shown = (await chat.answer("/plan")).text
+    assert "6 days to go" in shown and "👉 Day 6 · Sun 29 Nov" in shown
+    assert shown.endswith("Daily reminder at 07:30, Pacific/Kiritimati time; change with /time 07:30 or "
+                          "/timezone Europe/Berlin.")
+    commands = (await chat.answer("/help")).text
+    for works in ("/timezone:", "/time:", "/pause:", "/resume:", "/settings:", "/question:", "/quit:"):
+        assert works in commands
+    for group_only in ("/round:", "/daily:", "/leaderboard:"):
+        assert group_only not in commands
+
+
+async def test_a_reminder_due_while_the_console_was_closed_shows_at_launch_and_keeps_the_question(
+        bank, memory_store, clock, rng):
+    clock.now = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    plans = InMemoryPlanStore()
+    before, _, _ = _console(bank, memory_store, clock, rng, io.StringIO(), plans)
+    before.learner_id = await before.quiz.learner("console", "local")
+    await before.answer("/start")
+    await before.answer("/time 07:30")
+    await before.answer("/examdate 2026-12-20")  # weeks ahead: the daily push would open a drill
+    card = (await before.answer("/drill 1.1")).card
+    session = memory_store.sessions[card.session_id]
+    q = bank[session.question_ids[0]]
+    await before.answer(as_text(q.type, right_response(q, session.orders[0])))
+    clock.now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # 07:30 has passed, nothing shown today yet
+
+    read, write = os.pipe()
+    with open(read) as stdin:
+        chat, planner, out = _console(bank, memory_store, clock, rng, stdin, plans)
+        stop = asyncio.Event()
+        running = asyncio.create_task(Runtime(chat.quiz, [chat], tick_seconds=3600, planner=planner).run(stop))
+        for _ in range(200):  # the first run comes at launch, not an hour later
+            if "Good day!" in out.getvalue():
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        assert await running == 0
+        os.close(write)
+    shown = out.getvalue()
+    assert shown.index("type /start") < shown.index("You were on question 2 of 7 of your drill on 1.1:")
+    assert shown.index("── Q 2/7 ──") < shown.index("Good day! More than a week to go: a mixed drill")
+    assert "Finish the session you are in first (/question shows it again)." in shown
+    assert "was closed" not in shown and (await chat.quiz.current(chat.learner_id)).card.progress == "Q 2/7"

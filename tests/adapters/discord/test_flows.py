@@ -222,7 +222,7 @@ async def test_help_start_and_stats(bot):
     assert helped.log[0].how == "send" and "/drill:" in helped.log[0].content
     started = await command(bot, "start")
     assert started.text().startswith("MLA Coach: practice for the") and started.log[0].how == "defer"
-    assert {"Diagnostic", "Quick question", "Stats"} <= set(started.messages()[-1].buttons())
+    assert list(started.messages()[-1].buttons()) == ["Start: /diagnostic"]  # a new learner's one first step
     assert "No answers yet" in (await command(bot, "stats")).text()
 
 
@@ -278,7 +278,9 @@ async def test_a_timed_mock_expires_and_its_report_is_delivered_privately(bot, s
         assert await bot.deliver(session.channel, reply)
     report = dm.sent[0]
     assert report.content.startswith("⏰ Time is up for your mock.") and "20 unanswered" in report.content
-    assert set(dm.sent[-1].buttons()) == {"Review misses", "Stats"}
+    assert set(dm.sent[-1].buttons()) == {"Review misses", "Stats", "Plan"} | {
+        b for b in dm.sent[-1].buttons() if b.startswith("Drill ")}
+    assert len([b for b in dm.sent[-1].buttons() if b.startswith("Drill ")]) == 2  # its two weakest tasks
     first = card.items[0]
     late = await click(bot, first.custom_id, values=["A"] if first in card.menus() else None)
     assert late.log[-1].content == STALE

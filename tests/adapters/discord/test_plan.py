@@ -37,10 +37,10 @@ def runtime(bot) -> Runtime:
 async def test_start_in_a_dm_sets_up_the_daily_push_and_shows_discord_help(bot, plan_store):
     started = await command(bot, "start", guild=None)
     text = started.text()
-    assert text.startswith("MLA Coach: practice for the") and "\nToday: " in f"\n{text}"
+    assert text.startswith("MLA Coach: practice for the") and "\nYour first step: /diagnostic" in text
     assert "Answer with letters" not in text and HOW_TO_ANSWER[Surface.DISCORD] in text
     assert "/round:" not in text and "/examdate: Set your exam date" in text  # a DM lists what works in a DM
-    assert "Start: /drill" in " ".join(started.messages()[-1].buttons())  # today's step, as a button
+    assert list(started.messages()[-1].buttons()) == ["Start: /diagnostic"]  # a new learner's one step
     learner = await bot.service.learner("discord", str(ANN))
     target = plan_store.targets[f"discord:{DM}"]
     assert target.learner_id == learner and not target.is_group
@@ -62,9 +62,9 @@ async def test_plan_and_exam_date(bot, clock):
     assert "Day 7" in shown.text() and "Day 1" in shown.text()
     assert all(s.ephemeral for s in shown.messages())
     refused = await command(bot, "examdate", date="next week")
-    assert refused.text() == "Give the exam date as YYYY-MM-DD, for example /examdate 2026-12-15."
+    assert refused.text() == "Give the exam date as YYYY-MM-DD, for example /examdate 2026-12-12."  # today + 14
     dated = await command(bot, "examdate", date="2026-12-03")
-    assert dated.text().startswith("Exam on Thu 03 Dec 2026: 5 day(s) to go.")
+    assert dated.text().startswith("Exam on Thu 03 Dec 2026: 5 days to go.")
     assert "👉 Day 5 · Sat 28 Nov" in dated.text()
 
 

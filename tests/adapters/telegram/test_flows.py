@@ -58,7 +58,8 @@ async def test_start_quiz_tap_verdict_explain(world):
     ann = Chat(world, 501)
     await ann.say("/start")
     assert world.texts(501)[0].startswith("MLA Coach: practice for the AWS Certified Machine Learning Engineer")
-    await ann.press("Quick question")
+    assert "Your first step: /diagnostic" in world.texts(501)[0]
+    await ann.say("/quiz")
     assert "Quick question" in world.last_card(501)
     await answer_right(world, ann)
     answered = world.shown(501)[-1]  # the question's own message now carries the verdict, and no options

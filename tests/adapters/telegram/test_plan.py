@@ -18,7 +18,7 @@ async def test_plan_and_settings_commands(world):
     ann = Chat(world, 701)
     await ann.say("/start")
     assert world.texts(701)[0].splitlines()[0].startswith("MLA Coach")
-    assert "Today" in world.texts(701)[0]
+    assert "Your first step: /diagnostic" in world.texts(701)[0]
     await ann.say("/plan")
     assert "Day 7" in world.texts(701)[-1] and "Day 1" in world.texts(701)[-1]
     await ann.say("/timezone Mars/Base")
