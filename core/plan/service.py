@@ -121,8 +121,7 @@ class PlanService:
     # --- the plan --------------------------------------------------------------------------------
 
     async def _zone(self, learner_id: int) -> str:
-        targets = [t for t in await self.store.targets_of(learner_id) if not t.is_group]
-        return targets[0].timezone if targets else plan.DEFAULT_TIMEZONE
+        return plan.private_zone(await self.store.targets_of(learner_id))
 
     async def _anchor(self, learner_id: int, today: date) -> tuple[date, bool]:
         exam_date, explicit = await self.store.exam_date(learner_id)
@@ -291,12 +290,14 @@ class PlanService:
             return self._question_of_the_day(target)
         number, activity = await self.today(learner_id)
         line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
+        reviews = self.quiz.reviews
+        head = [line] + ([await reviews.push_line(learner_id, await self.quiz.history(learner_id))] if reviews else [])
         if activity.mode is None:
-            return Reply([line])
+            return Reply(head)
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
-            return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
+            return Reply(head + ["The clock starts when you tap Start."], buttons=_start_button(activity))
         first = await self._open(learner_id, activity, target.channel)
-        return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
+        return Reply(head + first.paragraphs, card=first.card, actions=first.actions)
 
     async def _open(self, learner_id: int, activity: Activity, channel: str) -> Reply:
         """The first question of an untimed activity."""

@@ -12,6 +12,7 @@ from core.quiz import engine, progress, report, selection
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
 from core.reply import Reply
+from core.review.service import ReviewService
 
 STALE = "This question is no longer active."
 MOCK_SIZE, MOCK_MINUTES = 20, 40
@@ -21,7 +22,7 @@ class QuizService:
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
     def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
-                 erase: Eraser | None = None):
+                 erase: Eraser | None = None, reviews: ReviewService | None = None):
         self.bank = bank
         self.store = store
         self.clock = clock
@@ -30,6 +31,9 @@ class QuizService:
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
+        # Spaced review (core/review): bot/bootstrap.py always passes it; a service built for a test of
+        # something else may leave it out, and then /review says so.
+        self.reviews = reviews
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -98,15 +102,17 @@ class QuizService:
         return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
 
     async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None) -> Reply:
-        """Missed questions, oldest first; `weakest_stages` keeps only misses in that many weakest stages."""
+        """Due review cards, most overdue first (core/review); `weakest_stages` keeps only cards in that many
+        weakest lifecycle stages."""
+        if self.reviews is None:
+            return Reply(["Spaced review is not set up here."])
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             stages = selection.weakest_stages(self.bank, history, weakest_stages) if weakest_stages else None
-            ids = selection.review(self.bank, history, REVIEW_SIZE, stages)
-            if not ids:
-                return Reply(["Nothing to review: every question you missed has since been answered right."],
-                             actions=["quiz"])
-            return await self._begin(learner_id, Mode.REVIEW, ids, channel=channel)
+            due = await self.reviews.due(learner_id, history, REVIEW_SIZE, stages)
+            if not due.ids:
+                return Reply([due.nothing], actions=["quiz"])
+            return await self._begin(learner_id, Mode.REVIEW, due.ids, channel=channel)
 
     async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int, channel: str | None) -> Reply:
         async with self._locks[learner_id]:
@@ -134,7 +140,7 @@ class QuizService:
         elif mode is Mode.DRILL:
             intro.append(f"Drill on {self.scope_name(scope)}: {len(ids)} questions.")
         elif mode is Mode.REVIEW:
-            intro.append(f"Review: {len(ids)} missed question(s), oldest first.")
+            intro.append(f"Review: {len(ids)} question(s), the most overdue first.")
         return Reply(intro, card=engine.card(session, self.bank, now))
 
     # --- answering -------------------------------------------------------------------------------
@@ -175,6 +181,8 @@ class QuizService:
             return Reply([STALE], refused=True)
         if not await self.store.save(session, answer):
             return Reply([STALE], refused=True)
+        if self.reviews is not None:
+            await self.reviews.record(answer)
         q = self.bank[answer.question_id]
         paragraphs: list[str] = []
         actions: list[str] = []
@@ -292,7 +300,8 @@ class QuizService:
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             forms = await self.store.forms(learner_id)
-            return Reply(progress.stats(self.bank, history, forms), actions=["diagnostic", "review"])
+            extra = await self.reviews.stats_lines(learner_id, history) if self.reviews is not None else []
+            return Reply(progress.stats(self.bank, history, forms) + extra, actions=["diagnostic", "review"])
 
     # --- scope names -----------------------------------------------------------------------------
 
