@@ -47,7 +47,11 @@ async def test_cards_survive_a_restart_with_their_due_times(bank, database_url, 
     assert due[first].tzinfo is not None  # UTC back from SQLite too
     clock.advance(minutes=15)
     reply = await quiz.review(lid)
-    assert (await quiz.store.session(reply.card.session_id)).question_ids == [first, second]
+    session = await quiz.store.session(reply.card.session_id)
+    assert session.question_ids == [first, second]
+    q = bank[first]
+    await quiz.answer_text(lid, as_text(q.type, right_response(q, session.orders[0])))
+    assert (await store.card(lid, first)).due == clock.now + timedelta(days=1)  # the stored card moved on
     await database.dispose()
 
 
