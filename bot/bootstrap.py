@@ -11,6 +11,7 @@ from adapters.console.chat import ConsoleChat
 from adapters.ops.metrics import Metrics, count_discord_429s
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
+from adapters.sql.review_store import SqlReviewStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from bot.config import Settings
@@ -18,8 +19,9 @@ from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
 from core.exam.bank import Bank, load_bank
 from core.plan.service import PlanService
-from core.ports import Clock, Eraser, PlanStore, RoundStore, Store, utcnow
+from core.ports import Clock, Eraser, PlanStore, ReviewStore, RoundStore, Store, utcnow
 from core.quiz.service import QuizService
+from core.review.service import ReviewService
 from core.rounds.service import RoundService
 
 
@@ -35,7 +37,7 @@ class Services:
     store: Store | None = None
 
 
-def eraser(*stores: Store | PlanStore | RoundStore) -> Eraser:
+def eraser(*stores: Store | PlanStore | RoundStore | ReviewStore) -> Eraser:
     """/forget: erase the learner from every store that keeps something about them, one after the other."""
     async def erase(learner_id: int) -> None:
         for store in stores:
@@ -50,6 +52,7 @@ def bootstrap(
     store: Store | None = None,
     plan_store: PlanStore | None = None,
     round_store: RoundStore | None = None,
+    review_store: ReviewStore | None = None,
     clock: Clock = utcnow,
     rng: random.Random | None = None,
     on_database_error: Callable[[], None] | None = None,
@@ -67,7 +70,10 @@ def bootstrap(
     store = store or SqlStore(database())
     plan_store = plan_store or SqlPlanStore(database())
     round_store = round_store or SqlRoundStore(database())
-    quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
+    review_store = review_store or SqlReviewStore(database())
+    reviews = ReviewService(bank, review_store, plan_store, clock=clock)
+    quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
+                       reviews=reviews)
     planner = PlanService(quiz, plan_store, clock=clock)
     rounds = RoundService(bank, round_store, clock=clock, rng=rng)
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),

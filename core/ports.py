@@ -9,6 +9,7 @@ from typing import Protocol
 from core.plan.engine import PushTarget
 from core.quiz.binding import UpdateKey
 from core.quiz.engine import Answer, Session
+from core.review.engine import Card, Review
 from core.rounds.engine import Round, RoundAnswer, RoundSettings
 
 Clock = Callable[[], datetime]
@@ -172,3 +173,26 @@ class RoundStore(Protocol):
 
     async def forget(self, member_id: int) -> None:
         """Erase a member's round answers and picks, and their id and name on rounds they started."""
+
+
+class ReviewStore(Protocol):
+    """Persistence for spaced-review cards and their review logs. Every method commits before it returns."""
+
+    async def card(self, learner_id: int, question_id: str) -> Card | None:
+        """The learner's card for a question, if they ever answered it."""
+
+    async def cards(self, learner_id: int) -> list[Card]:
+        """All the learner's cards."""
+
+    async def logged(self, learner_id: int) -> set[tuple[int, int]]:
+        """(session id, position) of every answer that has a review log."""
+
+    async def logs(self, learner_id: int, question_ids: set[str]) -> list[Review]:
+        """The learner's review logs of those questions."""
+
+    async def save(self, cards: list[Card], reviews: list[Review]) -> bool:
+        """Insert the logs and insert or replace the cards, in one transaction. Returns False, storing
+        nothing, when a log for one of those answers exists already (another caller recorded it)."""
+
+    async def forget(self, learner_id: int) -> None:
+        """Erase the learner's cards and review logs."""

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import adapters.sql.plan_tables  # noqa: F401  (study plans and pushes)
+import adapters.sql.review_tables  # noqa: F401  (spaced-review cards and logs)
 import adapters.sql.round_tables  # noqa: F401  (group rounds)
 import adapters.sql.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from adapters.sql.database import migration_lock

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from core.plan.engine import PushTarget
 from core.quiz.engine import FULL_LENGTH, Answer, Session
+from core.review.engine import Card, Review
 
 
 class FakeClock:
@@ -200,6 +201,38 @@ class InMemoryPlanStore:
         channels = {c for c, t in self.targets.items() if t.learner_id == learner_id}
         self.claims = {k: v for k, v in self.claims.items() if k[0] not in channels}
         self.targets = {c: t for c, t in self.targets.items() if c not in channels}
+
+
+class InMemoryReviewStore:
+    """The ReviewStore port in memory."""
+
+    def __init__(self) -> None:
+        self.cards_by_key: dict[tuple[int, str], Card] = {}
+        self.reviews: list[Review] = []
+
+    async def card(self, learner_id: int, question_id: str) -> Card | None:
+        return self.cards_by_key.get((learner_id, question_id))
+
+    async def cards(self, learner_id: int) -> list[Card]:
+        return [c for (lid, _), c in self.cards_by_key.items() if lid == learner_id]
+
+    async def logged(self, learner_id: int) -> set[tuple[int, int]]:
+        return {(r.session_id, r.position) for r in self.reviews if r.learner_id == learner_id}
+
+    async def logs(self, learner_id: int, question_ids: set[str]) -> list[Review]:
+        return [r for r in self.reviews if r.learner_id == learner_id and r.question_id in question_ids]
+
+    async def save(self, cards: list[Card], reviews: list[Review]) -> bool:
+        keys = {(r.session_id, r.position) for r in self.reviews}
+        if any((r.session_id, r.position) in keys for r in reviews):
+            return False
+        self.reviews += reviews
+        self.cards_by_key.update({(c.learner_id, c.question_id): c for c in cards})
+        return True
+
+    async def forget(self, learner_id: int) -> None:
+        self.cards_by_key = {k: c for k, c in self.cards_by_key.items() if k[0] != learner_id}
+        self.reviews = [r for r in self.reviews if r.learner_id != learner_id]
 
 
 class InMemoryRoundStore:

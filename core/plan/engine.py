@@ -149,6 +149,13 @@ class PushTarget:
         return self.learner_id is None
 
 
+def private_zone(targets: list[PushTarget]) -> str:
+    """A learner's time zone: the one set for their private chat's push (a group's is the group's), UTC if
+    none."""
+    private = [t for t in targets if not t.is_group]
+    return private[0].timezone if private else DEFAULT_TIMEZONE
+
+
 def push_instant(day: date, push_time: str, zone: str) -> datetime:
     """The instant of `push_time` on local date `day` (zoneinfo resolves DST gaps and folds)."""
     hour, minute = map(int, push_time.split(":"))

@@ -131,8 +131,7 @@ class PlanService:
     # --- the plan --------------------------------------------------------------------------------
 
     async def _zone(self, learner_id: int) -> str:
-        targets = [t for t in await self.store.targets_of(learner_id) if not t.is_group]
-        return targets[0].timezone if targets else plan.DEFAULT_TIMEZONE
+        return plan.private_zone(await self.store.targets_of(learner_id))
 
     async def _anchor(self, learner_id: int, today: date) -> tuple[date, bool]:
         exam_date, explicit = await self.store.exam_date(learner_id)
@@ -364,15 +363,17 @@ class PlanService:
         history = await self.quiz.history(learner_id)  # read once: a long history is most of a push's cost
         number, activity = await self.today(learner_id, history)
         line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
+        reviews = self.quiz.reviews
+        head = [line] + ([await reviews.push_line(learner_id, history)] if reviews else [])
         if activity.mode is None:
-            return Reply([line])
+            return Reply(head)
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
-            return Reply([line, "The clock starts when you tap Start."], buttons=_start_button(activity))
+            return Reply(head + ["The clock starts when you tap Start."], buttons=_start_button(activity))
         if await self.quiz.store.active_session(learner_id) is not None:
-            return Reply([line, "Finish the session you are in first (/question shows it again)."],
+            return Reply(head + ["Finish the session you are in first (/question shows it again)."],
                          buttons=_start_button(activity))  # a push never closes what the learner is doing
         first = await self._open(learner_id, activity, target.channel, history)
-        return Reply([line] + first.paragraphs, card=first.card, actions=first.actions)
+        return Reply(head + first.paragraphs, card=first.card, actions=first.actions)
 
     async def _open(self, learner_id: int, activity: Activity, channel: str, history: list[Answer]) -> Reply:
         """The first question of an untimed activity, chosen from the `history` the push has read."""

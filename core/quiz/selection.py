@@ -132,18 +132,3 @@ def weakest_stages(bank: Bank, history: list[Answer], count: int) -> set[str]:
             right[stage] += a.correct
     stages = {q.stage.value for q in bank.questions.values()}
     return set(sorted(stages, key=lambda s: ((right[s] + 1) / (seen[s] + 2), s))[:count])
-
-
-def review(bank: Bank, history: list[Answer], size: int = 10, stages: set[str] | None = None) -> list[str]:
-    """Missed questions not answered right since, oldest miss first (only in `stages`, if given)."""
-    first_open_miss: dict[str, datetime] = {}
-    for a in history:
-        if a.question_id not in bank.questions:
-            continue
-        if stages is not None and bank[a.question_id].stage.value not in stages:
-            continue
-        if a.correct:
-            first_open_miss.pop(a.question_id, None)
-        else:
-            first_open_miss.setdefault(a.question_id, a.answered_at)
-    return sorted(first_open_miss, key=first_open_miss.__getitem__)[:size]

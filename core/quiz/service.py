@@ -16,6 +16,7 @@ from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
 from core.quiz.timekeeper import Timekeeper
 from core.reply import Reply
+from core.review.service import ReviewService
 
 STALE = "This question is no longer active."
 EARLIER = "That answer was for an earlier question; this one is still open:"
@@ -28,7 +29,7 @@ class QuizService:
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
     def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
-                 erase: Eraser | None = None):
+                 erase: Eraser | None = None, reviews: ReviewService | None = None):
         self.bank = bank
         self.store = store
         self.clock = clock
@@ -38,6 +39,9 @@ class QuizService:
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
         self.timekeeper = Timekeeper(store, self.clock)
+        # Spaced review (core/review): bot/bootstrap.py always passes it; a service built for a test of
+        # something else may leave it out, and then /review says so.
+        self.reviews = reviews
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -127,15 +131,17 @@ class QuizService:
 
     async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None,
                      history: list[Answer] | None = None) -> Reply:
-        """Missed questions, oldest first; `weakest_stages` keeps only misses in that many weakest stages."""
+        """Due review cards, most overdue first (core/review); `weakest_stages` keeps only cards in that many
+        weakest lifecycle stages; `history`, if given, is the learner's answers as just read."""
+        if self.reviews is None:
+            return Reply(["Spaced review is not set up here."])
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id) if history is None else history
             stages = selection.weakest_stages(self.bank, history, weakest_stages) if weakest_stages else None
-            ids = selection.review(self.bank, history, REVIEW_SIZE, stages)
-            if not ids:
-                return Reply(["Nothing to review: every question you missed has since been answered right."],
-                             actions=["quiz"])
-            return await self._begin(learner_id, Mode.REVIEW, ids, channel=channel)
+            due = await self.reviews.due(learner_id, history, REVIEW_SIZE, stages)
+            if not due.ids:
+                return Reply([due.nothing], actions=["quiz"])
+            return await self._begin(learner_id, Mode.REVIEW, due.ids, channel=channel)
 
     async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int, channel: str | None) -> Reply:
         async with self._locks[learner_id]:
@@ -167,7 +173,7 @@ class QuizService:
         elif mode is Mode.DRILL:
             intro.append(f"Drill on {self.scope_name(scope)}: {len(ids)} questions.")
         elif mode is Mode.REVIEW:
-            intro.append(f"Review: {len(ids)} missed question(s), oldest first.")
+            intro.append(f"Review: {len(ids)} question{'' if len(ids) == 1 else 's'}, the most overdue first.")
         return Reply(intro + (notes or []), card=engine.card(session, self.bank, now))
 
     # --- answering -------------------------------------------------------------------------------
@@ -229,6 +235,8 @@ class QuizService:
             return Reply([STALE], refused=True)
         if not await self.store.save(session, answer, update):
             return Reply([STALE], refused=True)
+        if self.reviews is not None:
+            await self.reviews.record(answer)
         q = self.bank[answer.question_id]
         paragraphs: list[str] = []
         actions: list[str] = []
@@ -379,7 +387,8 @@ class QuizService:
         async with self._locks[learner_id]:
             history = await self.store.history(learner_id)
             forms = await self.store.forms(learner_id)
-            return Reply(progress.stats(self.bank, history, forms), actions=["diagnostic", "review"])
+            extra = await self.reviews.stats_lines(learner_id, history) if self.reviews is not None else []
+            return Reply(progress.stats(self.bank, history, forms) + extra, actions=["diagnostic", "review"])
 
     # --- scope names -----------------------------------------------------------------------------
 

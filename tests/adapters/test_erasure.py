@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
+from adapters.sql.review_store import SqlReviewStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from bot.bootstrap import bootstrap
@@ -62,7 +63,8 @@ async def _tables_naming(database: Database, learner_id: int, marks: tuple[str, 
 
 async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanStore, external: str,
                           name: str, clock) -> int:
-    """A learner who did a bit of everything: quiz, plan, push, Day-2 label, a round and a partial pick."""
+    """A learner who did a bit of everything: quiz (an answer is also a review card and its log), plan, push,
+    Day-2 label, a round and a partial pick."""
     quiz, planner = services.quiz, services.planner
     lid = await quiz.learner("telegram", external)
     chat = f"telegram:{external}"
@@ -87,7 +89,8 @@ async def test_forget_leaves_no_row_naming_the_learner_and_never_reuses_their_id
     database = Database(database_url)
     plan_store, round_store = SqlPlanStore(database), SqlRoundStore(database)
     services = bootstrap(Settings(database_url=database_url), bank=bank, store=SqlStore(database),
-                         plan_store=plan_store, round_store=round_store, clock=clock, rng=random.Random(5))
+                         plan_store=plan_store, round_store=round_store, review_store=SqlReviewStore(database),
+                         clock=clock, rng=random.Random(5))
     rounds = services.rounds
     clock.now = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
     kept = await _use_everything(services, rounds, plan_store, KEPT, "Kept Learner", clock)
@@ -105,7 +108,7 @@ async def test_forget_leaves_no_row_naming_the_learner_and_never_reuses_their_id
 
     await services.quiz.forget(gone)
     assert await _tables_naming(database, gone, marks) == {}
-    assert {"identity", "answer", "push_claim", "round_answer", "processed_update"} <= set(
+    assert {"identity", "answer", "push_claim", "round_answer", "processed_update", "review_card", "review_log"} <= set(
         await _tables_naming(database, kept, (KEPT, "Kept Learner")))  # the other learner keeps everything
 
     stranger = await services.quiz.learner("telegram", STRANGER)

@@ -121,23 +121,6 @@ async def test_stale_foreign_and_duplicate_buttons_change_nothing(service, bank,
     assert len([a for a in memory_store.answers if a.learner_id == ann]) == 1
 
 
-async def test_review_serves_misses_oldest_first_until_answered_right(service, bank, memory_store, clock):
-    lid = await service.learner("console", "gi")
-    missed = []
-    for _ in range(2):
-        card = (await service.quick(lid)).card
-        missed.append(memory_store.sessions[card.session_id].question_ids[0])
-        await service.answer_text(lid, wrong_answer(bank, memory_store, card))
-        clock.advance(minutes=1)
-    reply = await service.review(lid)
-    assert reply.paragraphs[0] == "Review: 2 missed question(s), oldest first."
-    assert memory_store.sessions[reply.card.session_id].question_ids == missed
-    await service.answer_text(lid, right_answer(bank, memory_store, reply.card))
-    await service.stop(lid)
-    again = await service.review(lid)
-    assert memory_store.sessions[again.card.session_id].question_ids == missed[1:]
-
-
 async def test_a_running_diagnostic_is_not_silently_replaced(service):
     lid = await service.learner("console", "hu")
     await service.diagnostic(lid)

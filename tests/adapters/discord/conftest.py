@@ -10,13 +10,15 @@ from adapters.discord import DiscordBot
 from core.dispatch import Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
+from core.review.service import ReviewService
 from core.rounds.service import RoundService
-from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
+from tests.fakes import InMemoryPlanStore, InMemoryReviewStore, InMemoryRoundStore
 
 
 @pytest.fixture
-def service(bank, memory_store, clock, rng) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=rng)
+def service(bank, memory_store, plan_store, clock, rng) -> QuizService:
+    reviews = ReviewService(bank, InMemoryReviewStore(), plan_store, clock=clock)
+    return QuizService(bank, memory_store, clock=clock, rng=rng, reviews=reviews)
 
 
 @pytest.fixture

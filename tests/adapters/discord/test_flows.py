@@ -246,7 +246,7 @@ async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_sel
     assert forged.log[-1].ephemeral and not [s for s in forged.messages() if s.embed is not None]
 
 
-async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank):
+async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank, clock):
     diagnostic = await command(bot, "diagnostic")
     assert diagnostic.card().embed.title == "Q 1/65 · 2:10:00 left"
     assert diagnostic.text().startswith("Diagnostic: 65 questions, 130 minutes.")
@@ -261,7 +261,9 @@ async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank):
     await command(bot, "stop")
     assert "Explanation · task" in (await command(bot, "explain", number=1)).text()
     assert "There is no question 40" in (await command(bot, "explain", number=40)).text()
-    assert "Review: 1 missed question(s)" in (await command(bot, "review")).text()
+    assert "Nothing due. Next review: today at 09:10, 1 card." in (await command(bot, "review")).text()
+    clock.advance(minutes=10)  # a miss comes back after one 10-minute learning step
+    assert "Review: 1 question, the most overdue first." in (await command(bot, "review")).text()
 
 
 async def test_a_timed_mock_expires_and_its_report_is_delivered_privately(bot, service, clock, monkeypatch):

@@ -1,0 +1,1 @@
+"""Spaced review of answered questions (FSRS cards) and the study streak."""
