@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.logs import configure
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
-from core.exam.bank import BankError, load_bank
+from core.exam.bank import Bank, BankError, load_bank
+from core.exam.exams import BrokenExam, Exams, exam_folders, load_exams
 from core.exam.stats import summary
 
 log = logging.getLogger("bot")
@@ -25,10 +26,10 @@ log = logging.getLogger("bot")
 
 def check_questions(folders: list[Path]) -> int:
     """Validate each exam's bank and print its statistics; non-zero exit on any error."""
-    status = 0
+    status, loaded = 0, dict[str, Bank]()
     for folder in folders:
         try:
-            bank = load_bank(folder)
+            bank = loaded[folder.name] = load_bank(folder, loaded)
         except BankError as exc:
             print(f"{len(exc.problems)} problem(s) in the question bank {folder.name}:", file=sys.stderr)
             for problem in exc.problems:
@@ -39,23 +40,17 @@ def check_questions(folders: list[Path]) -> int:
     return status
 
 
-def exam_folders(chosen: Path) -> list[Path]:
-    """Every exam beside the chosen one (each folder of questions/ with an exam.yaml), the chosen one first."""
-    others = sorted(p.parent for p in chosen.resolve().parent.glob("*/exam.yaml") if p.parent != chosen.resolve())
-    return [chosen, *others]
-
-
 def run_chat(settings: Settings) -> int:
     """The chat until it ends; a start-up failure is one line on stderr (no traceback, no token) and exit 1."""
     try:
-        bank = load_bank(settings.exam_dir)
-    except BankError as exc:
-        print(f"Refusing to start: the question bank in {settings.exam_dir} (EXAM_DIR) is broken; fix these "
+        exams = load_exams(settings.questions_dir)
+    except BrokenExam as exc:
+        print(f"Refusing to start: the question bank in {exc.folder} (QUESTIONS_DIR) is broken; fix these "
               f"files:\n{exc}", file=sys.stderr)
         return 1
     try:
         with one_process_per_sqlite_file(settings.database_url):  # held until the process ends
-            return _migrate_and_run(settings, bank)
+            return _migrate_and_run(settings, exams)
     except DatabaseInUse as exc:
         print(f"Refusing to start: {exc}", file=sys.stderr)
         return 1
@@ -69,18 +64,18 @@ def run_chat(settings: Settings) -> int:
         return 1
 
 
-def _migrate_and_run(settings: Settings, bank) -> int:
+def _migrate_and_run(settings: Settings, exams: Exams) -> int:
     """Under the SQLite file lock: migrations first, so two processes starting at once never race them; a
     database still starting is waited for (STARTUP_ATTEMPTS, STARTUP_RETRY_SECONDS)."""
     retry(lambda: migrate(settings.database_url), settings.startup_attempts, settings.startup_retry_seconds,
           "connecting to the database (DATABASE_URL)")
-    return asyncio.run(serve(settings, bank))
+    return asyncio.run(serve(settings, exams))
 
 
-async def serve(settings: Settings, bank) -> int:
+async def serve(settings: Settings, exams: Exams) -> int:
     """Every configured chat adapter (the console when no token is set) and the scheduler in one event loop,
     until SIGTERM, SIGINT (Ctrl-C) or the console's /quit."""
-    services = bootstrap(settings, bank=bank)
+    services = bootstrap(settings, exams=exams)
     return await Runtime(services.quiz, chat_adapters(settings, services), planner=services.planner,
                          rounds=services.rounds, start_attempts=settings.startup_attempts,
                          start_retry_seconds=settings.startup_retry_seconds).run()
@@ -101,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
         return 2
     if args.command == "questions":
-        return check_questions(exam_folders(settings.exam_dir))
+        return check_questions(exam_folders(settings.questions_dir))
     configure(settings.log_level, settings.secrets())
     return run_chat(settings)
 

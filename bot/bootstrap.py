@@ -14,7 +14,7 @@ from adapters.sql.store import SqlStore
 from bot.config import Settings
 from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
-from core.exam.bank import Bank, load_bank
+from core.exam.exams import Exams, load_exams
 from core.plan.service import PlanService
 from core.ports import Clock, Eraser, PlanStore, RoundStore, Store, utcnow
 from core.quiz.service import QuizService
@@ -42,7 +42,7 @@ def eraser(*stores: Store | PlanStore | RoundStore) -> Eraser:
 def bootstrap(
     settings: Settings,
     *,
-    bank: Bank | None = None,
+    exams: Exams | None = None,
     store: Store | None = None,
     plan_store: PlanStore | None = None,
     round_store: RoundStore | None = None,
@@ -50,7 +50,7 @@ def bootstrap(
     rng: random.Random | None = None,
 ) -> Services:
     """Wire the services on one database; tests pass fakes or a test database the same way."""
-    bank = bank or load_bank(settings.exam_dir)
+    exams = exams or load_exams(settings.questions_dir)
     shared: list[Database] = []
 
     def database() -> Database:  # one, made only if a store is not given
@@ -61,9 +61,9 @@ def bootstrap(
     store = store or SqlStore(database())
     plan_store = plan_store or SqlPlanStore(database())
     round_store = round_store or SqlRoundStore(database())
-    quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
-    planner = PlanService(quiz, plan_store, clock=clock)
-    rounds = RoundService(bank, round_store, clock=clock, rng=rng)
+    quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, store))
+    rounds = RoundService(exams, round_store, clock=clock, rng=rng)
+    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds))
 
 

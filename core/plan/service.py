@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.args import parse_number
+from core.exam.bank import Bank
 from core.exam.model import QuestionType, Stage
 from core.plan import engine as plan
 from core.plan.engine import Activity, PushTarget, SettingError
@@ -30,15 +31,21 @@ PUSH_CONCURRENCY = 8
 PUSH_LEASE = timedelta(minutes=2)
 SEND_TIMEOUT = timedelta(minutes=1)
 Send = Callable[[PushTarget, Reply], Awaitable[bool]]  # False: the recipient cannot be reached
+ChatExam = Callable[[str], Awaitable[Bank]]  # a group chat's exam, as its managers chose it
 
 
 class PlanService:
     """Settings are stored exactly as the learner chose them; defaults apply only where nothing was chosen."""
 
-    def __init__(self, quiz: QuizService, store: PlanStore, clock: Clock = utcnow) -> None:
+    def __init__(self, quiz: QuizService, store: PlanStore, clock: Clock = utcnow,
+                 chat_exam: ChatExam | None = None) -> None:
         self.quiz = quiz
         self.store = store
         self.clock = clock
+        self.chat_exam = chat_exam or self._newest  # the composition root passes the rounds' group choice
+
+    async def _newest(self, chat: str) -> Bank:
+        return self.quiz.exams.newest
 
     # --- push targets and settings ---------------------------------------------------------------
 
@@ -150,7 +157,8 @@ class PlanService:
         return plan.activity_for(today, exam_date, await self._weakest(learner_id))
 
     async def _weakest(self, learner_id: int) -> str:
-        scores = selection.weakness(self.quiz.bank, await self.quiz.history(learner_id))
+        bank = await self.quiz.exam_of(learner_id)
+        scores = selection.weakness(bank, await self.quiz.history(learner_id))
         return min(scores, key=lambda task: (scores[task], task))
 
     async def welcome(self, learner_id: int, channel: str | None) -> Reply:
@@ -170,11 +178,12 @@ class PlanService:
         exam_date, explicit = await self._anchor(learner_id, today)
         history = await self.quiz.history(learner_id)
         forms = await self.quiz.forms(learner_id)
-        domain_of = {qid: q.domain for qid, q in self.quiz.bank.questions.items()}
+        bank = await self.quiz.exam_of(learner_id)
+        domain_of = {qid: q.domain for qid, q in bank.questions.items()}
         left = plan.days_left(today, exam_date)
         head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day(s) to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
-                "/examdate YYYY-MM-DD to count down to it.")
+                "/examdate YYYY-MM-DD to count down to it.") + f" Exam: {bank.exam.code} (/exam switches)."
         lines = []
         for number in range(7, 0, -1):
             day = exam_date - timedelta(days=number)
@@ -205,7 +214,7 @@ class PlanService:
             await self.store.add_label(learner_id, mock.saved_id, position, parts[2])
             labels = await self.store.labels(mock.saved_id)
         waiting = [p for p in misses if p not in labels]
-        bank = self.quiz.bank
+        bank = self.quiz.exams[mock.exam]
         if waiting:
             position = waiting[0]
             q = bank[mock.question_ids[position]]
@@ -288,9 +297,10 @@ class PlanService:
     async def _push_reply(self, target: PushTarget) -> Reply:
         learner_id = target.learner_id
         if learner_id is None:  # a group's target: its question of the day
-            return self._question_of_the_day(target)
+            return await self._question_of_the_day(target)
         number, activity = await self.today(learner_id)
-        line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
+        code = (await self.quiz.exam_of(learner_id)).exam.code
+        line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title} ({code})"
         if activity.mode is None:
             return Reply([line])
         if activity.mode in FULL_LENGTH:  # a timed form starts its clock only when the learner is there
@@ -308,15 +318,16 @@ class PlanService:
             return reply if reply.card else await quiz.quick(learner_id, channel)
         return await quiz.quick(learner_id, channel)
 
-    def _question_of_the_day(self, target: PushTarget) -> Reply:
-        """One single-answer question, the same for everyone in the group, different each day."""
-        bank = self.quiz.bank
+    async def _question_of_the_day(self, target: PushTarget) -> Reply:
+        """One single-answer question of the group's exam, the same for everyone there, different each day."""
+        bank = await self.chat_exam(target.channel)
         singles = sorted(q.id for q in bank.questions.values() if q.type is QuestionType.SINGLE and not q.case)
         day = target.last_pushed or plan.local_date(self.clock(), target.timezone)
         q = bank[singles[(day.toordinal() * 7919 + sum(map(ord, target.channel))) % len(singles)]]
         options = "\n".join(f"{LETTERS[i]}) {o.text}" for i, o in enumerate(q.options))
-        return Reply(["Question of the day", q.stem, options],
-                     poll=QuizPoll(question_id=q.id, question=f"Question of the day (task {q.task}): your answer?",
+        return Reply([f"Question of the day ({bank.exam.code})", q.stem, options],
+                     poll=QuizPoll(question_id=q.id, question=f"Question of the day ({bank.exam.code} task {q.task}):"
+                                                              " your answer?",
                                    options=list(LETTERS[:4]), correct=q.correct[0], explanation=q.takeaway))
 
 

@@ -53,6 +53,7 @@ class Session:
     finished_at: datetime | None = None
     unseen: bool = False  # a full-length form none of whose questions was in an earlier form
     channel: str | None = None  # opaque adapter address ("telegram:-100123") for replies nobody asked for
+    exam: str = ""  # the exam it was drawn from ("mla-c02"): its questions are read with that exam's bank
     id: int | None = None
     answers: list[Answer] = field(default_factory=list)
 
@@ -122,6 +123,7 @@ def start(
         scope=scope,
         unseen=unseen,
         channel=channel,
+        exam=bank.code,
     )
 
 
