@@ -102,10 +102,10 @@ class Dispatcher:
     async def _personal(self, caller: Caller, name: str, arg: str | None) -> Reply:
         quiz, planner, lid = self.quiz, self.planner, caller.learner_id
         if name == "help":
-            bank = await quiz.exam_of(lid) if caller.private else await self._chat_exam(caller.channel)
-            whose = "You study" if caller.private else "This chat studies"
-            return Reply([f"{whose} {bank.exam.code} (/exam to see both exams)."]
-                         + help_text(caller.surface, caller.chat))
+            line = f"You study {(await quiz.exam_of(lid)).exam.code}"
+            if not caller.private:
+                line += f"; this chat's rounds: {(await self._chat_exam(caller.channel)).exam.code}"
+            return Reply([line + " (/exam to see both exams)."] + help_text(caller.surface, caller.chat))
         if name == "start":
             welcome = await planner.welcome(lid, caller.channel if caller.private else None)
             return Reply(welcome.paragraphs + help_text(caller.surface, caller.chat), card=welcome.card,

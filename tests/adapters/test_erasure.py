@@ -20,6 +20,7 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from bot.bootstrap import bootstrap
 from bot.config import Settings
+from core.exam.exams import Exams
 from core.rounds.service import RoundService
 from tests.answers import any_valid, right_response
 from tests.core.test_plan import Outbox
@@ -76,7 +77,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
     at = live.position
     await rounds.store.save_selection(live.id, at, lid, [0])
     answered = await rounds.answer(GROUP, live.id, at, lid, name, right_response(
-        rounds.bank[live.question_ids[at]], live.orders[at]))
+        rounds.exams.newest[live.question_ids[at]], live.orders[at]))
     assert not answered.refused
     return lid
 
@@ -84,7 +85,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
 async def test_forget_leaves_no_row_naming_the_learner_and_never_reuses_their_id(bank, database_url, clock):
     database = Database(database_url)
     plan_store, round_store = SqlPlanStore(database), SqlRoundStore(database)
-    services = bootstrap(Settings(database_url=database_url), bank=bank, store=SqlStore(database),
+    services = bootstrap(Settings(database_url=database_url), exams=Exams.of(bank), store=SqlStore(database),
                          plan_store=plan_store, round_store=round_store, clock=clock, rng=random.Random(5))
     rounds = services.rounds
     clock.now = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)

@@ -9,6 +9,7 @@ import sys
 
 from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
+from core.exam.exams import Exams
 from core.quiz.service import QuizService
 from tests.adapters.telegram.conftest import build
 from tests.adapters.telegram.standin import BotApiStandIn
@@ -42,7 +43,7 @@ async def test_telegram_bot_process_answers_and_stops_on_sigterm(tmp_path):
 async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_store, clock):
     standin = BotApiStandIn()
     await standin.start()
-    service = QuizService(bank, memory_store, clock=clock)
+    service = QuizService(Exams.of(bank), memory_store, clock=clock)
     adapter = TelegramAdapter(build(standin, service, clock))
     await adapter.app.initialize()
     try:
@@ -54,7 +55,7 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
         assert standin.sent_texts(88) == []
         clock.advance(minutes=41)
         await runtime.tick()
-        assert standin.sent_texts(88)[0].startswith("⏰ Time is up for your mock.")
+        assert standin.sent_texts(88)[0].startswith("⏰ Time is up for your MLA-C01 mock.")
         await runtime.tick()
         assert len(standin.sent_texts(88)) == 1
     finally:

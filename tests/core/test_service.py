@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.service import STALE, QuizService
 from tests.answers import as_text, right_response, wrong_response
@@ -13,7 +14,7 @@ from tests.answers import as_text, right_response, wrong_response
 
 @pytest.fixture
 def service(bank, memory_store, clock, rng) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=rng)
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng)
 
 
 def right_answer(bank, store, card) -> str:
@@ -34,7 +35,7 @@ async def test_quick_question_answer_explain_stats(service, bank, memory_store):
     assert reply.card is not None and reply.card.progress == "Quick question"
     after = await service.answer_text(lid, right_answer(bank, memory_store, reply.card))
     assert after.paragraphs[0].startswith("✅ Correct.")
-    assert "Quick question done: 1/1 (100%)" in after.text
+    assert "MLA-C01 quick question done: 1/1 (100%)" in after.text
     explained = await service.explain(lid)
     assert "Your answer was ✅ correct." in explained.text
     assert "Takeaway:" in explained.text and "https://docs.aws.amazon.com/" in explained.text
@@ -46,7 +47,7 @@ async def test_quick_question_answer_explain_stats(service, bank, memory_store):
 async def test_wrong_answer_shows_the_correct_option_and_why(service, bank, memory_store):
     lid = await service.learner("console", "bo")
     reply = await service.drill(lid, "2.1")
-    assert reply.paragraphs[0].startswith("Drill on task 2.1")
+    assert reply.paragraphs[0].startswith("MLA-C01 drill on task 2.1")
     assert reply.card.progress == "Q 1/7"
     after = await service.answer_text(lid, wrong_answer(bank, memory_store, reply.card))
     assert after.paragraphs[0].startswith("❌ Not quite. The correct answer:")
@@ -84,7 +85,7 @@ async def test_diagnostic_is_weighted_silent_and_reports_by_domain_and_stage(ser
         if n < 64:
             assert "Correct" not in reply.text and "Not quite" not in reply.text  # no feedback mid-form
             card = reply.card
-    assert "Diagnostic report: 33/65 (51%) correct" in reply.text
+    assert "MLA-C01 diagnostic report: 33/65 (51%) correct" in reply.text
     assert "By domain:" in reply.text and "By lifecycle stage:" in reply.text and "Misses by stage:" in reply.text
     assert "Estimated scaled score" in reply.text
 
@@ -97,7 +98,7 @@ async def test_timed_session_ends_at_its_deadline(service, clock):
     clock.advance(minutes=2)
     due = await service.expire_due()
     assert [session.learner_id for session, _ in due] == [lid]
-    assert "Time is up for your mock" in due[0][1].text and "20 unanswered (counted wrong)" in due[0][1].text
+    assert "Time is up for your MLA-C01 mock" in due[0][1].text and "20 unanswered (counted wrong)" in due[0][1].text
     assert await service.expire_due() == []
     assert "No question is waiting" in (await service.answer_text(lid, "A")).text
 
@@ -129,7 +130,7 @@ async def test_review_serves_misses_oldest_first_until_answered_right(service, b
         await service.answer_text(lid, wrong_answer(bank, memory_store, card))
         clock.advance(minutes=1)
     reply = await service.review(lid)
-    assert reply.paragraphs[0] == "Review: 2 missed question(s), oldest first."
+    assert reply.paragraphs[0] == "MLA-C01 review: 2 missed question(s), oldest first."
     assert memory_store.sessions[reply.card.session_id].question_ids == missed
     await service.answer_text(lid, right_answer(bank, memory_store, reply.card))
     await service.stop(lid)
@@ -141,7 +142,7 @@ async def test_a_running_diagnostic_is_not_silently_replaced(service):
     lid = await service.learner("console", "hu")
     await service.diagnostic(lid)
     reply = await service.quick(lid)
-    assert "Your diagnostic is still running" in reply.text and reply.card.progress.startswith("Q 1/65")
+    assert "Your MLA-C01 diagnostic is still running" in reply.text and reply.card.progress.startswith("Q 1/65")
     assert "Explanations open when the diagnostic ends" in (await service.explain(lid)).text
 
 
@@ -172,11 +173,11 @@ async def test_forget_erases_the_learner(service, bank, memory_store):
     assert "erased" in (await service.forget(lid)).text
     assert memory_store.answers == [] and memory_store.sessions == {}
     assert await service.learner("telegram", "55") != lid
-    assert "No answers yet" in (await service.stats(await service.learner("telegram", "55"))).text
+    assert "No MLA-C01 answers yet" in (await service.stats(await service.learner("telegram", "55"))).text
 
 
 async def test_drill_without_scope_offers_the_menu(service):
     lid = await service.learner("console", "ka")
     menu = await service.drill(lid, None)
     assert "/drill 1.2: Transform data" in menu.text
-    assert "Pick a domain" in (await service.drill(lid, "9.9")).text
+    assert "pick a domain" in (await service.drill(lid, "9.9")).text

@@ -8,6 +8,7 @@ import logging
 
 from adapters.console.chat import ConsoleChat
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.reply import FAILED
@@ -17,7 +18,7 @@ from tests.fakes import InMemoryPlanStore, OutageStore
 async def test_a_database_outage_is_answered_logged_once_and_the_chat_goes_on(bank, memory_store, clock, rng,
                                                                               caplog):
     store = OutageStore(memory_store)
-    quiz = QuizService(bank, store, clock=clock, rng=rng)
+    quiz = QuizService(Exams.of(bank), store, clock=clock, rng=rng)
     out = io.StringIO()
     chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)),
                        io.StringIO("/quiz\n/stats\nB\n"), out)

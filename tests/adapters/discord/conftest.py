@@ -8,6 +8,7 @@ import pytest
 
 from adapters.discord import DiscordBot
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
@@ -16,7 +17,7 @@ from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 @pytest.fixture
 def service(bank, memory_store, clock, rng) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=rng)
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng)
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def planner(service, plan_store, clock) -> PlanService:
 
 @pytest.fixture
 def round_service(bank, round_store, clock) -> RoundService:
-    return RoundService(bank, round_store, clock=clock, rng=random.Random(5))
+    return RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(5))
 
 
 @pytest.fixture
