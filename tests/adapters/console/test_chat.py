@@ -31,3 +31,16 @@ async def test_a_database_outage_is_answered_logged_once_and_the_chat_goes_on(ba
     store.down = False  # the database is back: the next line works
     assert (await chat.answer("/quiz")).card.progress == "Quick question"
     await chat.stop()
+
+
+async def test_exam_is_typed_in_the_console(exams, memory_store, clock, rng):
+    quiz = QuizService(exams, memory_store, clock=clock, rng=rng)
+    out = io.StringIO()
+    chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)),
+                       io.StringIO("/exam\n/exam mla-c01\n/drill 1\n"), out)
+    await chat.start()
+    await asyncio.wait_for(chat.ended.wait(), 10)
+    shown = out.getvalue()
+    assert "You study MLA-C02." in shown and "Send: /exam mla-c02 · /exam mla-c01" in shown
+    assert "You now study MLA-C01 (84 questions)" in shown and "MLA-C01 drill on domain 1" in shown
+    await chat.stop()
