@@ -19,7 +19,8 @@ from bot.logs import chat_opened, configure, console_log_file
 from bot.ops import ops_server
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
-from core.exam.bank import BankError, load_bank
+from core.exam.bank import Bank, BankError, load_bank
+from core.exam.exams import BrokenExam, Exams, exam_folders, load_exams
 from core.exam.stats import summary
 
 log = logging.getLogger("bot")
@@ -27,10 +28,10 @@ log = logging.getLogger("bot")
 
 def check_questions(folders: list[Path]) -> int:
     """Validate each exam's bank and print its statistics; non-zero exit on any error."""
-    status = 0
+    status, loaded = 0, dict[str, Bank]()
     for folder in folders:
         try:
-            bank = load_bank(folder)
+            bank = loaded[folder.name] = load_bank(folder, loaded)
         except BankError as exc:
             print(f"{len(exc.problems)} problem(s) in the question bank {folder.name}:", file=sys.stderr)
             for problem in exc.problems:
@@ -41,23 +42,17 @@ def check_questions(folders: list[Path]) -> int:
     return status
 
 
-def exam_folders(chosen: Path) -> list[Path]:
-    """Every exam beside the chosen one (each folder of questions/ with an exam.yaml), the chosen one first."""
-    others = sorted(p.parent for p in chosen.resolve().parent.glob("*/exam.yaml") if p.parent != chosen.resolve())
-    return [chosen, *others]
-
-
 def run_chat(settings: Settings) -> int:
     """The chat until it ends; a start-up failure is one line on stderr (no traceback, no token) and exit 1."""
     try:
-        bank = load_bank(settings.exam_dir)
-    except BankError as exc:
-        print(f"Refusing to start: the question bank in {settings.exam_dir} (EXAM_DIR) is broken; fix these "
+        exams = load_exams(settings.questions_dir)
+    except BrokenExam as exc:
+        print(f"Refusing to start: the question bank in {exc.folder} (QUESTIONS_DIR) is broken; fix these "
               f"files:\n{exc}", file=sys.stderr)
         return 1
     try:
         with one_process_per_sqlite_file(settings.database_url):  # held until the process ends
-            return _migrate_and_run(settings, bank)
+            return _migrate_and_run(settings, exams)
     except DatabaseInUse as exc:
         print(f"Refusing to start: {exc}", file=sys.stderr)
         return 1
@@ -71,21 +66,21 @@ def run_chat(settings: Settings) -> int:
         return 1
 
 
-def _migrate_and_run(settings: Settings, bank) -> int:
+def _migrate_and_run(settings: Settings, exams: Exams) -> int:
     """Under the SQLite file lock: migrations first, so two processes starting at once never race them; a
     database still starting is waited for (STARTUP_ATTEMPTS, STARTUP_RETRY_SECONDS)."""
     retry(lambda: migrate(settings.database_url), settings.startup_attempts, settings.startup_retry_seconds,
           "connecting to the database (DATABASE_URL)")
     if settings.console:
         chat_opened()
-    return asyncio.run(serve(settings, bank))
+    return asyncio.run(serve(settings, exams))
 
 
-async def serve(settings: Settings, bank) -> int:
+async def serve(settings: Settings, exams: Exams) -> int:
     """Every configured chat adapter (the console when no token is set) and the scheduler in one event loop,
     until SIGTERM, SIGINT (Ctrl-C) or the console's /quit; with OPS_PORT, the ops server (/healthz, /metrics)."""
     metrics = Metrics() if settings.ops_port is not None else None
-    services = bootstrap(settings, bank=bank, on_database_error=metrics.database_error if metrics else None)
+    services = bootstrap(settings, exams=exams, on_database_error=metrics.database_error if metrics else None)
     adapters = chat_adapters(settings, services, metrics)
     ops = ops_server(settings, services, adapters, metrics) if metrics else None
     return await Runtime(services.quiz, adapters, planner=services.planner,
@@ -110,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Invalid setting {name}: {err['msg']}", file=sys.stderr)
         return 2
     if args.command == "questions":
-        return check_questions(exam_folders(settings.exam_dir))
+        return check_questions(exam_folders(settings.questions_dir))
     configure(settings.log_level, settings.secrets(), settings.log_format,
               console_log_file(settings.database_url) if settings.console else None)
     return run_chat(settings)

@@ -17,7 +17,8 @@ from adapters.sql.store import SqlStore
 from bot.config import Settings
 from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
-from core.exam.bank import Bank, load_bank
+from core.exam.bank import Bank
+from core.exam.exams import Exams, load_exams
 from core.plan.service import PlanService
 from core.ports import Clock, Eraser, PlanStore, ReviewStore, RoundStore, Store, utcnow
 from core.quiz.service import QuizService
@@ -48,7 +49,7 @@ def eraser(*stores: Store | PlanStore | RoundStore | ReviewStore) -> Eraser:
 def bootstrap(
     settings: Settings,
     *,
-    bank: Bank | None = None,
+    exams: Exams | Bank | None = None,  # one bank alone: that exam only (tests)
     store: Store | None = None,
     plan_store: PlanStore | None = None,
     round_store: RoundStore | None = None,
@@ -59,7 +60,7 @@ def bootstrap(
 ) -> Services:
     """Wire the services on one database; tests pass fakes or a test database the same way.
     `on_database_error` is told about every error the database driver raises (the metrics count them)."""
-    bank = bank or load_bank(settings.exam_dir)
+    exams = Exams.of(exams) if isinstance(exams, Bank) else (exams or load_exams(settings.questions_dir))
     shared: list[Database] = []
 
     def database() -> Database:  # one, made only if a store is not given
@@ -71,11 +72,11 @@ def bootstrap(
     plan_store = plan_store or SqlPlanStore(database())
     round_store = round_store or SqlRoundStore(database())
     review_store = review_store or SqlReviewStore(database())
-    reviews = ReviewService(bank, review_store, plan_store, clock=clock)
-    quiz = QuizService(bank, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
+    reviews = ReviewService(exams, review_store, plan_store, clock=clock)
+    quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
                        reviews=reviews)
-    planner = PlanService(quiz, plan_store, clock=clock)
-    rounds = RoundService(bank, round_store, clock=clock, rng=rng)
+    rounds = RoundService(exams, round_store, clock=clock, rng=rng)
+    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),
                     database=shared[0] if shared else None, store=store)
 

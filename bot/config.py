@@ -9,7 +9,7 @@ from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from core.exam.bank import DEFAULT_EXAM_DIR
+from core.exam.bank import QUESTIONS_DIR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/mla.db"
 _DRIVERS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     ops_host: str = "127.0.0.1"
     # On SIGTERM: how long the updates in flight and a running scheduler tick may take to finish.
     shutdown_seconds: float = Field(default=25.0, ge=0, le=600)
-    exam_dir: DirectoryPath = DEFAULT_EXAM_DIR  # a successor exam is another folder of the same shape
+    # The folder of exams: each subfolder with an exam.yaml is one exam, and the bot serves them all.
+    questions_dir: DirectoryPath = QUESTIONS_DIR
     # A database or Bot API down at start is tried this many times, waiting 1x, 2x, 4x... this many seconds.
     startup_attempts: int = Field(default=5, ge=1, le=50)
     startup_retry_seconds: float = Field(default=1.0, ge=0, le=300)

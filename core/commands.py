@@ -23,6 +23,7 @@ class Right(StrEnum):
 
     ANYONE = "anyone"
     MANAGER = "manager"  # a Telegram group admin (anonymous ones too), Discord's Manage Server
+    MANAGER_TO_CHANGE = "manager_to_change"  # anyone sees the setting; with an argument (a change), managers
 
 
 class Arg(StrEnum):
@@ -71,7 +72,10 @@ CATALOGUE: tuple[Command, ...] = (
     Command("quiz", "One quick question from your weakest area", button="Quick question"),
     Command("drill", "10 questions from a domain or task statement", "/drill 2 or /drill 2.1", Arg.SCOPE,
             arg_about="A domain (2) or task statement (2.1); leave empty to see the list", button="Drill"),
-    Command("diagnostic", "Full-length diagnostic weighted by domain, report at the end", button="Diagnostic"),
+    Command("diagnostic", "Full-length diagnostic weighted by domain, report at the end",
+            "/diagnostic, or /diagnostic beta for MLA-C02's 85-question beta length", Arg.TEXT,
+            arg_about="A longer form of your exam: beta (MLA-C02, 85 questions); leave empty for the standard one",
+            button="Diagnostic"),
     Command("mock", "Timed mixed set: 20 questions in 40 minutes", "/mock or /mock 30 (the number of questions)",
             Arg.NUMBER, arg_about="How many questions (default 20; the time scales with the size)", button="Mock exam"),
     Command("review", "Retry the questions you missed", button="Review misses"),
@@ -83,6 +87,10 @@ CATALOGUE: tuple[Command, ...] = (
     Command("question", "Show the question you are on again"),
     Command("stats", "Accuracy by domain and task statement, scores, readiness", button="Stats"),
     Command("stop", "End the current session (timed ones get their report)"),
+    Command("exam", "Which exam you study (a group: its rounds), MLA-C02 or MLA-C01",
+            "/exam, or /exam mla-c02 or /exam mla-c01 to switch", Arg.TEXT,
+            arg_about="mla-c02 (English) or mla-c01 (Japanese, Korean, Simplified Chinese); empty to see both",
+            right=Right.MANAGER_TO_CHANGE),
     Command("plan", "Your seven-day study plan"),
     Command("examdate", "Set your exam date for the plan", "/examdate YYYY-MM-DD", Arg.TEXT, True,
             "Your exam date as YYYY-MM-DD"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.args import parse_number
 from core.commands import COMMANDS, Chat, Right, Surface, help_text
+from core.exam.bank import Bank
 from core.plan.service import PlanService
 from core.quiz.engine import Mode
 from core.quiz.service import QuizService
@@ -69,11 +70,13 @@ class Dispatcher:
         a group's round settings."""
         if chat is Chat.PRIVATE or name not in COMMANDS:
             return False
+        changes = bool(arg and arg.strip())
         return (COMMANDS[name].right is Right.MANAGER or name == "stopround"
-                or (name == "roundsettings" and bool(arg and arg.strip())))
+                or (COMMANDS[name].right is Right.MANAGER_TO_CHANGE and changes)
+                or (name == "roundsettings" and changes))
 
-    def refusal(self, caller: Caller, name: str) -> Reply | None:
-        """Why `caller` may not run `name` here, or None when they may."""
+    def refusal(self, caller: Caller, name: str, arg: str | None = None) -> Reply | None:
+        """Why `caller` may not run `name` (with `arg`) here, or None when they may."""
         command = COMMANDS.get(name)
         if command is None or caller.surface not in command.surfaces:
             return Reply([f"Unknown command /{name[:32]}. Send /help for the list."], refused=True)
@@ -81,13 +84,15 @@ class Dispatcher:
             return Reply([GROUP_ONLY.get(name, NOT_IN_PRIVATE)], refused=True)
         if command.right is Right.MANAGER and not caller.manages:
             return Reply([NOT_A_MANAGER], refused=True)
+        if command.right is Right.MANAGER_TO_CHANGE and arg and not caller.manages:
+            return Reply([NOT_A_MANAGER], refused=True)
         return None
 
     async def run(self, caller: Caller, name: str, arg: str | None = None) -> Reply | RoundReply:
         """The command's answer; a refusal changes nothing."""
         name = name.lower()
         arg = arg.strip() if arg and arg.strip() else None
-        refused = self.refusal(caller, name)
+        refused = self.refusal(caller, name, arg)
         if refused is not None:
             return refused
         command = COMMANDS[name]
@@ -100,7 +105,10 @@ class Dispatcher:
     async def _personal(self, caller: Caller, name: str, arg: str | None) -> Reply:
         quiz, planner, lid = self.quiz, self.planner, caller.learner_id
         if name == "help":
-            return Reply(help_text(caller.surface, caller.chat))
+            line = f"You study {(await quiz.exam_of(lid)).exam.code}"
+            if not caller.private:
+                line += f"; this chat's rounds: {(await self._chat_exam(caller.channel)).exam.code}"
+            return Reply([line + " (/exam to see both exams)."] + help_text(caller.surface, caller.chat))
         if name == "start":
             welcome = await planner.welcome(lid, caller.channel if caller.private else None)
             return Reply(welcome.paragraphs + help_text(caller.surface, caller.chat), card=welcome.card,
@@ -110,7 +118,13 @@ class Dispatcher:
         if name == "drill":
             return await quiz.drill(lid, arg, caller.personal)
         if name == "diagnostic":
-            return await quiz.diagnostic(lid, caller.personal)
+            return await quiz.diagnostic(lid, caller.personal, arg)
+        if name == "exam":
+            if caller.private:
+                return await quiz.choose_exam(lid, arg)
+            if self.rounds is None:
+                return Reply(["A group's exam is set where rounds run."], refused=True)
+            return await self.rounds.choose_exam(caller.channel, arg)
         if name == "mock":
             size = parse_number(arg, 0, 10**6) if arg else None
             if arg and size is None:
@@ -144,6 +158,9 @@ class Dispatcher:
         if name == "quit":
             return Reply(["Bye. Your progress is saved."])
         raise AssertionError(f"catalogue command without a branch: {name}")
+
+    async def _chat_exam(self, chat: str) -> Bank:
+        return await self.rounds.exam_of(chat) if self.rounds is not None else self.quiz.exams.newest
 
     async def _forget(self, caller: Caller, arg: str | None) -> Reply:
         """Asks first: only `/forget yes` (any case) erases."""

@@ -26,6 +26,13 @@ class Store(Protocol):
     async def learner(self, platform: str, external_id: str) -> int:
         """The internal learner id for a platform identity, created on first sight."""
 
+    async def exam(self, learner_id: int) -> str:
+        """The code of the exam the learner studies ("mla-c02"): what they chose, or what a new learner
+        starts on (the newest exam)."""
+
+    async def set_exam(self, learner_id: int, exam: str) -> None:
+        """Record the learner's choice of exam."""
+
     async def active_session(self, learner_id: int) -> Session | None:
         """The learner's unfinished session, with its answers, if any."""
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.exam.bank import DEFAULT_EXAM_DIR, Bank, load_bank
+from core.exam.bank import DEFAULT_EXAM_DIR, QUESTIONS_DIR, Bank, load_bank
+from core.exam.exams import Exams, load_exams
 from tests.fakes import FakeClock, InMemoryStore
 
 REF = ["https://docs.aws.amazon.com/sagemaker/latest/dg/whatis.html"]
@@ -63,6 +64,47 @@ def write_bank(folder: Path) -> Path:
         for task in domain["tasks"]:
             (folder / f"{task['id']}.yaml").write_text(yaml.safe_dump(fixture_questions(task["id"]), sort_keys=False))
     return folder
+
+
+# In the two-exam fixture MLA-C02 carries every MLA-C01 question but the matching ones, each under its own
+# task but this one, which MLA-C02 files under another task (as carried.yaml may).
+RETAGGED, RETAGGED_TO = "d1-1.1-001", "1.2"
+
+
+def write_c02_bank(folder: Path) -> Path:
+    """A small MLA-C02 beside an MLA-C01 from write_bank: its own single- and multi-answer questions with
+    skills, and carried.yaml reusing the MLA-C01 ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(QUESTIONS_DIR / "mla-c02" / "exam.yaml", folder / "exam.yaml")
+    exam = yaml.safe_load((folder / "exam.yaml").read_text())
+    first_skill = {t["id"]: t["skills"][0]["id"] for d in exam["domains"] for t in d["tasks"]}
+    carried, not_carried = [], []
+    for task, skill in first_skill.items():
+        own = [{**q, "id": "c02-" + q["id"], "skills": [skill]} for q in fixture_questions(task)
+               if q["type"] in ("single", "multi")]
+        (folder / f"{task}.yaml").write_text(yaml.safe_dump(own, sort_keys=False))
+        for q in fixture_questions(task):
+            if q["type"] == "matching":
+                not_carried.append({"id": q["id"], "reason": "rests on a removed skill"})
+                continue
+            to = RETAGGED_TO if q["id"] == RETAGGED else task
+            carried.append({"id": q["id"], "task": to, "skills": [first_skill[to]]})
+    (folder / "carried.yaml").write_text(yaml.safe_dump({"carried": carried, "not_carried": not_carried}))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def exams_dir(tmp_path_factory) -> Path:
+    """questions/ with both exams, generated."""
+    root = tmp_path_factory.mktemp("exams")
+    write_bank(root / "mla-c01")
+    write_c02_bank(root / "mla-c02")
+    return root
+
+
+@pytest.fixture(scope="session")
+def exams(exams_dir) -> Exams:
+    return load_exams(exams_dir)
 
 
 @pytest.fixture(scope="session")

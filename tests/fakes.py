@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from adapters.sql.tables import NEW_LEARNER_EXAM
 from core.plan.engine import PushTarget
 from core.quiz.engine import FULL_LENGTH, Answer, Session
 from core.review.engine import Card, Review
@@ -33,12 +34,19 @@ class InMemoryStore:
         self.processed: dict[tuple[str, str], tuple[int | None, datetime]] = {}  # update -> (learner, when)
         self.last_beat: datetime | None = None
         self.outage_list: list[tuple[datetime, datetime]] = []
+        self.exams: dict[int, str] = {}  # learner id -> exam code they chose
         self._ids = itertools.count(1)
 
     async def learner(self, platform: str, external_id: str) -> int:
         if (platform, external_id) not in self.identities:
             self.identities[(platform, external_id)] = next(self._ids)
         return self.identities[(platform, external_id)]
+
+    async def exam(self, learner_id: int) -> str:
+        return self.exams.get(learner_id, NEW_LEARNER_EXAM)
+
+    async def set_exam(self, learner_id: int, exam: str) -> None:
+        self.exams[learner_id] = exam
 
     def _load(self, session: Session) -> Session:
         out = copy.deepcopy(session)
@@ -132,6 +140,7 @@ class InMemoryStore:
         self.identities = {k: v for k, v in self.identities.items() if v != learner_id}
         self.sessions = {k: v for k, v in self.sessions.items() if v.learner_id != learner_id}
         self.answers = [a for a in self.answers if a.learner_id != learner_id]
+        self.exams.pop(learner_id, None)
 
 
 class InMemoryPlanStore:

@@ -56,9 +56,13 @@ class ConsoleChat:
     async def start(self) -> None:
         """The banner, then the question a restart interrupted (or the report of a timed session whose
         time ran out meanwhile), then the learner's lines."""
-        exam = self.quiz.bank.exam
-        self.say(Reply([console_banner(exam.title, exam.code)]))
         self.learner_id = await self.quiz.learner(PLATFORM, self.user)
+        try:
+            exam = (await self.quiz.exam_of(self.learner_id)).exam  # the learner's own: /exam switches it
+        except Exception as exc:  # the database down at launch: the banner names the newest exam; the look-up
+            log.warning("could not look up the learner's exam: %r", exc)  # below logs the outage once
+            exam = self.quiz.exams.newest.exam
+        self.say(Reply([console_banner(exam.title, exam.code)]))
         try:
             resumed = await self.quiz.resumed(self.learner_id)
         except Exception:  # the database down at launch: say so, as for any line, and open the chat anyway

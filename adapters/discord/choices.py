@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render
+from core.exam.exams import Exams
 from core.exam.model import Exam
 
 CHOICE_NAME_LIMIT = 100
@@ -26,6 +27,12 @@ def scope_choices(exam: Exam) -> list[app_commands.Choice[str]]:
         choices += [app_commands.Choice(name=render.clip(f"{t.id} {t.title}", CHOICE_NAME_LIMIT), value=t.id)
                     for t in domain.tasks]
     return choices
+
+
+def exam_choices(exams: Exams) -> list[app_commands.Choice[str]]:
+    """Every exam with who sits it, as /exam suggestions."""
+    return [app_commands.Choice(name=render.clip(f"{b.exam.code}: {b.exam.audience or b.exam.title}",
+                                                 CHOICE_NAME_LIMIT), value=b.code) for b in exams]
 
 
 Suggest = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]

@@ -58,8 +58,8 @@ class DiscordBot(discord.Client):
         self.idle.set()
         self.tree = TrackedTree(self)
         self.tree.error(command_failed)
-        commands.register(self.tree, self.service.bank.exam)
-        group_rounds.register(self.tree, self.service.bank.exam)
+        commands.register(self.tree, self.service.exams)
+        group_rounds.register(self.tree, self.service.exams.newest.exam)  # both exams number scopes alike
 
     async def setup_hook(self) -> None:
         """Route every component click by its custom_id, then publish the commands."""

@@ -17,17 +17,12 @@ from discord import app_commands
 
 from adapters.discord import choices, render, views
 from adapters.discord.host import Interaction
-from core.commands import Arg, Chat, Command, Right, Surface, help_text, offered
+from core.commands import Arg, Chat, Command, Right, Surface, offered
 from core.dispatch import FORGET_PROMPT
-from core.exam.model import Exam
+from core.exam.exams import Exams
 from core.reply import Reply
 
 ROUND_COMMANDS = {"round", "stopround", "roundsettings", "leaderboard"}  # typed parameters: rounds.py
-
-
-def help_reply(interaction: Interaction) -> Reply:
-    """The commands that work where /help was sent, and how to answer on Discord."""
-    return Reply(help_text(Surface.DISCORD, Chat.PRIVATE if interaction.guild_id is None else Chat.GROUP))
 
 
 async def run(interaction: Interaction, name: str, arg: str | None = None) -> Reply:
@@ -60,11 +55,9 @@ def _callback(command: Command) -> Callable[..., Awaitable[None]]:
         value = next((v for v in given.values() if v is not None), None)
         if name == "forget":
             await forget(interaction)
-        elif name == "help":
-            await views.reply_to(interaction, help_reply(interaction))
         else:
             await respond(interaction, name, None if value is None else str(value),
-                          public=name == "daily" and views.manages(interaction))
+                          public=name in ("daily", "exam") and views.manages(interaction))
 
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     parameters = [inspect.Parameter("interaction", kind, annotation=discord.Interaction)]
@@ -78,9 +71,12 @@ def _callback(command: Command) -> Callable[..., Awaitable[None]]:
     return callback
 
 
-def register(tree: app_commands.CommandTree, exam: Exam) -> None:
-    """Add every catalogue command Discord offers (but the round ones) to the tree; setup_hook syncs them."""
-    scopes = choices.suggest(choices.scope_choices(exam))
+def register(tree: app_commands.CommandTree, exams: Exams) -> None:
+    """Add every catalogue command Discord offers (but the round ones) to the tree; setup_hook syncs them.
+
+    Scope suggestions carry the newest exam's titles: every exam numbers its domains and tasks alike."""
+    scopes = choices.suggest(choices.scope_choices(exams.newest.exam))
+    exam_codes = choices.suggest(choices.exam_choices(exams))
     for command in offered(Surface.DISCORD):
         if command.name in ROUND_COMMANDS:
             continue
@@ -93,6 +89,8 @@ def register(tree: app_commands.CommandTree, exam: Exam) -> None:
                 callback = app_commands.autocomplete(**{parameter: scopes})(callback)
             if command.name == "timezone":
                 callback = app_commands.autocomplete(**{parameter: choices.zone_suggestions})(callback)
+            if command.name == "exam":
+                callback = app_commands.autocomplete(**{parameter: exam_codes})(callback)
         # The callback's signature is made at run time from the catalogue, so no static type can state it.
         slash: app_commands.Command[Any, ..., None] = app_commands.Command(
             name=command.name, description=command.summary[:100], callback=callback)  # type: ignore[arg-type]
@@ -106,4 +104,5 @@ def register(tree: app_commands.CommandTree, exam: Exam) -> None:
 def _parameter(command: Command) -> str:
     """The parameter's name as Discord shows it."""
     return {"drill": "scope", "mock": "size", "explain": "number", "examdate": "date", "time": "at",
-            "timezone": "zone", "daily": "state", "classify": "miss"}.get(command.name, "value")
+            "timezone": "zone", "daily": "state", "classify": "miss", "exam": "exam",
+            "diagnostic": "form"}.get(command.name, "value")

@@ -356,7 +356,7 @@ class PollButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=i
 
     async def callback(self, interaction: Interaction) -> None:
         correct, choice = int(self.field("correct")), int(self.field("choice"))
-        q = interaction.client.service.bank.questions.get(self.field("question"))
+        q = interaction.client.service.exams.question(self.field("question"))
         answer = LETTERS[correct]
         if q is not None and correct < q.size:
             answer += f") {q.options[correct].text}"

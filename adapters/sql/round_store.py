@@ -30,7 +30,7 @@ def _to_round(row: RoundRow, questions: list[RoundQuestionRow], answers: list[Ro
         id=row.id, chat=row.chat, starter_id=row.starter_id, starter_name=row.starter_name, scope=row.scope,
         question_ids=list(row.question_ids), orders=[list(o) for o in row.orders], seconds=row.seconds,
         position=row.position, started_at=row.started_at, finished_at=row.finished_at, stopped=row.stopped,
-        questions=[_to_question(q) for q in sorted(questions, key=lambda q: q.position)],
+        exam=row.exam, questions=[_to_question(q) for q in sorted(questions, key=lambda q: q.position)],
         answers=[_answer(a, by_id[a.round_question_id]) for a in sorted(answers, key=lambda a: (a.answered_at, a.id))],
     )
 
@@ -71,7 +71,7 @@ def _create_round(db: Session, rnd: Round) -> Round | None:
     row = RoundRow(chat=rnd.chat, starter_id=rnd.starter_id, starter_name=rnd.starter_name[:64],
                    scope=rnd.scope, question_ids=rnd.question_ids, orders=rnd.orders, seconds=rnd.seconds,
                    position=rnd.position, started_at=rnd.started_at, finished_at=rnd.finished_at,
-                   stopped=rnd.stopped)
+                   stopped=rnd.stopped, exam=rnd.exam)
     db.add(row)
     try:
         db.flush()
@@ -149,12 +149,12 @@ class SqlRoundStore:
     async def settings(self, chat: str) -> RoundSettings | None:
         def read(db: Session) -> RoundSettings | None:
             row = db.get(GroupSettingsRow, chat)
-            return RoundSettings(seconds=row.seconds, length=row.length) if row else None
+            return RoundSettings(seconds=row.seconds, length=row.length, exam=row.exam) if row else None
         return await self._db.run_orm(read)
 
     async def save_settings(self, chat: str, settings: RoundSettings) -> None:
         await self._db.run_orm(lambda db: db.merge(GroupSettingsRow(chat=chat, seconds=settings.seconds,
-                                                                length=settings.length)))
+                                                                length=settings.length, exam=settings.exam)))
 
     # --- rounds ------------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class RoundRow(SQLModel, table=True):
     started_at: datetime = _time()
     finished_at: datetime | None = _time(nullable=True)
     stopped: bool = False
+    exam: str = Field(max_length=16)  # the exam the round's questions come from
 
 
 class RoundQuestionRow(SQLModel, table=True):
@@ -87,3 +88,4 @@ class GroupSettingsRow(SQLModel, table=True):
     chat: str = Field(primary_key=True, max_length=64)
     seconds: int
     length: int
+    exam: str | None = Field(default=None, max_length=16)  # the chat's exam; None: not chosen (the newest)

@@ -54,6 +54,8 @@ _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
                  offline_told=sa.bindparam("offline_told")))
+_EXAM = sa.select(LEARNER.c.exam).where(LEARNER.c.id == sa.bindparam("learner_id"))
+_SET_EXAM = LEARNER.update().where(LEARNER.c.id == sa.bindparam("learner_id")).values(exam=sa.bindparam("exam"))
 _TO_WARN = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.warned_at.is_(None),
                                     SESSION.c.deadline.is_not(None), SESSION.c.deadline > sa.bindparam("now"),
                                     SESSION.c.deadline <= sa.bindparam("until"))
@@ -87,7 +89,7 @@ def _sessions(conn: Connection, rows: list[Row]) -> list[QuizSession]:
         id=r.id, learner_id=r.learner_id, mode=Mode(r.mode), scope=r.scope, question_ids=list(r.question_ids),
         orders=[list(o) for o in r.orders], position=r.position, started_at=r.started_at, deadline=r.deadline,
         finished_at=r.finished_at, unseen=r.unseen, channel=r.channel, offline_told=r.offline_told,
-        warned_at=r.warned_at, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
+        warned_at=r.warned_at, exam=r.exam, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
 
 
 def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None:
@@ -123,7 +125,7 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
         "unseen": session.unseen, "channel": session.channel, "offline_told": session.offline_told,
-        "warned_at": session.warned_at}))
+        "warned_at": session.warned_at, "exam": session.exam}))
     return session
 
 
@@ -195,6 +197,12 @@ class SqlStore:
 
     async def learner(self, platform: str, external_id: str) -> int:
         return await self._db.run(_learner, platform, external_id)
+
+    async def exam(self, learner_id: int) -> str:
+        return await self._db.run(lambda conn: conn.execute(_EXAM, {"learner_id": learner_id}).scalar() or "")
+
+    async def set_exam(self, learner_id: int, exam: str) -> None:
+        await self._db.run(lambda conn: conn.execute(_SET_EXAM, {"learner_id": learner_id, "exam": exam}))
 
     async def active_session(self, learner_id: int) -> QuizSession | None:
         return await self._db.run(_one, _ACTIVE, {"learner_id": learner_id})

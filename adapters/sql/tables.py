@@ -25,6 +25,9 @@ class UTCDateTime(sa.types.TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+NEW_LEARNER_EXAM = "mla-c02"  # migration 0008's default for new learner rows
+
+
 def table_of(row: type[SQLModel]) -> sa.Table:
     """The Core table of a SQLModel class (the stores build Core statements on it); SQLModel sets
     __table__ at class creation but does not declare it for type checkers."""
@@ -44,6 +47,10 @@ class LearnerRow(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _time()
+    # The exam the learner studies. New learners start on MLA-C02 (the database default); those who had
+    # studied before it arrived were kept on MLA-C01 by migration 0008, until they switch with /exam.
+    exam: str = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=False,
+                                                        server_default=NEW_LEARNER_EXAM))
 
 
 class IdentityRow(SQLModel, table=True):
@@ -71,6 +78,7 @@ class SessionRow(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=64)
     offline_told: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
     warned_at: datetime | None = _time(nullable=True)
+    exam: str = Field(max_length=16)  # the exam the session's questions come from
 
 
 class AnswerRow(SQLModel, table=True):

@@ -15,6 +15,7 @@ from adapters.telegram.context import PLATFORM, Context, call, caller, chat_of, 
 from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
+from core.exam.model import Exam
 from core.quiz.binding import Sent
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE
@@ -73,12 +74,12 @@ async def on_command(update: Update, context: Context) -> None:
 
 
 async def _drill_menu(update: Update, context: Context, domain: str | None) -> None:
-    """Buttons for the four domains, then for a domain's task statements."""
-    exam = context.bot_data.quiz.bank.exam
+    """Buttons for the four domains, then for a domain's task statements, of the learner's exam."""
+    exam = await _exam(update, context)
     if domain is None:
         rows = [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
                 for d in exam.domains]
-        text = "Drill: pick a domain."
+        text = f"{exam.code} drill: pick a domain."
     else:
         d = exam.domain(int(domain))
         rows = [[InlineKeyboardButton(f"All of domain {d.number}", callback_data=encode("D", value=str(d.number)))]]
@@ -132,7 +133,7 @@ async def on_callback(update: Update, context: Context) -> None:
             await _show(update, context, await run_command(cb.value, None, update, context))
         return
     if cb.kind in "dD":
-        if not _drill_scope(context, cb):  # forged: "d:9", "d:x", "d:1.9" name no domain
+        if not await _drill_scope(update, context, cb):  # forged: "d:9", "d:x", "d:1.9" name no domain
             await query.answer(STALE)
             return
         await query.answer()
@@ -157,10 +158,15 @@ async def on_callback(update: Update, context: Context) -> None:
     await _question_button(update, context, cb)
 
 
-def _drill_scope(context: Context, cb: Callback) -> bool:
+async def _exam(update: Update, context: Context) -> Exam:
+    """The exam the learner behind the update studies."""
+    return (await context.bot_data.quiz.exam_of((await caller(update, context)).learner_id)).exam
+
+
+async def _drill_scope(update: Update, context: Context, cb: Callback) -> bool:
     """Whether a drill-menu button names what its buttons carry: a domain number ("d:2"), or a domain or
     task statement of the exam ("D:2", "D:2.1")."""
-    exam = context.bot_data.quiz.bank.exam
+    exam = await _exam(update, context)
     if cb.kind == "d":
         return cb.value in {str(d.number) for d in exam.domains}
     return parse_scope(exam, cb.value) == cb.value

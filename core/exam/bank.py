@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from core.exam.carried import CARRIED_FILE, carried_questions
 from core.exam.model import Case, Exam, Question
 
-DEFAULT_EXAM_DIR = Path(__file__).resolve().parents[2] / "questions" / "mla-c01"
+QUESTIONS_DIR = Path(__file__).resolve().parents[2] / "questions"
+DEFAULT_EXAM_DIR = QUESTIONS_DIR / "mla-c01"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Bank:
 
     def __getitem__(self, qid: str) -> Question:
         return self.questions[qid]
+
+    @property
+    def code(self) -> str:
+        """The exam's code as learners type it and the store keeps it: "mla-c02"."""
+        return self.exam.code.lower()
 
     @cached_property
     def _by_task(self) -> dict[str, list[Question]]:
@@ -140,8 +146,11 @@ def _load_cases(folder: Path, problems: list[Problem]) -> dict[str, Case]:
     return cases
 
 
-def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
-    """Load `exam.yaml`, `cases/*.yaml` and every `<task>.yaml`; raise BankError listing all problems."""
+def load_bank(folder: Path = DEFAULT_EXAM_DIR, loaded: dict[str, Bank] | None = None) -> Bank:
+    """Load `exam.yaml`, `cases/*.yaml` and every `<task>.yaml`; raise BankError listing all problems.
+
+    `loaded` holds banks already loaded by folder name, so the exam a successor carries questions from is
+    read once when every exam is loaded (each bank takes seconds)."""
     problems: list[Problem] = []
     raw_exam = _read_yaml(folder / "exam.yaml", problems)
     if problems:
@@ -184,7 +193,7 @@ def load_bank(folder: Path = DEFAULT_EXAM_DIR) -> Bank:
             files[qid] = path.name
     if exam.carried_from:
         try:
-            source = load_bank(folder.parent / exam.carried_from)
+            source = (loaded or {}).get(exam.carried_from) or load_bank(folder.parent / exam.carried_from)
         except BankError as exc:
             raise BankError([Problem(f"{exam.carried_from}/{p.file}", p.question, p.field, p.message)
                              for p in exc.problems]) from exc

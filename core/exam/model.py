@@ -75,6 +75,8 @@ class Exam(_Strict):
     minutes: int = Field(gt=0)
     scoring: Scoring
     guide: str | None = None
+    # Who sits this exam, one line for /exam, where the learner picks between exams.
+    audience: str = ""
     # The item types a full-length form may draw; empty means every type. An exam that names them also
     # accepts only those types in its own question files.
     form_types: list[QuestionType] = Field(default_factory=list)

@@ -9,10 +9,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.args import parse_number
-from core.exam.model import QuestionType, Stage
+from core.exam.bank import Bank
+from core.exam.model import QuestionType
 from core.plan import compress
 from core.plan import engine as plan
+from core.plan.classify import classify
 from core.plan.engine import Activity, PushTarget, SettingError
 from core.ports import Clock, PlanStore, utcnow
 from core.quiz import selection
@@ -23,9 +24,6 @@ from core.reply import QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
-CLASSIFY_USAGE = ("Usage: /classify shows your next miss to sort; tap its stage, or type the question number as "
-                  "shown and the stage, for example /classify 3 data (stages: "
-                  + ", ".join(s.value for s in Stage) + ").")
 # Pushes in flight: enough that the adapter's rate limiter, not each push's latency, sets the pace. At
 # Telegram's 30 msg/s a push of two messages leaves every 1/15 s; one takes up to a second or more end to
 # end (its database calls, two sends with Telegram's round trips, a busy machine), so 8 in flight held the
@@ -40,15 +38,21 @@ SEND_TIMEOUT = timedelta(minutes=1)
 # push_claim does not grow by one row per learner per day forever.
 CLAIM_RETENTION = timedelta(days=30)
 Send = Callable[[PushTarget, Reply], Awaitable[bool]]  # False: the recipient cannot be reached
+ChatExam = Callable[[str], Awaitable[Bank]]  # a group chat's exam, as its managers chose it
 
 
 class PlanService:
     """Settings are stored exactly as the learner chose them; defaults apply only where nothing was chosen."""
 
-    def __init__(self, quiz: QuizService, store: PlanStore, clock: Clock = utcnow) -> None:
+    def __init__(self, quiz: QuizService, store: PlanStore, clock: Clock = utcnow,
+                 chat_exam: ChatExam | None = None) -> None:
         self.quiz = quiz
         self.store = store
         self.clock = clock
+        self.chat_exam = chat_exam or self._newest  # the composition root passes the rounds' group choice
+
+    async def _newest(self, chat: str) -> Bank:
+        return self.quiz.exams.newest
 
     # --- push targets and settings ---------------------------------------------------------------
 
@@ -157,7 +161,7 @@ class PlanService:
         exam_date, _ = await self._anchor(learner_id, today)
         history = await self.quiz.history(learner_id) if history is None else history
         days = await self._days(learner_id, today, exam_date, zone, await self.quiz.forms(learner_id))
-        return plan.activity_for(today, exam_date, self._weakest(history), days)
+        return plan.activity_for(today, exam_date, self._weakest(await self.quiz.exam_of(learner_id), history), days)
 
     async def _days(self, learner_id: int, today: date, exam_date: date, zone: str,
                     forms: list[Session]) -> dict[int, Activity]:
@@ -166,8 +170,8 @@ class PlanService:
                      if s.mode is Mode.DIAGNOSTIC and s.finished_at is not None]
         return compress.fit(compress.plan_length(today, exam_date, diagnosed))
 
-    def _weakest(self, history: list[Answer]) -> str:
-        scores = selection.weakness(self.quiz.bank, history)
+    def _weakest(self, bank: Bank, history: list[Answer]) -> str:
+        scores = selection.weakness(bank, history)
         return min(scores, key=lambda task: (scores[task], task))
 
     async def welcome(self, learner_id: int, channel: str | None) -> Reply:
@@ -177,18 +181,18 @@ class PlanService:
         start = await self.quiz.start(learner_id)
         number, activity = await self.today(learner_id)  # once: it reads the learner's whole history
         if start.card is None and not await self.quiz.history(learner_id):
-            return self._first_step(start, activity)  # today() above has set the plan's dates all the same
+            return self._first_step(start, activity, await self.quiz.exam_of(learner_id))  # dates set by today()
         line = f"Today{f' (Day {number})' if number else ''}: {activity.title}"
         return replace(start, paragraphs=start.paragraphs[:1] + [line] + start.paragraphs[1:],
                        buttons=_start_button(activity) + start.buttons)
 
-    def _first_step(self, start: Reply, today: Activity) -> Reply:
+    def _first_step(self, start: Reply, today: Activity, bank: Bank) -> Reply:
         """A brand-new learner's /start: the welcome and one step, the diagnostic (they have no weak area
         yet to warm up on, and the plan starts with it), or the timed mixed set the day before the exam."""
         if today.mode is Mode.MOCK:
             return Reply(start.paragraphs[:1] + [f"Your first step, with your exam tomorrow: {today.title}"],
                          buttons=_start_button(today))
-        exam = self.quiz.bank.exam
+        exam = bank.exam
         line = (f"Your first step: /diagnostic, a full-length practice exam ({exam.questions} questions, "
                 f"{exam.minutes} minutes) that shows where you stand; everything after builds on it.")
         return Reply(start.paragraphs[:1] + [line], buttons=[("Start: /diagnostic", "/diagnostic")])
@@ -200,11 +204,13 @@ class PlanService:
         exam_date, explicit = await self._anchor(learner_id, today)
         history = await self.quiz.history(learner_id)
         forms = await self.quiz.forms(learner_id)
-        domain_of = {qid: q.domain for qid, q in self.quiz.bank.questions.items()}
+        bank = await self.quiz.exam_of(learner_id)
+        domain_of = {qid: q.domain for qid, q in bank.questions.items()}
         left = plan.days_left(today, exam_date)
         head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day{'' if left == 1 else 's'} to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
-                f"/examdate {today + timedelta(days=14)} (yours) to count down to it.")
+                f"/examdate {today + timedelta(days=14)} (yours) to count down to it.") + \
+            f" Exam: {bank.exam.code} (/exam switches)."
         days = await self._days(learner_id, today, exam_date, zone, forms)
         lines = []
         for number, activity in sorted(days.items(), reverse=True):
@@ -212,7 +218,7 @@ class PlanService:
             done = plan.done_on(day, activity, zone, history, forms, domain_of)
             mark = "✅" if done else ("👉" if day == today else "▫️")
             lines.append(f"{mark} Day {number} · {day:%a %d %b}: {activity.title}")
-        _, activity = plan.activity_for(today, exam_date, self._weakest(history), days)
+        _, activity = plan.activity_for(today, exam_date, self._weakest(bank, history), days)
         return Reply([head, "\n".join(lines), f"Today: {activity.title}", *await self._reminder(learner_id)],
                      buttons=_start_button(activity))
 
@@ -228,47 +234,8 @@ class PlanService:
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
 
     async def classify(self, learner_id: int, text: str | None = None) -> Reply:
-        """Show the next unsorted miss of the latest mock, or record its stage and go on.
-
-        `text` is "3 data" as typed (Q3, the number the learner saw), or "12 3 data" from a button, whose mock
-        id keeps a button of an older mock from sorting a miss of the latest one. A miss is an answered question
-        answered wrong: questions a timed-out mock left unanswered are not misses to sort."""
-        mocks = [s for s in await self.quiz.forms(learner_id) if s.mode is Mode.MOCK and s.finished]
-        if not mocks:
-            return Reply(["Sorting misses comes after a timed mixed set: /mock first."])
-        mock = mocks[-1]
-        misses = sorted(a.position for a in mock.answers if not a.correct)
-        labels = await self.store.labels(mock.saved_id)
-        if text:
-            parts = text.split()
-            shown = parse_number(parts[-2], 1, mock.total) if len(parts) in (2, 3) else None
-            if shown is None or parts[-1].lower() not in {s.value for s in Stage}:
-                return Reply([CLASSIFY_USAGE], refused=True)
-            position, stage = shown - 1, parts[-1].lower()
-            if (len(parts) == 3 and parts[0] != str(mock.saved_id)) or position not in misses or position in labels:
-                return Reply(["That miss is not waiting to be sorted."], refused=True)
-            await self.store.add_label(learner_id, mock.saved_id, position, stage)
-            labels = await self.store.labels(mock.saved_id)
-        waiting = [p for p in misses if p not in labels]
-        bank = self.quiz.bank
-        if waiting:
-            position = waiting[0]
-            q = bank[mock.question_ids[position]]
-            stem = q.stem if len(q.stem) <= 400 else q.stem[:399] + "…"
-            return Reply([f"Miss {len(misses) - len(waiting) + 1} of {len(misses)}: Q{position + 1} "
-                          f"(task {q.task})", stem,
-                          "Was this a data, model, deployment or monitoring issue?"],
-                         buttons=[(s.value, f"/classify {mock.saved_id} {position + 1} {s.value}") for s in Stage])
-        if not misses:
-            return Reply(["No misses in your last mock: nothing to sort."])
-        wrong = [p for p in misses if labels[p] != bank[mock.question_ids[p]].stage.value]
-        out = [f"You put {len(misses) - len(wrong)} of {len(misses)} misses in the question's own lifecycle stage."]
-        if wrong:
-            out.append("Where you and the bank differ:\n" + "\n".join(
-                f"Q{p + 1} (task {bank[mock.question_ids[p]].task}): you said {labels[p]}, "
-                f"it is {bank[mock.question_ids[p]].stage.value}" for p in wrong))
-            out.append("A stage you confuse is a weak transition: Day 1 reviews exactly those.")
-        return Reply(out, actions=["review"])
+        """/classify: sort the latest mock's misses by lifecycle stage (core/plan/classify.py)."""
+        return await classify(self.quiz, self.store, learner_id, text)
 
     # --- daily pushes ----------------------------------------------------------------------------
 
@@ -359,10 +326,11 @@ class PlanService:
     async def _push_reply(self, target: PushTarget) -> Reply:
         learner_id = target.learner_id
         if learner_id is None:  # a group's target: its question of the day
-            return self._question_of_the_day(target)
+            return await self._question_of_the_day(target)
         history = await self.quiz.history(learner_id)  # read once: a long history is most of a push's cost
         number, activity = await self.today(learner_id, history)
-        line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title}"
+        code = (await self.quiz.exam_of(learner_id)).exam.code
+        line = f"Good day! {f'Day {number}: ' if number else ''}{activity.title} ({code})"
         reviews = self.quiz.reviews
         head = [line] + ([await reviews.push_line(learner_id, history)] if reviews else [])
         if activity.mode is None:
@@ -385,15 +353,16 @@ class PlanService:
             return reply if reply.card else await quiz.quick(learner_id, channel, history)
         return await quiz.quick(learner_id, channel, history)
 
-    def _question_of_the_day(self, target: PushTarget) -> Reply:
-        """One single-answer question, the same for everyone in the group, different each day."""
-        bank = self.quiz.bank
+    async def _question_of_the_day(self, target: PushTarget) -> Reply:
+        """One single-answer question of the group's exam, the same for everyone there, different each day."""
+        bank = await self.chat_exam(target.channel)
         singles = sorted(q.id for q in bank.questions.values() if q.type is QuestionType.SINGLE and not q.case)
         day = target.last_pushed or plan.local_date(self.clock(), target.timezone)
         q = bank[singles[(day.toordinal() * 7919 + sum(map(ord, target.channel))) % len(singles)]]
         options = "\n".join(f"{LETTERS[i]}) {o.text}" for i, o in enumerate(q.options))
-        return Reply(["Question of the day", q.stem, options],
-                     poll=QuizPoll(question_id=q.id, question=f"Question of the day (task {q.task}): your answer?",
+        return Reply([f"Question of the day ({bank.exam.code})", q.stem, options],
+                     poll=QuizPoll(question_id=q.id, question=f"Question of the day ({bank.exam.code} task {q.task}):"
+                                                              " your answer?",
                                    options=list(LETTERS[:4]), correct=q.correct[0], explanation=q.takeaway))
 
 

@@ -55,6 +55,7 @@ class Session:
     channel: str | None = None  # opaque adapter address ("telegram:-100123") for replies nobody asked for
     offline_told: int = 0  # seconds of the bot's downtime during the session the learner was told of
     warned_at: datetime | None = None  # when the 10-minute warning was claimed (timed sessions)
+    exam: str = ""  # the exam it was drawn from ("mla-c02"): its questions are read with that exam's bank
     id: int | None = None
     answers: list[Answer] = field(default_factory=list)
 
@@ -124,6 +125,7 @@ def start(
         scope=scope,
         unseen=unseen,
         channel=channel,
+        exam=bank.code,
     )
 
 

@@ -118,12 +118,15 @@ def readiness(forms: list[Session], unseen_left: int | None = None) -> Readiness
 
 
 def stats(bank: Bank, history: list[Answer], forms: list[Session]) -> list[str]:
-    """The /stats text, oldest data first in `history` and `forms`."""
+    """The /stats text for the bank's exam, oldest data first in `history` and `forms`: answers to questions
+    of other exams only are left out; a question both exams share counts, whichever exam showed it."""
+    code = bank.exam.code
+    history = [a for a in history if a.question_id in bank.questions]
     if not history:
-        return ["No answers yet. Try /quiz, /drill or /diagnostic.", readiness(forms).message]
+        return [f"No {code} answers yet. Try /quiz, /drill or /diagnostic.", readiness(forms).message]
     left, short = selection.unseen_room(bank, MIN_MOCK_SIZE, {a.question_id for a in history})
     right = sum(a.correct for a in history)
-    out = [f"Answered {len(history)} · accuracy {round(100 * right / len(history))}%"]
+    out = [f"{code} · Answered {len(history)} · accuracy {round(100 * right / len(history))}%"]
     task_right: dict[str, int] = defaultdict(int)
     task_seen: dict[str, int] = defaultdict(int)
     for a in history:

@@ -39,7 +39,7 @@ def verdict(q: Question, answer: Answer, order: list[int]) -> list[str]:
 
 def explain(q: Question, answer: Answer | None, order: list[int] | None, bank: Bank) -> list[str]:
     """The full rationale: verdict, correct answer, principle, every option's why, takeaway, links."""
-    out = [f"Explanation · task {q.task} {bank.exam.tasks[q.task].title} · stage {q.stage}"]
+    out = [f"Explanation · {bank.exam.code} task {q.task} {bank.exam.tasks[q.task].title} · stage {q.stage}"]
     if answer is not None:
         verdict = "✅ correct." if answer.correct else "❌ incorrect."
         if q.options:  # single or multi: the letters as the learner saw them, beside the right ones below
@@ -86,14 +86,15 @@ def closed(session: Session) -> list[str]:
 
 
 def session_report(session: Session, bank: Bank) -> list[str]:
-    """End of a session. Full-length forms get the exam-style report by domain and lifecycle stage."""
+    """End of a session, named with its exam. Full-length forms get the exam-style report by domain and
+    lifecycle stage."""
     by_position = {a.position: a for a in session.answers}
     questions = [bank[qid] for qid in session.question_ids]
     right = sum(1 for a in session.answers if a.correct)
     total = session.total
     unanswered = total - len(session.answers)
-    title = {"quick": "Quick question", "drill": "Drill", "review": "Review",
-             "diagnostic": "Diagnostic", "mock": "Mock exam"}[session.mode]
+    title = bank.exam.code + " " + {"quick": "quick question", "drill": "drill", "review": "review",
+                                    "diagnostic": "diagnostic", "mock": "mock exam"}[session.mode]
     if session.mode is Mode.QUICK:
         return []  # one question: its verdict says it all
     if session.mode not in FULL_LENGTH:

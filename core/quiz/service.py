@@ -6,14 +6,17 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
-from core.args import is_id, parse_scope
+from core.args import parse_scope
+from core.exam import choice
 from core.exam.bank import Bank
+from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, utcnow
 from core.quiz import engine, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
+from core.quiz.learner_exams import LearnerExams
 from core.quiz.timekeeper import Timekeeper
 from core.reply import Reply
 from core.review.service import ReviewService
@@ -25,12 +28,14 @@ UNSEEN = ("Not recorded: I restarted since I showed you a question, so I cannot 
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
 
-class QuizService:
+class QuizService(LearnerExams):
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
-    def __init__(self, bank: Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
+    def __init__(self, exams: Exams | Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
                  erase: Eraser | None = None, reviews: ReviewService | None = None):
-        self.bank = bank
+        # every exam; each learner studies one, each session remembers its own;
+        # a single bank serves alone (tests, a one-exam deployment)
+        self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
@@ -55,16 +60,16 @@ class QuizService:
 
     async def start(self, learner_id: int) -> Reply:
         """The welcome, and the running session's question if there is one (after a restart, say)."""
-        welcome = self.welcome()
         async with self._locks[learner_id]:
+            welcome = self.welcome(await self.exam_of(learner_id))
             session, expired = await self._active(learner_id)
             note = await self._note(session)
         if expired is not None:
             return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions)
         if session is None:
             return welcome
-        return Reply(welcome.paragraphs + note + [f"Your {session.mode} is where you left it:"],
-                     card=engine.card(session, self.bank, self.clock()))
+        return Reply(welcome.paragraphs + note + [f"Your {session.exam.upper()} {session.mode} is where you left it:"],
+                     card=engine.card(session, self._bank(session), self.clock()))
 
     async def resumed(self, learner_id: int) -> Reply | None:
         """At launch: the interrupted session's question, or a timed one's report if its time ran out
@@ -73,28 +78,30 @@ class QuizService:
             session, expired = await self._active(learner_id)
         if expired is not None or session is None:
             return expired
-        return Reply([report.where_you_were(session) + ":"], card=engine.card(session, self.bank, self.clock()))
+        return Reply([report.where_you_were(session) + ":"],
+                     card=engine.card(session, self._bank(session), self.clock()))
 
-    def welcome(self) -> Reply:
-        exam = self.bank.exam
+    def welcome(self, bank: Bank) -> Reply:
+        exam = bank.exam
         return Reply([
             f"MLA Coach: practice for the {exam.title} ({exam.code}) exam. "
-            f"{len(self.bank.questions)} original questions over {len(exam.domains)} domains.",
+            f"{len(bank.questions)} original questions over {len(exam.domains)} domains."
+            + (f" Sitting {choice.other(self.exams, bank)} instead? /exam switches." if len(self.exams) > 1 else ""),
             "Start with /diagnostic to find your weak spots, or /quiz for one quick question.",
         ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
 
-    def drill_menu(self, asked: str | None = None) -> Reply:
+    def drill_menu(self, bank: Bank, asked: str | None = None) -> Reply:
         """The domains and task statements to drill; first why, if the learner named one that does not exist."""
         lines, menu = [], []
-        for d in self.bank.exam.domains:
+        for d in bank.exam.domains:
             lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
             lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
             menu.append((f"Domain {d.number}: {d.name} ({d.weight}%)", f"/drill {d.number}"))
             menu += [(f"{t.id} {t.title}", f"/drill {t.id}") for t in d.tasks]
-        why = (f"There is no domain or task statement {asked.strip()[:20]} in {self.bank.exam.code}. "
+        why = (f"There is no domain or task statement {asked.strip()[:20]} in {bank.exam.code}. "
                if asked and asked.strip() else "")
-        return Reply([why + "Pick a domain or a task statement:\n" + "\n".join(lines)], refused=bool(why),
-                     menu=menu)
+        return Reply([why + f"{bank.exam.code} drill: pick a domain or a task statement:\n" + "\n".join(lines)],
+                     refused=bool(why), menu=menu)
 
     # --- starting sessions -----------------------------------------------------------------------
 
@@ -103,31 +110,38 @@ class QuizService:
 
     async def quick(self, learner_id: int, channel: str | None = None, history: list[Answer] | None = None) -> Reply:
         async with self._locks[learner_id]:
+            bank = await self.exam_of(learner_id)
             history = await self.store.history(learner_id) if history is None else history
-            qid = selection.quick(self.bank, history, self.rng)
-            return await self._begin(learner_id, Mode.QUICK, [qid], channel=channel)
+            qid = selection.quick(bank, history, self.rng)
+            return await self._begin(bank, learner_id, Mode.QUICK, [qid], channel=channel)
 
     async def drill(self, learner_id: int, scope: str | None, channel: str | None = None,
                     history: list[Answer] | None = None) -> Reply:
-        asked, scope = scope, self.parse_scope(scope)
-        if scope is None:
-            return self.drill_menu(asked)
         async with self._locks[learner_id]:
+            bank = await self.exam_of(learner_id)
+            asked, scope = scope, parse_scope(bank.exam, scope)
+            if scope is None:
+                return self.drill_menu(bank, asked)
             history = await self.store.history(learner_id) if history is None else history
-            ids = selection.drill(self.bank, scope, history, self.rng, DRILL_SIZE)
-            return await self._begin(learner_id, Mode.DRILL, ids, scope=scope, channel=channel)
+            ids = selection.drill(bank, scope, history, self.rng, DRILL_SIZE)
+            return await self._begin(bank, learner_id, Mode.DRILL, ids, scope=scope, channel=channel)
 
-    async def diagnostic(self, learner_id: int, channel: str | None = None) -> Reply:
-        exam = self.bank.exam
-        return await self._form(learner_id, Mode.DIAGNOSTIC, exam.questions, exam.minutes, channel)
+    async def diagnostic(self, learner_id: int, channel: str | None = None, form: str | None = None) -> Reply:
+        """The exam's standard full-length form, or one of its further forms by name (MLA-C02's beta)."""
+        bank = await self.exam_of(learner_id)
+        sized = choice.form_size(bank.exam, form)
+        if isinstance(sized, Reply):
+            return sized
+        return await self._form(bank, learner_id, Mode.DIAGNOSTIC, *sized, channel)
 
     async def mock(self, learner_id: int, size: int | None = None, channel: str | None = None) -> Reply:
-        exam = self.bank.exam
+        bank = await self.exam_of(learner_id)
+        exam = bank.exam
         size = MOCK_SIZE if size is None else size
         if not 5 <= size <= exam.questions:
             return Reply([f"A mock has 5 to {exam.questions} questions, for example /mock 30."], refused=True)
         minutes = round(size * exam.minutes / exam.questions) if size != MOCK_SIZE else MOCK_MINUTES
-        return await self._form(learner_id, Mode.MOCK, size, minutes, channel)
+        return await self._form(bank, learner_id, Mode.MOCK, size, minutes, channel)
 
     async def review(self, learner_id: int, channel: str | None = None, weakest_stages: int | None = None,
                      history: list[Answer] | None = None) -> Reply:
@@ -136,45 +150,51 @@ class QuizService:
         if self.reviews is None:
             return Reply(["Spaced review is not set up here."])
         async with self._locks[learner_id]:
+            bank = await self.exam_of(learner_id)
             history = await self.store.history(learner_id) if history is None else history
-            stages = selection.weakest_stages(self.bank, history, weakest_stages) if weakest_stages else None
+            stages = selection.weakest_stages(bank, history, weakest_stages) if weakest_stages else None
             due = await self.reviews.due(learner_id, history, REVIEW_SIZE, stages)
-            if not due.ids:
+            ids = [qid for qid in due.ids if qid in bank.questions]  # a card of the other exam waits for it
+            if not ids:
                 return Reply([due.nothing], actions=["quiz"])
-            return await self._begin(learner_id, Mode.REVIEW, due.ids, channel=channel)
+            return await self._begin(bank, learner_id, Mode.REVIEW, ids, channel=channel)
 
-    async def _form(self, learner_id: int, mode: Mode, size: int, minutes: int, channel: str | None) -> Reply:
+    async def _form(self, bank: Bank, learner_id: int, mode: Mode, size: int, minutes: int,
+                    channel: str | None) -> Reply:
         async with self._locks[learner_id]:
+            history = await self.store.history(learner_id)
             shown = frozenset(qid for s in await self.store.forms(learner_id) for qid in s.question_ids)
-            pick = selection.form(self.bank, size, await self.store.history(learner_id), shown, self.rng)
+            pick = selection.form(bank, size, history, shown, self.rng)
             notes = [note] if (note := progress.shortfall(pick, mode)) else []
             if mode is Mode.MOCK and size < progress.MIN_MOCK_SIZE:
                 notes.append(f"A mock under {progress.MIN_MOCK_SIZE} questions does not count toward readiness.")
-            return await self._begin(learner_id, mode, pick.ids, minutes=minutes, unseen=pick.unseen,
+            return await self._begin(bank, learner_id, mode, pick.ids, minutes=minutes, unseen=pick.unseen,
                                      channel=channel, notes=notes)
 
-    async def _begin(self, learner_id: int, mode: Mode, ids: list[str], minutes: int | None = None,
+    async def _begin(self, bank: Bank, learner_id: int, mode: Mode, ids: list[str], minutes: int | None = None,
                      scope: str | None = None, unseen: bool = False, channel: str | None = None,
                      notes: list[str] | None = None) -> Reply:
         now = self.clock()
         current = await self.store.active_session(learner_id)
         if current is not None:
             if current.mode in FULL_LENGTH and not current.expired(now):
-                return Reply([f"Your {current.mode} is still running. Answer the question below, or send "
-                              "/stop to end it and get its report."], card=engine.card(current, self.bank, now))
+                return Reply([f"Your {current.exam.upper()} {current.mode} is still running. Answer the question "
+                              "below, or send /stop to end it and get its report."],
+                             card=engine.card(current, self._bank(current), now))
             engine.finish(current, now)
             await self.store.save(current)
         intro = report.closed(current) if current is not None else []
-        session = engine.start(self.bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen, channel)
+        session = engine.start(bank, learner_id, mode, ids, now, self.rng, minutes, scope, unseen, channel)
         session = await self.store.create_session(session)
+        code = bank.exam.code
         if mode is Mode.DIAGNOSTIC or mode is Mode.MOCK:
-            intro.append(f"{'Diagnostic' if mode is Mode.DIAGNOSTIC else 'Mock exam'}: {len(ids)} questions, "
+            intro.append(f"{code} {'diagnostic' if mode is Mode.DIAGNOSTIC else 'mock exam'}: {len(ids)} questions, "
                          f"{minutes} minutes. No feedback until the end, as on the exam.")
         elif mode is Mode.DRILL:
-            intro.append(f"Drill on {self.scope_name(scope)}: {len(ids)} questions.")
+            intro.append(f"{code} drill on {self.scope_name(bank, scope)}: {len(ids)} questions.")
         elif mode is Mode.REVIEW:
-            intro.append(f"Review: {len(ids)} question{'' if len(ids) == 1 else 's'}, the most overdue first.")
-        return Reply(intro + (notes or []), card=engine.card(session, self.bank, now))
+            intro.append(f"{code} review: {len(ids)} question{'' if len(ids) == 1 else 's'}, the most overdue first.")
+        return Reply(intro + (notes or []), card=engine.card(session, bank, now))
 
     # --- answering -------------------------------------------------------------------------------
 
@@ -199,9 +219,9 @@ class QuizService:
             binding = bind(session, sent)
             if binding is not Binding.PENDING:
                 return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
-                             card=engine.card(session, self.bank, self.clock()))
+                             card=engine.card(session, self._bank(session), self.clock()))
             try:
-                response = engine.parse_typed(session, self.bank, text)
+                response = engine.parse_typed(session, self._bank(session), text)
             except AnswerFormatError as exc:
                 return Reply(note + [str(exc)], refused=True)
             return _noted(note, await self._record(session, session.position, response, update))
@@ -228,29 +248,29 @@ class QuizService:
 
     async def _record(self, session: Session, position: int, response: list[int],
                       update: UpdateKey | None = None) -> Reply:
-        now = self.clock()
+        now, bank = self.clock(), self._bank(session)
         try:
-            answer = engine.submit(session, self.bank, position, response, now)
+            answer = engine.submit(session, bank, position, response, now)
         except NotPending:
             return Reply([STALE], refused=True)
         if not await self.store.save(session, answer, update):
             return Reply([STALE], refused=True)
         if self.reviews is not None:
             await self.reviews.record(answer)
-        q = self.bank[answer.question_id]
+        q = bank[answer.question_id]
         paragraphs: list[str] = []
         actions: list[str] = []
         if session.immediate_feedback:
             paragraphs += report.verdict(q, answer, session.orders[position])
             actions.append("explain")
         answered = (session.saved_id, position) if session.immediate_feedback else None
-        shown = engine.card(session, self.bank, now, position) if session.immediate_feedback else None
+        shown = engine.card(session, bank, now, position) if session.immediate_feedback else None
         if session.finished:
-            paragraphs += report.session_report(session, self.bank)
+            paragraphs += report.session_report(session, bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
             return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
-                         buttons=report.next_buttons(session, self.bank))
-        return Reply(paragraphs, card=engine.card(session, self.bank, now), actions=actions, answered=answered,
+                         buttons=report.next_buttons(session, bank))
+        return Reply(paragraphs, card=engine.card(session, bank, now), actions=actions, answered=answered,
                      answered_card=shown)
 
     async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]:
@@ -264,9 +284,10 @@ class QuizService:
         note = self.timekeeper.note(session)
         engine.finish(session, self.clock())
         await self.store.save(session)
-        return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.mode}."]
-                     + report.session_report(session, self.bank), actions=["review", "stats"], card=None,
-                     buttons=report.next_buttons(session, self.bank))
+        bank = self._bank(session)
+        return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.exam.upper()} {session.mode}."]
+                     + report.session_report(session, bank), actions=["review", "stats"], card=None,
+                     buttons=report.next_buttons(session, bank))
 
     async def _note(self, session: Session | None) -> list[str]:
         """The offline note owed on a running timed session's reply (once per outage), saved as told."""
@@ -321,7 +342,7 @@ class QuizService:
                 return expired
             if session is None:
                 return Reply(["No session is running. Try /quiz, /drill or /diagnostic."], actions=["quiz"])
-            return Reply(await self._note(session), card=engine.card(session, self.bank, self.clock()))
+            return Reply(await self._note(session), card=engine.card(session, self._bank(session), self.clock()))
 
     async def stop(self, learner_id: int) -> Reply:
         async with self._locks[learner_id]:
@@ -332,71 +353,34 @@ class QuizService:
                 return Reply(["No session is running."])
             engine.finish(session, self.clock())
             await self.store.save(session)
-            return Reply(["Session stopped."] + report.session_report(session, self.bank), actions=["stats"],
-                         buttons=report.next_buttons(session, self.bank))
-
-    async def explain(self, learner_id: int, number: int | None = None, session_id: int | None = None,
-                      form: Mode | None = None) -> Reply:
-        """The last answered question's rationale, or question `number` of the latest session, of a given one
-        (a button), or of the latest finished diagnostic or mock (`form`: "/explain diag 14", so a report's
-        explanations stay reachable after later sessions)."""
-        async with self._locks[learner_id]:
-            session, expired = await self._active(learner_id)
-            if expired is not None:
-                return expired
-            if session is not None and session.mode in FULL_LENGTH and session_id in (None, session.id):
-                return Reply([f"Explanations open when the {session.mode} ends (/stop ends it now)."])
-            if number is None:
-                history = await self.store.history(learner_id)
-                if not history:
-                    return Reply(["Nothing to explain yet: answer a question first (/quiz)."])
-                last = history[-1]
-                source = await self.store.session(last.session_id)
-                order = source.orders[last.position] if source else None
-                return Reply(report.explain(self.bank[last.question_id], last, order, self.bank))
-            if form is not None:
-                finished = [s for s in await self.store.forms(learner_id) if s.mode is form and s.finished]
-                if not finished:
-                    return Reply([f"You have no finished {form} yet."])
-                source = finished[-1]
-            elif session_id is None:
-                source = await self.store.latest_session(learner_id)
-            else:
-                source = await self.store.session(session_id) if is_id(session_id) else None
-                if source is not None and source.learner_id != learner_id:
-                    source = None
-            if source is None or not 1 <= number <= source.total:
-                which = f"latest {form}" if form is not None else "latest session"
-                return Reply([f"There is no question {number} in your {which}."])
-            position = number - 1
-            answer = next((a for a in source.answers if a.position == position), None)
-            if answer is None and not source.finished:
-                return Reply(["That question has not been answered yet."])
-            q = self.bank[source.question_ids[position]]
-            return Reply(report.explain(q, answer, source.orders[position], self.bank))
+            bank = self._bank(session)
+            return Reply(["Session stopped."] + report.session_report(session, bank), actions=["stats"],
+                         buttons=report.next_buttons(session, bank))
 
     async def history(self, learner_id: int) -> list[Answer]:
         """Every answer of the learner, oldest first (for the plan's weakest area and days done)."""
         return await self.store.history(learner_id)
 
     async def forms(self, learner_id: int) -> list[Session]:
-        """The learner's diagnostics and mocks, oldest first."""
-        return await self.store.forms(learner_id)
+        """The learner's diagnostics and mocks in the exam they study, oldest first."""
+        code = (await self.exam_of(learner_id)).code
+        return [s for s in await self.store.forms(learner_id) if s.exam == code]
 
     async def stats(self, learner_id: int) -> Reply:
+        """Accuracy and readiness in the exam the learner studies: its questions' answers (a question both
+        exams share counts in both, whichever showed it) and its own diagnostics and mocks."""
         async with self._locks[learner_id]:
+            bank = await self.exam_of(learner_id)
             history = await self.store.history(learner_id)
-            forms = await self.store.forms(learner_id)
+            forms = [s for s in await self.store.forms(learner_id) if s.exam == bank.code]
             extra = await self.reviews.stats_lines(learner_id, history) if self.reviews is not None else []
-            return Reply(progress.stats(self.bank, history, forms) + extra, actions=["diagnostic", "review"])
+            return Reply(progress.stats(bank, history, forms) + extra, actions=["diagnostic", "review"])
 
     # --- scope names -----------------------------------------------------------------------------
 
-    def parse_scope(self, text: str | None) -> str | None:
-        return parse_scope(self.bank.exam, text)
-
-    def scope_name(self, scope: str | None) -> str:
-        exam = self.bank.exam
+    @staticmethod
+    def scope_name(bank: Bank, scope: str | None) -> str:
+        exam = bank.exam
         if scope in exam.tasks:
             return f"task {scope} {exam.tasks[scope].title}"
         return f"domain {scope} {exam.domain(int(scope)).name}" if scope else "everything"

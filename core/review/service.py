@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.exam.bank import Bank
+from core.exam.exams import Exams
 from core.plan import engine as plan
 from core.ports import Clock, PlanStore, ReviewStore, utcnow
 from core.quiz.engine import Answer
@@ -31,8 +32,11 @@ class Due:
 class ReviewService:
     """Cards live in the ReviewStore; the answers in the quiz Store stay the record they are derived from."""
 
-    def __init__(self, bank: Bank, store: ReviewStore, plan_store: PlanStore, clock: Clock = utcnow) -> None:
-        self.bank = bank
+    def __init__(self, exams: Exams | Bank, store: ReviewStore, plan_store: PlanStore,
+                 clock: Clock = utcnow) -> None:
+        # a card is one question's, whichever exam showed it;
+        # a single bank serves alone (tests, a one-exam deployment)
+        self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
         self.store = store
         self.plan_store = plan_store
         self.clock = clock
@@ -54,7 +58,7 @@ class ReviewService:
         if missing:
             stored = await self.store.logs(learner_id, {a.question_id for a in missing})
             await self.store.save(*engine.catch_up(missing, stored))  # False: a concurrent call caught up
-        return [c for c in await self.store.cards(learner_id) if c.question_id in self.bank.questions]
+        return [c for c in await self.store.cards(learner_id) if self.exams.question(c.question_id) is not None]
 
     async def due(self, learner_id: int, history: list[Answer], size: int, stages: set[str] | None = None) -> Due:
         """Up to `size` due cards, most overdue first. With lifecycle `stages` (the plan's final review on the
@@ -64,7 +68,7 @@ class ReviewService:
         cards = await self.cards(learner_id, history)
         due = engine.due(cards, now)
         if stages is not None:
-            due = [c for c in due + engine.upcoming(cards, now) if self.bank[c.question_id].stage.value in stages]
+            due = [c for c in due + engine.upcoming(cards, now) if _stage(self.exams, c.question_id) in stages]
         if due:
             return Due([c.question_id for c in due[:size]])
         if not cards:
@@ -114,3 +118,8 @@ def _when(instant: datetime, now: datetime, zone: str) -> str:
     days = (local.date() - plan.local_date(now, zone)).days
     day = "today" if days == 0 else "tomorrow" if days == 1 else f"{local:%a %d %b}"
     return f"{day} at {local:%H:%M}"
+
+
+def _stage(exams: Exams, qid: str) -> str | None:
+    q = exams.question(qid)
+    return q.stage.value if q is not None else None

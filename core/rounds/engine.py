@@ -47,6 +47,7 @@ class RoundSettings:
 
     seconds: int = DEFAULT_SECONDS
     length: int = DEFAULT_LENGTH
+    exam: str | None = None  # the chat's exam ("mla-c02"), set by a chat manager; None: the newest
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Round:
     position: int = 0  # the question open now (or last revealed, once finished)
     finished_at: datetime | None = None
     stopped: bool = False
+    exam: str = ""  # the exam it was drawn from ("mla-c02"); a chat switching exams does not change it
     id: int | None = None
     questions: list[RoundQuestion] = field(default_factory=list)  # opened so far, by position
     answers: list[RoundAnswer] = field(default_factory=list)
@@ -173,7 +175,8 @@ def start(bank: Bank, chat: str, starter_id: int, starter_name: str, question_id
           rng: random.Random, seconds: int = DEFAULT_SECONDS, scope: str | None = None) -> Round:
     """A new round with its first question open; the starter has joined."""
     rnd = Round(chat=chat, starter_id=starter_id, starter_name=starter_name, question_ids=list(question_ids),
-                orders=shuffle_orders(bank, question_ids, rng), seconds=seconds, started_at=now, scope=scope)
+                orders=shuffle_orders(bank, question_ids, rng), seconds=seconds, started_at=now, scope=scope,
+                exam=bank.code)
     _open(rnd, 0, now)
     return rnd
 
@@ -343,7 +346,7 @@ def most_missed(rnd: Round, bank: Bank) -> MissedDomain | None:
 def summary(rnd: Round, bank: Bank) -> RoundSummary:
     return RoundSummary(round_id=rnd.id or 0, asked=sum(q.closed for q in rnd.questions), total=rnd.total,
                         stopped=rnd.stopped, standings=standings(rnd.answers, rnd.members()),
-                        missed=most_missed(rnd, bank))
+                        missed=most_missed(rnd, bank), exam=bank.exam.code)
 
 
 def leaderboard(answers: list[RoundAnswer], days: int = WEEK.days) -> Leaderboard:

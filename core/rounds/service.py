@@ -10,11 +10,14 @@ import random
 from dataclasses import replace
 
 from core.args import parse_number
+from core.exam import choice
 from core.exam.bank import Bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.lockmap import LockMap
 from core.ports import Clock, RoundStore, utcnow
 from core.quiz.grading import LETTERS, AnswerFormatError
+from core.reply import Reply
 from core.rounds import engine as rounds
 from core.rounds.engine import (
     ALREADY,
@@ -34,8 +37,11 @@ NO_ROUND = "No round is running here. Start one with /round."
 class RoundService:
     """Every rule of group rounds the chat adapters rely on."""
 
-    def __init__(self, bank: Bank, store: RoundStore, clock: Clock = utcnow, rng: random.Random | None = None):
-        self.bank = bank
+    def __init__(self, exams: Exams | Bank, store: RoundStore, clock: Clock = utcnow,
+                 rng: random.Random | None = None):
+        # a chat studies one; a round remembers the exam it was drawn from;
+        # a single bank serves alone (tests, a one-exam deployment)
+        self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
         self.store = store
         self.clock = clock
         self.rng = rng or random.Random()
@@ -45,6 +51,28 @@ class RoundService:
 
     async def settings(self, chat: str) -> RoundSettings:
         return await self.store.settings(chat) or RoundSettings()
+
+    async def exam_of(self, chat: str) -> Bank:
+        """The chat's exam (its rounds and question of the day): a manager's choice, else the newest."""
+        return self.exams[(await self.settings(chat)).exam]
+
+    def _bank(self, rnd: Round) -> Bank:
+        return self.exams[rnd.exam]
+
+    async def choose_exam(self, chat: str, text: str | None) -> Reply:
+        """`/exam` in a group shows its exam; `/exam mla-c01` switches it (the dispatcher has checked that
+        the sender manages the chat). A live round finishes with the questions it was drawn from."""
+        current = await self.exam_of(chat)
+        if text is None:
+            return choice.menu(self.exams, current, group=True)
+        chosen = self.exams.parse(text)
+        if chosen is None:
+            return choice.unknown(self.exams, text)
+        if chosen is current:
+            return Reply([f"This chat already studies {chosen.exam.code}."])
+        async with self._locks[chat]:
+            await self.store.save_settings(chat, replace(await self.settings(chat), exam=chosen.code))
+        return Reply(choice.switched(chosen, group=True))
 
     async def configure(self, chat: str, is_admin: bool, words: list[str]) -> RoundReply:
         """`/roundsettings`, `/roundsettings time 30`, `/roundsettings length 8` (changes: admins only)."""
@@ -75,8 +103,9 @@ class RoundService:
     async def start(self, chat: str, member_id: int, name: str, words: list[str]) -> RoundReply:
         """`/round [n] [domain]`: the first question, for everyone; the starter has joined."""
         settings = await self.settings(chat)
+        bank = self.exams[settings.exam]
         try:
-            length, scope = rounds.parse_args(self.bank.exam, words, settings.length)
+            length, scope = rounds.parse_args(bank.exam, words, settings.length)
         except RoundArgsError as exc:
             return RoundReply([str(exc)], refused=True)
         async with self._locks[chat]:
@@ -85,15 +114,15 @@ class RoundService:
                 return RoundReply([f"A round is already running here (question {live.position + 1} of "
                                    f"{live.total}). One round per chat at a time: /stopround ends it (its "
                                    "starter or an admin)."], refused=True)
-            ids = rounds.choose(self.bank, scope, length, self.rng)
+            ids = rounds.choose(bank, scope, length, self.rng)
             if not ids:
                 return RoundReply(["No questions fit that scope for a round."], refused=True)
             now = self.clock()
-            rnd = rounds.start(self.bank, chat, member_id, name, ids, now, self.rng, settings.seconds, scope)
+            rnd = rounds.start(bank, chat, member_id, name, ids, now, self.rng, settings.seconds, scope)
             created = await self.store.create_round(rnd)
             if created is None:  # another process started one in between
                 return RoundReply(["A round is already running here."], refused=True)
-            return RoundReply(card=rounds.card(created, self.bank))
+            return RoundReply(card=rounds.card(created, bank))
 
     async def stop(self, chat: str, member_id: int, is_admin: bool) -> RoundReply:
         """`/stopround`: only the starter or a chat admin; reveals the open question and ends the round."""
@@ -121,7 +150,7 @@ class RoundService:
             rnd = await self._open(chat, round_id, position, member_id)
             if isinstance(rnd, RoundReply):
                 return rnd
-            q = self.bank[rnd.question_ids[position]]
+            q = self._bank(rnd)[rnd.question_ids[position]]
             if q.type is not QuestionType.MULTI or not 0 <= choice < q.size:
                 return RoundReply(ack=CLOSED, refused=True)
             picks = set(await self.store.selection(round_id, position, member_id))
@@ -136,7 +165,7 @@ class RoundService:
             if isinstance(rnd, RoundReply):
                 return rnd
             picks = await self.store.selection(round_id, position, member_id)
-            select = len(self.bank[rnd.question_ids[position]].correct)
+            select = len(self._bank(rnd)[rnd.question_ids[position]].correct)
             if len(picks) != select:
                 return RoundReply(ack=f"Select {select} options, then tap Submit (you have {len(picks)}).",
                                   refused=True)
@@ -167,7 +196,7 @@ class RoundService:
             return RoundReply(ack=CLOSED, refused=True)
         now = self.clock()
         try:
-            given = rounds.answer(rnd, self.bank, member_id, name, position, response, now)
+            given = rounds.answer(rnd, self._bank(rnd), member_id, name, position, response, now)
         except Closed:
             return await self._late(rnd)
         except AlreadyAnswered:
@@ -181,20 +210,20 @@ class RoundService:
         if rounds.everyone_answered(rnd):
             return RoundReply(ack=ack, update=await self._close(rnd, Reason.EVERYONE))
         current = rnd.questions[position]
-        return RoundReply(ack=ack, live=rounds.card(rnd, self.bank), message_ref=current.message_ref)
+        return RoundReply(ack=ack, live=rounds.card(rnd, self._bank(rnd)), message_ref=current.message_ref)
 
     # --- closing ---------------------------------------------------------------------------------
 
     async def _close(self, rnd: Round, reason: Reason) -> RoundUpdate:
         closing = rnd.current
         ref = closing.message_ref if closing else None
-        reveal = rounds.close(rnd, self.bank, self.clock(), reason) if closing else None
+        reveal = rounds.close(rnd, self._bank(rnd), self.clock(), reason) if closing else None
         if closing is None:
             rounds.finish(rnd, self.clock(), stopped=reason is Reason.STOPPED)
         await self.store.save(rnd)
         return RoundUpdate(chat=rnd.chat, round_id=rnd.saved_id, reveal=reveal, message_ref=ref,
-                           next=None if rnd.finished else rounds.card(rnd, self.bank),
-                           end=rounds.summary(rnd, self.bank) if rnd.finished else None)
+                           next=None if rnd.finished else rounds.card(rnd, self._bank(rnd)),
+                           end=rounds.summary(rnd, self._bank(rnd)) if rnd.finished else None)
 
     async def due(self) -> list[RoundUpdate]:
         """Reveal every open question past its deadline (also those that passed while the bot was down)

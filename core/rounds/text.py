@@ -37,10 +37,11 @@ def closed_title(reveal: Reveal) -> str:
 
 def round_end(end: RoundSummary) -> tuple[str, str, str]:
     """(title, final leaderboard, what to practise next)."""
+    name = f"{end.exam} round" if end.exam else "Round"
     if end.stopped and end.asked < end.total:
-        title = f"Round stopped after {end.asked} of {end.total} questions."
+        title = f"{name} stopped after {end.asked} of {end.total} questions."
     else:
-        title = f"Round over: {end.asked} questions."
+        title = f"{name} over: {end.asked} questions."
     if end.missed is not None:
         drill = (f"The group missed domain {end.missed.domain}, {end.missed.name}, most "
                  f"({end.missed.misses} missed). Practise it: {end.missed.drill}")

@@ -91,6 +91,7 @@ class RoundSummary:
     stopped: bool
     standings: list[Standing]
     missed: MissedDomain | None
+    exam: str = ""  # the code of the exam the round was drawn from, "MLA-C02"
 
 
 @dataclass(frozen=True)

@@ -10,5 +10,5 @@ cp -r questions/mla-c01 "$tmp/mla-c01"
 mkdir "$tmp/mla-c02"
 cp questions/mla-c02/*.yaml "$tmp/mla-c02/"
 cp "questions/drafts/mla-c02/$task.yaml" "$tmp/mla-c02/"
-EXAM_DIR="$tmp/mla-c02" .venv/bin/python -m bot questions check
+QUESTIONS_DIR="$tmp" .venv/bin/python -m bot questions check
 rm -r "$tmp"

@@ -18,13 +18,14 @@ from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 
 
 async def main(url: str, bank_dir: str, now: datetime, delivered: int) -> None:
     database = Database(url)
-    quiz = QuizService(load_bank(Path(bank_dir)), SqlStore(database), clock=lambda: now, rng=random.Random(1))
+    quiz = QuizService(Exams.of(load_bank(Path(bank_dir))), SqlStore(database), clock=lambda: now, rng=random.Random(1))
     planner = PlanService(quiz, SqlPlanStore(database), clock=lambda: now)
     done = 0
 

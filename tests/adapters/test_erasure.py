@@ -21,6 +21,7 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from bot.bootstrap import bootstrap
 from bot.config import Settings
+from core.exam.exams import Exams
 from core.quiz.binding import Sent
 from core.rounds.service import RoundService
 from tests.answers import any_valid, right_response
@@ -80,7 +81,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
     at = live.position
     await rounds.store.save_selection(live.id, at, lid, [0])
     answered = await rounds.answer(GROUP, live.id, at, lid, name, right_response(
-        rounds.bank[live.question_ids[at]], live.orders[at]))
+        rounds.exams.newest[live.question_ids[at]], live.orders[at]))
     assert not answered.refused
     return lid
 
@@ -88,7 +89,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
 async def test_forget_leaves_no_row_naming_the_learner_and_never_reuses_their_id(bank, database_url, clock):
     database = Database(database_url)
     plan_store, round_store = SqlPlanStore(database), SqlRoundStore(database)
-    services = bootstrap(Settings(database_url=database_url), bank=bank, store=SqlStore(database),
+    services = bootstrap(Settings(database_url=database_url), exams=Exams.of(bank), store=SqlStore(database),
                          plan_store=plan_store, round_store=round_store, review_store=SqlReviewStore(database),
                          clock=clock, rng=random.Random(5))
     rounds = services.rounds

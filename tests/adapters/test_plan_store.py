@@ -10,6 +10,7 @@ from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
 from bot.bootstrap import eraser
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from tests.core.test_plan import Outbox
@@ -21,7 +22,8 @@ def utc(*args) -> datetime:
 
 async def test_two_schedulers_on_one_database_send_each_push_once(bank, database_url, clock):
     engines = [Database(database_url), Database(database_url)]
-    quizzes = [QuizService(bank, SqlStore(e), clock=clock, rng=random.Random(n)) for n, e in enumerate(engines)]
+    quizzes = [QuizService(Exams.of(bank), SqlStore(e), clock=clock, rng=random.Random(n))
+               for n, e in enumerate(engines)]
     planners = [PlanService(q, SqlPlanStore(e), clock=clock) for q, e in zip(quizzes, engines, strict=True)]
     clock.now = utc(2026, 11, 27, 20, 0)
     for n in range(30):
@@ -39,7 +41,7 @@ async def test_two_schedulers_on_one_database_send_each_push_once(bank, database
 async def test_plan_store_round_trips_and_forgets(bank, database_url, clock):
     engine = Database(database_url)
     store = SqlPlanStore(engine)
-    quiz = QuizService(bank, SqlStore(engine), clock=clock, erase=eraser(store, SqlStore(engine)))
+    quiz = QuizService(Exams.of(bank), SqlStore(engine), clock=clock, erase=eraser(store, SqlStore(engine)))
     planner = PlanService(quiz, store, clock=clock)
     lid = await quiz.learner("telegram", "1")
     await planner.set_timezone("telegram:1", lid, "America/New_York")

@@ -36,7 +36,7 @@ class ForgetWhilePreparing(SqlPlanStore):
 async def test_a_forget_after_the_claim_before_the_send_sends_nothing_and_leaves_no_row(bank, database_url, clock):
     database = Database(database_url)
     plan_store = ForgetWhilePreparing(database)
-    services = bootstrap(Settings(database_url=database_url), bank=bank, store=SqlStore(database),
+    services = bootstrap(Settings(database_url=database_url), exams=bank, store=SqlStore(database),
                          plan_store=plan_store, round_store=SqlRoundStore(database), clock=clock,
                          rng=random.Random(3))
     quiz, planner = services.quiz, services.planner

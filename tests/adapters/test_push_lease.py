@@ -14,6 +14,7 @@ from pathlib import Path
 from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.store import SqlStore
+from core.exam.exams import Exams
 from core.plan.service import PUSH_CONCURRENCY, PUSH_LEASE, PlanService
 from core.quiz.service import QuizService
 from tests.core.test_plan import Outbox
@@ -25,7 +26,7 @@ PATIENCE = 120  # seconds: a safety net against a hung worker, never the thing a
 
 def _planner(bank, url: str, clock) -> tuple[Database, QuizService, PlanService]:
     database = Database(url)
-    quiz = QuizService(bank, SqlStore(database), clock=clock, rng=random.Random(2))
+    quiz = QuizService(Exams.of(bank), SqlStore(database), clock=clock, rng=random.Random(2))
     return database, quiz, PlanService(quiz, SqlPlanStore(database), clock=clock)
 
 

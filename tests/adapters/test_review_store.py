@@ -24,7 +24,7 @@ def build(bank, database: Database, clock) -> tuple[QuizService, SqlReviewStore]
 async def answer_quick(quiz: QuizService, lid: int, right: bool) -> str:
     card = (await quiz.quick(lid)).card
     session = await quiz.store.session(card.session_id)
-    q = quiz.bank[session.question_ids[0]]
+    q = quiz.exams.newest[session.question_ids[0]]
     await quiz.answer_text(lid, as_text(q.type, (right_response if right else wrong_response)(q, session.orders[0])))
     return q.id
 

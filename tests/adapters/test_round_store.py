@@ -9,6 +9,7 @@ import pytest
 
 from adapters.sql.database import Database
 from adapters.sql.round_store import SqlRoundStore
+from core.exam.exams import Exams
 from core.rounds import engine as rounds
 from core.rounds.engine import ALREADY, RoundSettings
 from core.rounds.service import RoundService
@@ -26,7 +27,7 @@ async def round_store(database_url):
 
 async def test_a_round_resumes_after_a_restart_and_a_passed_deadline_is_revealed(bank, database_url, clock):
     engine = Database(database_url)
-    service = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(2))
+    service = RoundService(Exams.of(bank), SqlRoundStore(engine), clock=clock, rng=random.Random(2))
     card = (await service.start(CHAT, 1, "Ann", ["3"])).card
     await service.set_message(card.round_id, 0, "4711")
     rnd = await service.store.live_round(CHAT)
@@ -37,7 +38,7 @@ async def test_a_round_resumes_after_a_restart_and_a_passed_deadline_is_revealed
     clock.advance(minutes=10)  # the bot was down past the deadline
     engine = Database(database_url)
     try:
-        service = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(9))
+        service = RoundService(Exams.of(bank), SqlRoundStore(engine), clock=clock, rng=random.Random(9))
         resumed = await service.store.live_round(CHAT)
         assert (resumed.id, resumed.orders, resumed.question_ids) == (rnd.id, rnd.orders, rnd.question_ids)
         assert resumed.questions[0].deadline == card.closes_at
@@ -68,7 +69,7 @@ async def test_one_live_round_per_chat_is_enforced_by_the_database(bank, round_s
 
 
 async def test_answers_are_unique_per_member_and_question(bank, round_store, clock):
-    service = RoundService(bank, round_store, clock=clock, rng=random.Random(4))
+    service = RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(4))
     card = (await service.start(CHAT, 1, "Ann", [])).card
     picks = list(range(card.select))
     first = await service.answer(CHAT, card.round_id, 0, 2, "Bo", picks)
@@ -81,7 +82,7 @@ async def test_answers_are_unique_per_member_and_question(bank, round_store, clo
 
 
 async def test_partial_picks_settings_and_the_weeks_answers_are_kept(bank, round_store, clock):
-    service = RoundService(bank, round_store, clock=clock, rng=random.Random(4))
+    service = RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(4))
     await round_store.save_settings(CHAT, RoundSettings(seconds=30, length=2))
     await round_store.save_settings(CHAT, RoundSettings(seconds=20, length=3))
     assert await round_store.settings(CHAT) == RoundSettings(seconds=20, length=3)

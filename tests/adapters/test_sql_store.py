@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from adapters.sql.database import Database, migrate
 from adapters.sql.store import SqlStore
+from core.exam.exams import Exams
 from core.quiz import engine
 from core.quiz.binding import Sent
 from core.quiz.engine import Mode
@@ -18,7 +19,7 @@ from tests.answers import any_valid, right_response
 
 async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database_url, clock):
     engine = Database(database_url)
-    service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(1))
+    service = QuizService(Exams.of(bank), SqlStore(engine), clock=clock, rng=random.Random(1))
     lid = await service.learner("telegram", "42")
     card = (await service.diagnostic(lid)).card
     for _ in range(11):
@@ -28,7 +29,7 @@ async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database
     await engine.dispose()  # the process goes away; only the database remains
 
     engine = Database(database_url)
-    rebuilt = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(99))
+    rebuilt = QuizService(Exams.of(bank), SqlStore(engine), clock=clock, rng=random.Random(99))
     assert await rebuilt.learner("telegram", "42") == lid
     after = (await rebuilt.current(lid)).card
     assert after.progress == before.progress == "Q 12/65 · 1:46:03 left"
@@ -38,8 +39,8 @@ async def test_resume_mid_diagnostic_after_the_service_is_rebuilt(bank, database
 
 
 async def test_duplicate_delivery_records_one_answer(bank, sql_store, clock):
-    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(3))
-    twin = QuizService(bank, sql_store, clock=clock, rng=random.Random(3))  # a second instance, no shared lock
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(3))
+    twin = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(3))  # another instance, no shared lock
     lid = await service.learner("discord", "7")
     card = (await service.drill(lid, "4.1")).card
     session = await sql_store.session(card.session_id)
@@ -51,7 +52,7 @@ async def test_duplicate_delivery_records_one_answer(bank, sql_store, clock):
 
 
 async def test_store_round_trips_sessions_and_history(bank, sql_store, clock):
-    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(5))
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(5))
     lid = await service.learner("console", "x")
     card = (await service.mock(lid)).card
     session = await sql_store.session(card.session_id)
@@ -66,7 +67,7 @@ async def test_store_round_trips_sessions_and_history(bank, sql_store, clock):
 
 
 async def test_forget_erases_everything_about_the_learner(bank, sql_store, clock):
-    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(8))
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(8))
     gone = await service.learner("telegram", "99")
     kept = await service.learner("telegram", "100")
     for lid in (gone, kept):
@@ -81,7 +82,7 @@ async def test_forget_erases_everything_about_the_learner(bank, sql_store, clock
 
 async def test_a_second_answer_for_the_same_position_stores_nothing(bank, sql_store, clock):
     """The unique (session, position) key: the store refuses it and rolls back the step saved with it."""
-    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(4))
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(4))
     lid = await service.learner("telegram", "9")
     card = (await service.drill(lid, "2.1")).card
     session = await sql_store.session(card.session_id)
@@ -100,7 +101,7 @@ async def test_sqlite_holds_no_lock_between_store_calls(bank, tmp_path, clock):
     url = f"sqlite+aiosqlite:///{tmp_path}/locks.db"
     await asyncio.to_thread(migrate, url)  # Alembic runs its own event loop
     database = Database(url)
-    service = QuizService(bank, SqlStore(database), clock=clock, rng=random.Random(6))
+    service = QuizService(Exams.of(bank), SqlStore(database), clock=clock, rng=random.Random(6))
     lid = await service.learner("telegram", "11")
     await service.quick(lid)  # reads (history, the running session) and writes (the new session)
     await service.stats(lid)  # reads only
@@ -116,7 +117,7 @@ async def test_sqlite_holds_no_lock_between_store_calls(bank, tmp_path, clock):
 
 async def test_a_forged_session_id_past_the_integer_range_explains_nothing(bank, sql_store, clock):
     """A button's id is checked against the store's range first: PostgreSQL raises on a 12-digit integer."""
-    service = QuizService(bank, sql_store, clock=clock, rng=random.Random(2))
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(2))
     lid = await service.learner("telegram", "forger")
     for forged in (10**12, 2**31, -1, 0):
         reply = await service.explain(lid, 1, session_id=forged)

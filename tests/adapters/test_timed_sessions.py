@@ -69,7 +69,7 @@ async def test_the_first_reply_after_downtime_says_how_long_the_clock_ran(bank, 
     await runtime.beat()
     answered = await service.answer_text(lid, any_valid(shown.card))
     assert answered.paragraphs[0] == "The clock ran while we were offline: 2 min."
-    assert (await service.start(lid)).paragraphs[-1] == "Your mock is where you left it:"
+    assert (await service.start(lid)).paragraphs[-1] == "Your MLA-C01 mock is where you left it:"
     later = await service.mock(await service.learner("console", "later"), channel="console:later")
     assert later.card.progress.endswith("0:40:00 left")  # a session begun after an outage owes no note
     await database.dispose()
@@ -89,7 +89,8 @@ async def test_a_session_that_timed_out_while_the_bot_was_down_says_so_in_its_re
     await runtime.tick()
     (channel, report), = inbox.got
     assert channel == CHANNEL
-    assert report.paragraphs[:2] == ["The clock ran while we were offline: 8 min.", "⏰ Time is up for your mock."]
+    assert report.paragraphs[:2] == ["The clock ran while we were offline: 8 min.",
+                                     "⏰ Time is up for your MLA-C01 mock."]
     await database.dispose()
 
 

@@ -49,7 +49,7 @@ def typed_answer(card: str) -> str:
 
 async def _start_bot(tmp_path, bank_dir, standin: BotApiStandIn) -> asyncio.subprocess.Process:
     env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=standin.token, TELEGRAM_API_BASE_URL=standin.base_url,
-                  EXAM_DIR=str(bank_dir))
+                  QUESTIONS_DIR=str(bank_dir.parent))
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
@@ -79,7 +79,7 @@ async def test_a_typed_answer_resent_after_a_kill_9_is_not_recorded_for_the_next
         bot = await _start_bot(tmp_path, bank_dir, standin)
         try:
             standin.push(_message(3, "/stats"))
-            await standin.wait_for(lambda: any(t.startswith("Answered") for t in _texts(standin)), timeout=60)
+            await standin.wait_for(lambda: any(" · Answered " in t for t in _texts(standin)), timeout=60)
         finally:
             bot.send_signal(signal.SIGTERM)
             _, err = await asyncio.wait_for(bot.communicate(), 30)
@@ -89,12 +89,12 @@ async def test_a_typed_answer_resent_after_a_kill_9_is_not_recorded_for_the_next
     assert bot.returncode == 0, err.decode()[-2000:]
     # Nothing at all for the re-sent answer (neither a verdict for question 2 nor a hint that its letters do
     # not fit question 2), and one answer recorded: the /stats reply is the only message.
-    assert len(after) == 1 and after[0].startswith("Answered 1 ·"), after
+    assert len(after) == 1 and " · Answered 1 ·" in after[0], after
 
 
 def test_the_console_does_not_guess_which_question_a_typed_answer_was_for_after_a_kill_9(tmp_path, bank_dir):
     proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)))
+                            text=True, cwd=ROOT, env=bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent)))
     proc.stdin.write("/mock 5\n")
     proc.stdin.flush()
     seen = ""
@@ -108,7 +108,7 @@ def test_the_console_does_not_guess_which_question_a_typed_answer_was_for_after_
     proc.send_signal(signal.SIGKILL)  # had the learner not seen question 2, they would type question 1's answer
     proc.wait(timeout=10)
 
-    done = run_bot(tmp_path, "A\n/stop\n/quit\n", EXAM_DIR=str(bank_dir))
+    done = run_bot(tmp_path, "A\n/stop\n/quit\n", QUESTIONS_DIR=str(bank_dir.parent))
     assert done.returncode == 0, done.stderr
     assert "Not recorded: I restarted since I showed you a question" in done.stdout
     assert "── Q 2/5" in done.stdout  # the open question, shown so the next answer is for it
@@ -130,7 +130,7 @@ def _shift_back(db: Path, seconds: int) -> None:
 
 def test_after_a_kill_9_the_first_reply_says_how_long_the_clock_of_a_mock_ran_offline(tmp_path, bank_dir):
     proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)))
+                            text=True, cwd=ROOT, env=bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent)))
     proc.stdin.write("/mock 5\n")
     proc.stdin.flush()
     seen = ""
@@ -142,7 +142,7 @@ def test_after_a_kill_9_the_first_reply_says_how_long_the_clock_of_a_mock_ran_of
     proc.wait(timeout=10)
     _shift_back(tmp_path / "mla.db", 60)  # the bot died a minute ago, a moment after the mock began
 
-    done = run_bot(tmp_path, "/question\n/quit\n", EXAM_DIR=str(bank_dir))
+    done = run_bot(tmp_path, "/question\n/quit\n", QUESTIONS_DIR=str(bank_dir.parent))
     assert done.returncode == 0, done.stderr
     offline = re.search(r"The clock ran while we were offline: 1 min(?: (\d+) s)?\.", done.stdout)
     assert offline, done.stdout[:500]

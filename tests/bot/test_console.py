@@ -35,7 +35,7 @@ def run_bot(tmp_path: Path, stdin: str, **extra: str) -> subprocess.CompletedPro
 
 def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path, bank_dir):
     proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)))
+                            text=True, cwd=ROOT, env=bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent)))
     proc.stdin.write("/start\n/quiz\n")
     proc.stdin.flush()
     shown = _read_hint(proc)  # the quick question's card ends with its answer hint
@@ -53,7 +53,7 @@ def test_start_quiz_answer_explain_stats_on_a_fresh_database(tmp_path, bank_dir)
 
 def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path, bank_dir):
     # On the generated bank no stem says "for example", so each hint counted is a refused answer's.
-    done = run_bot(tmp_path, "/frobnicate\nB\n/drill 1.1\nZ\nA A\n", EXAM_DIR=str(bank_dir))
+    done = run_bot(tmp_path, "/frobnicate\nB\n/drill 1.1\nZ\nA A\n", QUESTIONS_DIR=str(bank_dir.parent))
     assert done.returncode == 0, done.stderr
     assert "Unknown command /frobnicate. Send /help for the list." in done.stdout
     assert "No question is waiting for an answer." in done.stdout
@@ -63,7 +63,7 @@ def test_bad_input_gets_a_hint_and_end_of_input_exits_zero(tmp_path, bank_dir):
 
 def test_the_console_imports_no_chat_library(tmp_path, bank_dir):
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "bot"], input="/quit\n", capture_output=True,
-                          text=True, cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)), timeout=120)
+                          text=True, cwd=ROOT, env=bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent)), timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "adapters.console.chat" in imported
@@ -75,7 +75,7 @@ def test_broken_bank_refuses_to_start(tmp_path):
     exam.mkdir()
     (exam / "exam.yaml").write_text((ROOT / "questions/mla-c01/exam.yaml").read_text())
     (exam / "1.1.yaml").write_text("- id: d1-1.1-001\n  task: '1.1'\n")
-    done = run_bot(tmp_path, "/quit\n", EXAM_DIR=str(exam))
+    done = run_bot(tmp_path, "/quit\n", QUESTIONS_DIR=str(exam.parent))
     assert done.returncode == 1
     assert "1.1.yaml: question d1-1.1-001: field stage: Field required" in done.stderr
 
@@ -88,12 +88,12 @@ def test_malformed_setting_is_a_clear_error_without_echoing_it(tmp_path):
 
 def test_forget_asks_first_then_erases_and_starts_afresh(tmp_path, bank_dir):
     done = run_bot(tmp_path, "/quiz\nA\n/forget\n/stats\n/forget yes\n/stats\n/quiz\n/quit\n",
-                   EXAM_DIR=str(bank_dir))
+                   QUESTIONS_DIR=str(bank_dir.parent))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Send /forget yes to confirm." in out
     after = out.split("your answers, sessions and settings are erased")[1]
-    assert "No answers yet." in after and "── Quick question ──" in after
+    assert "No MLA-C01 answers yet." in after and "── Quick question ──" in after
 
 
 # A card ends with its answer hint on a line of its own, e.g. "(Answer with one letter, A to D, for example: B)",
@@ -143,8 +143,8 @@ def test_kill_minus_nine_mid_diagnostic_resumes_same_question_order_and_time(tmp
 
     done = run_bot(tmp_path, "/start\n/quit\n")
     assert done.returncode == 0, done.stderr
-    assert "Your diagnostic is where you left it:" in done.stdout
-    after_progress, after_body = _card(done.stdout.split("Your diagnostic is where you left it:")[1])
+    assert "Your MLA-C02 diagnostic is where you left it:" in done.stdout
+    after_progress, after_body = _card(done.stdout.split("Your MLA-C02 diagnostic is where you left it:")[1])
     assert after_progress.startswith("Q 4/65") and before_progress.startswith("Q 4/65")
     assert after_body.split("\n", 1)[1] == before_body.split("\n", 1)[1]  # same stem, same option order
 

@@ -1,6 +1,6 @@
 """`python -m bot` at a real terminal (a pty): the launch a learner sees, and a resume after kill -9.
 
-The flows run on the generated bank (EXAM_DIR), so nothing depends on which question comes up: every answer
+The flows run on the generated bank (QUESTIONS_DIR), so nothing depends on which question comes up: every answer
 typed is the example of the card's own hint, which is well formed for its type.
 """
 
@@ -29,7 +29,8 @@ class Terminal:
         master, slave = os.openpty()
         self.master = master
         self.proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=slave, stdout=slave, stderr=slave,
-                                     cwd=ROOT, env=bot_env(tmp_path, EXAM_DIR=str(bank_dir)), start_new_session=True)
+                                     cwd=ROOT, env=bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent)),
+                                     start_new_session=True)
         os.close(slave)
         self.shown = ""
 

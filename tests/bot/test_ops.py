@@ -36,7 +36,7 @@ async def running(tmp_path, bank, monkeypatch):
     settings = Settings(database_url=url, telegram_bot_token=standin.token, telegram_api_base_url=standin.base_url,
                         ops_port=0)
     metrics = Metrics()
-    services = bootstrap(settings, bank=bank, on_database_error=metrics.database_error)
+    services = bootstrap(settings, exams=bank, on_database_error=metrics.database_error)
     adapters = chat_adapters(settings, services, metrics)
     assert isinstance(adapters[0], TelegramAdapter)
     ops = ops_server(settings, services, adapters, metrics)

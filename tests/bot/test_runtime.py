@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
+from core.exam.exams import Exams
 from core.plan.engine import PushTarget
 from core.plan.service import CLAIM_RETENTION, PlanService
 from core.quiz.service import QuizService
@@ -48,7 +49,7 @@ async def test_telegram_bot_process_answers_and_stops_on_sigterm(tmp_path):
 async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_store, clock):
     standin = BotApiStandIn()
     await standin.start()
-    service = QuizService(bank, memory_store, clock=clock)
+    service = QuizService(Exams.of(bank), memory_store, clock=clock)
     adapter = TelegramAdapter(build(standin, service, clock))
     await adapter.app.initialize()
     try:
@@ -60,7 +61,7 @@ async def test_runtime_tick_delivers_expired_reports_to_their_chat(bank, memory_
         assert standin.sent_texts(88) == []
         clock.advance(minutes=41)
         await runtime.tick()
-        assert standin.sent_texts(88)[0].startswith("⏰ Time is up for your mock.")
+        assert standin.sent_texts(88)[0].startswith("⏰ Time is up for your MLA-C01 mock.")
         await runtime.tick()
         assert len(standin.sent_texts(88)) == 1
     finally:
@@ -127,5 +128,5 @@ async def test_an_idle_scheduler_logs_nothing_and_a_busy_run_logs_one_line(bank,
     stop.set()
     assert await running == 0
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
-    assert "⏰ Time is up for your mock." in adapter.delivered[0]  # after the note on the jumped clock
+    assert "⏰ Time is up for your MLA-C01 mock." in adapter.delivered[0]  # after the note on the jumped clock
     assert lines == ["scheduler run: 1 timed session(s) expired", "stopping"]

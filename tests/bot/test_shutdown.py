@@ -46,9 +46,11 @@ async def test_sigterm_finishes_the_update_in_flight_then_exits_zero(tmp_path, b
     ops_port = closed_port()
     try:
         env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=standin.token, TELEGRAM_API_BASE_URL=standin.base_url,
-                      EXAM_DIR=str(bank_dir), OPS_PORT=str(ops_port), LOG_FORMAT="json", LOG_LEVEL="DEBUG")
+                      QUESTIONS_DIR=str(bank_dir.parent), OPS_PORT=str(ops_port), LOG_FORMAT="json", LOG_LEVEL="DEBUG")
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        # Read the DEBUG log as it comes: a full pipe would block the bot's writes, and the bot with them.
+        drained = asyncio.ensure_future(asyncio.gather(proc.stdout.read(), proc.stderr.read()))
         try:
             await standin.wait_for(lambda: standin.calls_to("getUpdates"), timeout=60)
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
@@ -63,7 +65,8 @@ async def test_sigterm_finishes_the_update_in_flight_then_exits_zero(tmp_path, b
                 async with http.get(f"http://127.0.0.1:{ops_port}/metrics") as response:
                     assert sample(await response.text(), "mla_updates_in_flight", platform="telegram") == 1
             assert standin.sent_texts(77) == []
-            out, err = await asyncio.wait_for(proc.communicate(), 60)
+            await asyncio.wait_for(proc.wait(), 60)
+            out, err = await drained
         finally:
             if proc.returncode is None:
                 proc.kill()

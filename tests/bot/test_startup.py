@@ -100,9 +100,9 @@ def test_a_question_file_that_is_not_utf8_is_named(tmp_path, bank_dir):
     for f in bank_dir.iterdir():
         (exam / f.name).write_bytes(f.read_bytes())
     (exam / "2.1.yaml").write_bytes((bank_dir / "2.1.yaml").read_bytes() + "é".encode("latin-1"))
-    done = start(tmp_path, EXAM_DIR=str(exam))
+    done = start(tmp_path, QUESTIONS_DIR=str(exam.parent))
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
-    assert f"the question bank in {exam} (EXAM_DIR) is broken" in done.stderr
+    assert f"the question bank in {exam} (QUESTIONS_DIR) is broken" in done.stderr
     assert "2.1.yaml: question -: field -: not UTF-8 text" in done.stderr
 
 

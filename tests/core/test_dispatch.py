@@ -6,6 +6,7 @@ import pytest
 
 from core.commands import CATALOGUE, COMMANDS, Chat, Right, Surface, by_button, help_text, visible
 from core.dispatch import NOT_A_MANAGER, Caller, Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.reply import Reply
@@ -16,13 +17,13 @@ from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 @pytest.fixture
 def quiz(bank, memory_store, clock, rng) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=rng)
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng)
 
 
 @pytest.fixture
 def dispatcher(quiz, bank, clock, rng) -> Dispatcher:
     return Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock),
-                      RoundService(bank, InMemoryRoundStore(), clock=clock, rng=rng))
+                      RoundService(Exams.of(bank), InMemoryRoundStore(), clock=clock, rng=rng))
 
 
 async def caller(quiz: QuizService, surface: Surface = Surface.CONSOLE, chat: Chat = Chat.PRIVATE,
@@ -43,7 +44,7 @@ async def test_typed_commands_mean_the_same_in_every_chat(dispatcher, quiz, memo
                                 "mock", "30")
     assert mock.card.total == 30 and memory_store.sessions[mock.card.session_id].channel == "telegram:7"
     assert (await dispatcher.run(me, "stop")).text.startswith("Session stopped.")
-    assert (await dispatcher.run(me, "DRILL", " 1.2 ")).text.startswith("Drill on task 1.2")
+    assert (await dispatcher.run(me, "DRILL", " 1.2 ")).text.startswith("MLA-C01 drill on task 1.2")
 
 
 @pytest.mark.parametrize("command, arg, usage", [
@@ -139,8 +140,8 @@ async def test_a_diagnostics_explanations_stay_reachable_after_later_sessions(di
     await dispatcher.run(me, "stop")  # finished: its explanations open
     await dispatcher.run(me, "quiz")  # a later session; "/explain 3" now means its question 3
     explained = await dispatcher.run(me, "explain", "diag 3")
-    q = quiz.bank[first.question_ids[2]]
-    assert explained.text.startswith(f"Explanation · task {q.task} ") and f"Takeaway: {q.takeaway}" in explained.text
+    q = quiz.exams.newest[first.question_ids[2]]
+    assert f" task {q.task} " in explained.paragraphs[0] and f"Takeaway: {q.takeaway}" in explained.text
     assert (await dispatcher.run(me, "explain", "DIAGNOSTIC 3")).text == explained.text
     assert (await dispatcher.run(me, "explain", "mock 3")).text == "You have no finished mock yet."
     assert (await dispatcher.run(me, "explain", f"diag {first.total + 1}")).text.startswith("There is no question")

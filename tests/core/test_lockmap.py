@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 
+from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.quiz.service import QuizService
 from core.rounds.service import NO_ROUND, RoundService
@@ -52,8 +53,8 @@ async def test_a_cancelled_waiter_gives_its_entry_back():
 
 
 async def test_one_off_learners_and_chats_leave_no_locks_behind(bank, memory_store, clock):
-    quiz = QuizService(bank, memory_store, clock=clock, rng=random.Random(1))
-    rounds = RoundService(bank, InMemoryRoundStore(), clock=clock, rng=random.Random(1))
+    quiz = QuizService(Exams.of(bank), memory_store, clock=clock, rng=random.Random(1))
+    rounds = RoundService(Exams.of(bank), InMemoryRoundStore(), clock=clock, rng=random.Random(1))
     for n in range(500):
         await quiz.stats(await quiz.learner("telegram", str(n)))
         assert (await rounds.stop(f"telegram:-{n}", n, is_admin=True)).text == NO_ROUND

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.exam.exams import Exams
 from core.plan import engine as plan
 from core.plan.engine import PushTarget
 from core.plan.service import PUSH_CONCURRENCY, PUSH_LEASE, PlanService
@@ -28,7 +29,7 @@ def plan_store() -> InMemoryPlanStore:
 
 @pytest.fixture
 def quiz(bank, memory_store, clock) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=random.Random(4))
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=random.Random(4))
 
 
 @pytest.fixture
@@ -241,7 +242,7 @@ async def test_plan_ticks_done_days_from_what_the_learner_did(planner, quiz, clo
     card = (await quiz.drill(lid, "1")).card
     for _ in range(10):
         session = memory_store.sessions[card.session_id]
-        q = quiz.bank[session.question_ids[card.position]]
+        q = quiz.exams.newest[session.question_ids[card.position]]
         card = (await quiz.answer_text(lid, as_text(q.type, right_response(q, session.orders[card.position])))).card
     shown = (await planner.plan(lid)).text
     assert "Exam on Wed 09 Dec 2026: 6 days to go." in shown
@@ -263,13 +264,13 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
     card = (await quiz.mock(lid, 20)).card
     for n in range(20):
         session = memory_store.sessions[card.session_id]
-        q = quiz.bank[session.question_ids[card.position]]
+        q = quiz.exams.newest[session.question_ids[card.position]]
         pick = right_response if n >= 3 else wrong_response  # miss the first three
         card = (await quiz.answer_text(lid, as_text(q.type, pick(q, session.orders[card.position])))).card
     session = memory_store.sessions[max(memory_store.sessions)]
-    stages = [quiz.bank[qid].stage.value for qid in session.question_ids[:3]]
+    stages = [quiz.exams.newest[qid].stage.value for qid in session.question_ids[:3]]
     first = await planner.classify(lid)
-    assert first.paragraphs[0] == f"Miss 1 of 3: Q1 (task {quiz.bank[session.question_ids[0]].task})"
+    assert first.paragraphs[0] == f"Miss 1 of 3: Q1 (task {quiz.exams.newest[session.question_ids[0]].task})"
     assert [label for label, _ in first.buttons] == ["data", "model", "deployment", "monitoring"]
     assert first.buttons[0][1] == f"/classify {session.id} 1 data"  # Q1, the number the learner saw
     await planner.classify(lid, f"{session.id} 1 {stages[0]}")  # a button
@@ -282,7 +283,7 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
     assert (await planner.classify(lid, f"{session.id} 3 nonsense")).text.startswith("Usage: /classify")
     done = await planner.classify(lid, f"3 {stages[2]}")
     assert done.paragraphs[0] == "You put 2 of 3 misses in the question's own lifecycle stage."
-    assert f"Q2 (task {quiz.bank[session.question_ids[1]].task}): you said" in done.text
+    assert f"Q2 (task {quiz.exams.newest[session.question_ids[1]].task}): you said" in done.text
 
 
 async def test_questions_a_timed_out_mock_left_unanswered_are_not_misses_to_sort(planner, quiz, clock,
@@ -291,7 +292,7 @@ async def test_questions_a_timed_out_mock_left_unanswered_are_not_misses_to_sort
     card = (await quiz.mock(lid, 20)).card
     for _ in range(2):  # two wrong answers, then the time runs out
         session = memory_store.sessions[card.session_id]
-        q = quiz.bank[session.question_ids[card.position]]
+        q = quiz.exams.newest[session.question_ids[card.position]]
         card = (await quiz.answer_text(lid, as_text(q.type, wrong_response(q, session.orders[card.position])))).card
     clock.advance(hours=2)
     assert len(await quiz.expire_due()) == 1

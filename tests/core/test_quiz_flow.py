@@ -20,7 +20,7 @@ def service(bank, memory_store, clock, rng) -> QuizService:
 
 async def _answer(service: QuizService, lid: int, card, right: bool = True):
     session = service.store.sessions[card.session_id]
-    q = service.bank[session.question_ids[card.position]]
+    q = service.exams.newest[session.question_ids[card.position]]
     response = (right_response if right else wrong_response)(q, session.orders[card.position])
     return await service.answer_text(lid, as_text(q.type, response))
 

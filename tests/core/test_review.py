@@ -44,7 +44,7 @@ def quiz(bank, memory_store, review_store, plan_store, clock) -> QuizService:
 async def answer(quiz: QuizService, store: InMemoryStore, lid: int, card, right: bool) -> str:
     """Answer the shown card right or wrong; returns its question id."""
     session = store.sessions[card.session_id]
-    q = quiz.bank[session.question_ids[card.position]]
+    q = quiz.exams.newest[session.question_ids[card.position]]
     response = (right_response if right else wrong_response)(q, session.orders[card.position])
     await quiz.answer_text(lid, as_text(q.type, response))
     return q.id
@@ -67,7 +67,7 @@ async def test_review_serves_due_cards_most_overdue_first(quiz, memory_store, cl
     await quick(quiz, memory_store, lid, right=True)  # due in two days, not now
     clock.advance(minutes=15)
     reply = await quiz.review(lid)
-    assert reply.paragraphs[0] == "Review: 2 questions, the most overdue first."
+    assert reply.paragraphs[0] == "MLA-C01 review: 2 questions, the most overdue first."
     assert served(memory_store, reply) == [first, second]
     await answer(quiz, memory_store, lid, reply.card, right=True)  # first: next due in a day
     await quiz.stop(lid)
@@ -84,7 +84,7 @@ async def test_nothing_due_says_when_the_next_review_is_in_the_learners_time_zon
     clock.advance(days=1)
     assert (await quiz.review(lid)).text == "Nothing due. Next review: tomorrow at 10:00, 3 cards."
     clock.advance(days=1)
-    assert "Review: 3 questions" in (await quiz.review(lid)).text
+    assert "MLA-C01 review: 3 questions" in (await quiz.review(lid)).text
 
 
 async def test_answers_with_no_card_yet_are_caught_up(bank, memory_store, review_store, plan_store, clock):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.rounds import engine as rounds
@@ -28,7 +29,7 @@ def store() -> InMemoryRoundStore:
 
 @pytest.fixture
 def service(bank, store, clock) -> RoundService:
-    return RoundService(bank, store, clock=clock, rng=random.Random(3))
+    return RoundService(Exams.of(bank), store, clock=clock, rng=random.Random(3))
 
 
 async def live(service: RoundService):
@@ -38,7 +39,7 @@ async def live(service: RoundService):
 async def respond(service: RoundService, member: int, right: bool = True, chat: str = CHAT):
     """Answer the open question right or wrong, whatever its type (multi through toggles and Submit)."""
     rnd = await service.store.live_round(chat)
-    q = service.bank[rnd.question_ids[rnd.position]]
+    q = service.exams.newest[rnd.question_ids[rnd.position]]
     order = rnd.orders[rnd.position]
     picks = right_response(q, order) if right else wrong_response(q, order)
     if q.type is QuestionType.MULTI:

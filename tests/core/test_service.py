@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.service import STALE, QuizService
 from tests.answers import as_text, right_response, wrong_response
@@ -14,7 +15,7 @@ from tests.answers import as_text, right_response, wrong_response
 
 @pytest.fixture
 def service(bank, memory_store, clock, rng) -> QuizService:
-    return QuizService(bank, memory_store, clock=clock, rng=rng)
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng)
 
 
 def right_answer(bank, store, card) -> str:
@@ -47,7 +48,7 @@ async def test_quick_question_answer_explain_stats(service, bank, memory_store):
 async def test_wrong_answer_shows_the_correct_option_and_why(service, bank, memory_store):
     lid = await service.learner("console", "bo")
     reply = await service.drill(lid, "2.1")
-    assert reply.paragraphs[0].startswith("Drill on task 2.1")
+    assert reply.paragraphs[0].startswith("MLA-C01 drill on task 2.1")
     assert reply.card.progress == "Q 1/7"
     after = await service.answer_text(lid, wrong_answer(bank, memory_store, reply.card))
     assert after.paragraphs[0].startswith("❌ Not quite. The correct answer:")
@@ -85,7 +86,7 @@ async def test_diagnostic_is_weighted_silent_and_reports_by_domain_and_stage(ser
         if n < 64:
             assert "Correct" not in reply.text and "Not quite" not in reply.text  # no feedback mid-form
             card = reply.card
-    assert "Diagnostic report: 33/65 (51%) correct" in reply.text
+    assert "MLA-C01 diagnostic report: 33/65 (51%) correct" in reply.text
     assert "By domain:" in reply.text and "By lifecycle stage:" in reply.text and "Misses by stage:" in reply.text
     assert "Estimated scaled score" in reply.text
 
@@ -98,7 +99,7 @@ async def test_timed_session_ends_at_its_deadline(service, clock):
     clock.advance(minutes=2)
     due = await service.expire_due()
     assert [session.learner_id for session, _ in due] == [lid]
-    assert "Time is up for your mock" in due[0][1].text and "20 unanswered (counted wrong)" in due[0][1].text
+    assert "Time is up for your MLA-C01 mock" in due[0][1].text and "20 unanswered (counted wrong)" in due[0][1].text
     assert await service.expire_due() == []
     assert "No question is waiting" in (await service.answer_text(lid, "A")).text
 
@@ -125,7 +126,7 @@ async def test_a_running_diagnostic_is_not_silently_replaced(service):
     lid = await service.learner("console", "hu")
     await service.diagnostic(lid)
     reply = await service.quick(lid)
-    assert "Your diagnostic is still running" in reply.text and reply.card.progress.startswith("Q 1/65")
+    assert "Your MLA-C01 diagnostic is still running" in reply.text and reply.card.progress.startswith("Q 1/65")
     assert "Explanations open when the diagnostic ends" in (await service.explain(lid)).text
 
 
@@ -156,7 +157,7 @@ async def test_forget_erases_the_learner(service, bank, memory_store):
     assert "erased" in (await service.forget(lid)).text
     assert memory_store.answers == [] and memory_store.sessions == {}
     assert await service.learner("telegram", "55") != lid
-    assert "No answers yet" in (await service.stats(await service.learner("telegram", "55"))).text
+    assert "No MLA-C01 answers yet" in (await service.stats(await service.learner("telegram", "55"))).text
 
 
 async def test_drill_without_scope_offers_the_menu(service):
@@ -167,7 +168,7 @@ async def test_drill_without_scope_offers_the_menu(service):
     for asked in ("9.9", "9", "abc", "1.4"):  # says why before showing the menu again; starts nothing
         wrong = await service.drill(lid, asked)
         assert wrong.refused and wrong.text.startswith(f"There is no domain or task statement {asked} in ")
-        assert "Pick a domain" in wrong.text and wrong.card is None
+        assert "pick a domain" in wrong.text and wrong.card is None
 
 
 async def test_a_mock_of_zero_questions_is_refused_not_turned_into_the_default(service):
@@ -184,7 +185,7 @@ async def test_a_stopped_drill_says_it_stopped_and_scores_only_what_was_answered
     for _ in range(3):
         card = (await service.answer_text(lid, right_answer(bank, memory_store, card))).card
     stopped = await service.stop(lid)
-    assert f"Drill stopped at 3 of {card.total}: 3/3 (100%) of those answered correct." in stopped.text
-    assert "Drill done" not in stopped.text
+    assert f"MLA-C01 drill stopped at 3 of {card.total}: 3/3 (100%) of those answered correct." in stopped.text
+    assert "drill done" not in stopped.text
     card = (await service.drill(lid, "1")).card
-    assert "Drill stopped before any answer." in (await service.stop(lid)).text
+    assert "MLA-C01 drill stopped before any answer." in (await service.stop(lid)).text

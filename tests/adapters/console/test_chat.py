@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from adapters.console.chat import ConsoleChat
 from bot.runtime import Runtime
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import EARLIER, QuizService
 from core.reply import FAILED
@@ -23,7 +24,7 @@ from tests.fakes import InMemoryPlanStore, OutageStore
 async def test_a_database_outage_is_answered_logged_once_and_the_chat_goes_on(bank, memory_store, clock, rng,
                                                                               caplog):
     store = OutageStore(memory_store)
-    quiz = QuizService(bank, store, clock=clock, rng=rng)
+    quiz = QuizService(Exams.of(bank), store, clock=clock, rng=rng)
     out = io.StringIO()
     chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)),
                        io.StringIO("/quiz\n/stats\nB\n"), out)
@@ -111,3 +112,16 @@ async def test_a_reminder_due_while_the_console_was_closed_shows_at_launch_and_k
     assert shown.index("── Q 2/7 ──") < shown.index("Good day! More than a week to go: a mixed drill")
     assert "Finish the session you are in first (/question shows it again)." in shown
     assert "was closed" not in shown and (await chat.quiz.current(chat.learner_id)).card.progress == "Q 2/7"
+
+
+async def test_exam_is_typed_in_the_console(exams, memory_store, clock, rng):
+    quiz = QuizService(exams, memory_store, clock=clock, rng=rng)
+    out = io.StringIO()
+    chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)),
+                       io.StringIO("/exam\n/exam mla-c01\n/drill 1\n"), out)
+    await chat.start()
+    await asyncio.wait_for(chat.ended.wait(), 10)
+    shown = out.getvalue()
+    assert "You study MLA-C02." in shown and "Send: /exam mla-c02 · /exam mla-c01" in shown
+    assert "You now study MLA-C01 (84 questions)" in shown and "MLA-C01 drill on domain 1" in shown
+    await chat.stop()

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.discord import DiscordBot
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.review.service import ReviewService
@@ -17,8 +18,8 @@ from tests.fakes import InMemoryPlanStore, InMemoryReviewStore, InMemoryRoundSto
 
 @pytest.fixture
 def service(bank, memory_store, plan_store, clock, rng) -> QuizService:
-    reviews = ReviewService(bank, InMemoryReviewStore(), plan_store, clock=clock)
-    return QuizService(bank, memory_store, clock=clock, rng=rng, reviews=reviews)
+    reviews = ReviewService(Exams.of(bank), InMemoryReviewStore(), plan_store, clock=clock)
+    return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng, reviews=reviews)
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def planner(service, plan_store, clock) -> PlanService:
 
 @pytest.fixture
 def round_service(bank, round_store, clock) -> RoundService:
-    return RoundService(bank, round_store, clock=clock, rng=random.Random(5))
+    return RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(5))
 
 
 @pytest.fixture

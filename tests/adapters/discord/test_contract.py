@@ -50,7 +50,7 @@ async def test_a_slash_command_with_an_option_defers_then_sends_the_question(liv
     (deferral,) = recorder.responses()
     assert deferral.body == {"type": DEFERRED_MESSAGE, "data": {"flags": EPHEMERAL}}
     intro, card = recorder.sent()
-    assert intro.body["content"] == "Drill on task 2.1 Choose a modeling approach: 7 questions."
+    assert intro.body["content"] == "MLA-C01 drill on task 2.1 Choose a modeling approach: 7 questions."
     assert card.body["embeds"][0]["title"] == "Q 1/7" and card.body["flags"] == EPHEMERAL
     assert card.body["allowed_mentions"] == {"parse": []}
 

@@ -11,9 +11,11 @@ import discord
 import pytest
 
 from adapters.discord import DiscordBot, choices, commands, render, views
+from core.args import parse_scope
 from core.commands import Surface, offered
 from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.plan.service import PlanService
 from core.quiz.grading import LETTERS
@@ -35,8 +37,8 @@ from tests.adapters.discord.fakes import (
 )
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore, OutageStore
 
-COMMANDS = {"start", "help", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop", "forget",
-            "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
+COMMANDS = {"start", "help", "exam", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop",
+            "forget", "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
             "round", "stopround", "roundsettings", "leaderboard", "question"}
 REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily", "state")}
 
@@ -47,7 +49,7 @@ def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
     assert [c.value for c in offered][:4] == ["1", "1.1", "1.2", "1.3"]
     assert {c.value for c in offered} == {str(d.number) for d in exam.domains} | set(exam.tasks)
     assert all(len(c.name) <= 100 for c in offered) and any(c.name.endswith("…") for c in offered)
-    assert all(service.parse_scope(c.value) == c.value for c in offered)
+    assert all(parse_scope(service.exams.newest.exam, c.value) == c.value for c in offered)
 
 
 async def test_commands_have_descriptions_and_described_parameters(bot):
@@ -143,7 +145,7 @@ async def test_a_whole_drill_over_every_kind_of_question(bot, memory_store, bank
     for _ in range(6):
         card = (await answer(bot, card, key(memory_store, bank, card))).card()
     last = await answer(bot, card, key(memory_store, bank, card))
-    assert "Drill done: 7/7 (100%) correct." in last.text()
+    assert "MLA-C01 drill done: 7/7 (100%) correct." in last.text()
     assert set(last.messages()[-1].buttons()) == {"Explain", "Quick question", "Review misses", "Stats"}
 
 
@@ -219,22 +221,23 @@ async def test_forget_asks_first_and_only_the_asker_can_confirm(bot, memory_stor
 
 async def test_help_start_and_stats(bot):
     helped = await command(bot, "help")
-    assert helped.log[0].how == "send" and "/drill:" in helped.log[0].content
+    assert helped.log[0].how == "defer" and "/drill:" in helped.text()
+    assert helped.text().startswith("You study MLA-C01; this chat's rounds: MLA-C01 (/exam to see both exams).")
     started = await command(bot, "start")
     assert started.text().startswith("MLA Coach: practice for the") and started.log[0].how == "defer"
     assert list(started.messages()[-1].buttons()) == ["Start: /diagnostic"]  # a new learner's one first step
-    assert "No answers yet" in (await command(bot, "stats")).text()
+    assert "No MLA-C01 answers yet" in (await command(bot, "stats")).text()
 
 
 async def test_start_shows_the_running_question_again(bot):
     await command(bot, "drill", scope="3.1")
     again = await command(bot, "start")
-    assert "Your drill is where you left it:" in again.text() and again.card().embed.title == "Q 1/7"
+    assert "Your MLA-C01 drill is where you left it:" in again.text() and again.card().embed.title == "Q 1/7"
 
 
 async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_select_menu(bot):
     menu = await command(bot, "drill")
-    assert "Pick a domain or a task statement" in menu.text() and "/drill 1.2: Transform data" in menu.text()
+    assert "pick a domain or a task statement" in menu.text() and "/drill 1.2: Transform data" in menu.text()
     [select] = [s for s in menu.messages() if s.view is not None][-1].menus()
     options = {o.label: o.value for o in select.item.options}
     assert options["1.2 Transform data and perform feature engineering"] == "/drill 1.2"
@@ -249,21 +252,21 @@ async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_sel
 async def test_diagnostic_mock_review_explain_and_stop(bot, memory_store, bank, clock):
     diagnostic = await command(bot, "diagnostic")
     assert diagnostic.card().embed.title == "Q 1/65 · 2:10:00 left"
-    assert diagnostic.text().startswith("Diagnostic: 65 questions, 130 minutes.")
+    assert diagnostic.text().startswith("MLA-C01 diagnostic: 65 questions, 130 minutes.")
     assert "Explanations open when the diagnostic ends" in (await command(bot, "explain")).text()
     stopped = await command(bot, "stop")
-    assert "Session stopped." in stopped.text() and "Diagnostic report: 0/65" in stopped.text()
+    assert "Session stopped." in stopped.text() and "MLA-C01 diagnostic report: 0/65" in stopped.text()
     assert "A mock has 5 to 65 questions" in (await command(bot, "mock", size=3)).text()
     mock = await command(bot, "mock", size=10)
     assert mock.card().embed.title == "Q 1/10 · 0:20:00 left"
     answered = await answer(bot, mock.card(), key(memory_store, bank, mock.card(), right=False))
     assert answered.messages()[0].embed.title.startswith("Q 2/10")  # no feedback during a form
     await command(bot, "stop")
-    assert "Explanation · task" in (await command(bot, "explain", number=1)).text()
+    assert "Explanation · MLA-C01 task" in (await command(bot, "explain", number=1)).text()
     assert "There is no question 40" in (await command(bot, "explain", number=40)).text()
     assert "Nothing due. Next review: today at 09:10, 1 card." in (await command(bot, "review")).text()
     clock.advance(minutes=10)  # a miss comes back after one 10-minute learning step
-    assert "Review: 1 question, the most overdue first." in (await command(bot, "review")).text()
+    assert "MLA-C01 review: 1 question, the most overdue first." in (await command(bot, "review")).text()
 
 
 async def test_a_timed_mock_expires_and_its_report_is_delivered_privately(bot, service, clock, monkeypatch):
@@ -279,7 +282,7 @@ async def test_a_timed_mock_expires_and_its_report_is_delivered_privately(bot, s
     for session, reply in await service.expire_due():
         assert await bot.deliver(session.channel, reply)
     report = dm.sent[0]
-    assert report.content.startswith("⏰ Time is up for your mock.") and "20 unanswered" in report.content
+    assert report.content.startswith("⏰ Time is up for your MLA-C01 mock.") and "20 unanswered" in report.content
     assert set(dm.sent[-1].buttons()) == {"Review misses", "Stats", "Plan"} | {
         b for b in dm.sent[-1].buttons() if b.startswith("Drill ")}
     assert len([b for b in dm.sent[-1].buttons() if b.startswith("Drill ")]) == 2  # its two weakest tasks
@@ -315,8 +318,8 @@ async def test_nonsense_in_a_matching_custom_id_is_refused_without_an_exception(
 async def test_a_database_outage_answers_every_click_privately_and_logs_it_once(bank, memory_store, clock, caplog):
     """discord.py only logs a dynamic item's exception: the member saw "This interaction failed"."""
     store, round_store = OutageStore(memory_store), OutageStore(InMemoryRoundStore())
-    quiz = QuizService(bank, store, clock=clock, rng=random.Random(2))
-    rounds = RoundService(bank, round_store, clock=clock, rng=random.Random(2))
+    quiz = QuizService(Exams.of(bank), store, clock=clock, rng=random.Random(2))
+    rounds = RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(2))
     bot = DiscordBot(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock), rounds))
     card = (await command(bot, "quiz")).card()
     store.down = round_store.down = True

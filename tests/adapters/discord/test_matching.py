@@ -8,6 +8,7 @@ import yaml
 from adapters.discord import DiscordBot
 from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
@@ -32,9 +33,9 @@ def wide_bank(tmp_path_factory):
 
 @pytest.fixture
 def bot(wide_bank, memory_store, clock, rng):
-    service = QuizService(wide_bank, memory_store, clock=clock, rng=rng)
+    service = QuizService(Exams.of(wide_bank), memory_store, clock=clock, rng=rng)
     return DiscordBot(Dispatcher(service, PlanService(service, InMemoryPlanStore(), clock=clock),
-                      RoundService(wide_bank, InMemoryRoundStore(), clock=clock)))
+                      RoundService(Exams.of(wide_bank), InMemoryRoundStore(), clock=clock)))
 
 
 async def test_seven_prompts_page_and_keep_their_picks(bot, memory_store, wide_bank):

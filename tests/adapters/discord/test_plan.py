@@ -129,10 +129,10 @@ async def test_the_question_of_the_day_is_answered_privately_and_stores_nothing(
     clock.advance(days=1)
     await runtime(bot).tick()
     [posted] = sent[CHANNEL].sent
-    assert posted.content.startswith("Question of the day\n\nQuestion ")
+    assert posted.content.startswith("Question of the day (MLA-C01)\n\nQuestion ")
     assert posted.content.endswith("your answer?") and list(posted.buttons()) == ["A", "B", "C", "D"]
     qid, correct, _ = posted.buttons()["A"].custom_id.removeprefix("mla:p:").split(":")
-    q = bot.service.bank[qid]
+    q = bot.service.exams.newest[qid]
     assert q.stem in posted.content and q.correct == [int(correct)]
     wrong = await click(bot, posted.buttons()["ABCD"[(int(correct) + 1) % 4]].custom_id, user=BOB)
     (said,) = wrong.log
@@ -188,7 +188,7 @@ async def test_classify_sorts_misses_with_the_cores_buttons(bot, memory_store, b
     for number in range(5):
         shown = await answer(bot, card, key(memory_store, bank, card, right=False))
         card = shown.card() if number < 4 else None
-    assert "Mock exam report: 0/5" in shown.text() or "0/5" in shown.text()
+    assert "MLA-C01 mock exam report: 0/5" in shown.text() or "0/5" in shown.text()
     first = await command(bot, "classify")
     assert first.text().startswith("Miss 1 of 5: Q1")
     buttons = first.messages()[-1].buttons()

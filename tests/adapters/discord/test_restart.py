@@ -10,6 +10,7 @@ from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.store import SqlStore
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
@@ -19,8 +20,8 @@ from tests.adapters.discord.fakes import ANN, answer, command
 
 def sql_bot(bank, engine, clock, seed: int) -> DiscordBot:
     """A DiscordBot with every service on the database, as bot/bootstrap.py wires it."""
-    service = QuizService(bank, SqlStore(engine), clock=clock, rng=random.Random(seed))
-    rounds = RoundService(bank, SqlRoundStore(engine), clock=clock, rng=random.Random(seed))
+    service = QuizService(Exams.of(bank), SqlStore(engine), clock=clock, rng=random.Random(seed))
+    rounds = RoundService(Exams.of(bank), SqlRoundStore(engine), clock=clock, rng=random.Random(seed))
     return DiscordBot(Dispatcher(service, PlanService(service, SqlPlanStore(engine), clock=clock), rounds))
 
 

@@ -15,6 +15,7 @@ from adapters.sql.database import Database
 from bot.runtime import Runtime
 from core.dispatch import Dispatcher
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.plan.service import PlanService
 from core.quiz.grading import LETTERS
@@ -61,7 +62,7 @@ class Group:
         """(question, the round's display order, the round, the id of the question's message)."""
         rnd = await self.bot.rounds.store.live_round(CHAT)
         ref = rnd.questions[rnd.position].message_ref
-        return self.bot.rounds.bank[rnd.question_ids[rnd.position]], rnd.orders[rnd.position], rnd, int(ref)
+        return self.bot.rounds.exams.newest[rnd.question_ids[rnd.position]], rnd.orders[rnd.position], rnd, int(ref)
 
     def shown(self, message_id: int) -> str:
         embed = self.channel.messages[message_id].embed
@@ -147,7 +148,7 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
         await group.tap(member)
     assert "question 2 of 2 · closed (everyone answered)" in group.shown(second)
     final = group.channel.sent[-1].content
-    assert final.startswith("**🏁 Round over: 2 questions.**") and "Final leaderboard:\n🥇 U1001: " in final
+    assert final.startswith("**🏁 MLA-C01 round over: 2 questions.**") and "Final leaderboard:\n🥇 U1001: " in final
     # Rate limits: one channel message per question plus the final board; the reveals are edits of them.
     assert len(group.channel.sent) == 3
     assert [message_id for message_id, edit in group.channel.edits if "closed" in edit["embed"].title] == [first,
@@ -167,7 +168,7 @@ async def test_a_stop_by_a_member_is_refused_the_starter_or_a_manager_stops(grou
     assert stopped.text() == rounds.STOPPED
     [first] = group.questions()
     assert "closed (round stopped)" in group.shown(first)
-    assert group.channel.sent[-1].content.startswith("**🏁 Round stopped after 1 of 3 questions.**")
+    assert group.channel.sent[-1].content.startswith("**🏁 MLA-C01 round stopped after 1 of 3 questions.**")
     assert await group.bot.rounds.store.live_round(CHAT) is None
     assert (await command(group.bot, "stopround")).text().startswith("No round is running here.")
     await command(group.bot, "round", questions=1, user=BOB)
@@ -193,10 +194,10 @@ async def test_a_multi_response_question_keeps_each_members_picks_private(monkey
     folder = write_bank(tmp_path / "bank")
     (folder / "1.1.yaml").write_text(yaml.safe_dump([q for q in fixture_questions("1.1") if q["type"] == "multi"]))
     bank = load_bank(folder)
-    service = QuizService(bank, memory_store, clock=clock)
+    service = QuizService(Exams.of(bank), memory_store, clock=clock)
     store = InMemoryRoundStore()
     bot = DiscordBot(Dispatcher(service, PlanService(service, InMemoryPlanStore(), clock=clock),
-                     RoundService(bank, store, clock=clock, rng=random.Random(5))))
+                     RoundService(Exams.of(bank), store, clock=clock, rng=random.Random(5))))
     group = Group(bot, monkeypatch)
     await command(bot, "round", questions=1, domain="1.1")
     q, order, rnd, message = await group.live()
@@ -252,7 +253,8 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
         await after.tap(ANN)
         assert "closed (everyone answered)" in after.shown(second)
         final = after.channel.sent[-1].content
-        assert final.startswith("**🏁 Round over: 2 questions.**") and "🥇 U1001: 2.98 (2 right, 2.0 s)" in final
+        assert final.startswith("**🏁 MLA-C01 round over: 2 questions.**")
+        assert "🥇 U1001: 2.98 (2 right, 2.0 s)" in final
     finally:
         await engine.dispose()
 

@@ -13,6 +13,7 @@ from adapters.discord import DiscordAdapter
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.runtime import Runtime
+from core.exam.exams import Exams
 from tests.adapters.discord import gateway
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
@@ -92,7 +93,7 @@ def test_bootstrap_builds_the_discord_adapter_with_every_service(bank, memory_st
         monkeypatch.delenv(name, raising=False)
     settings = Settings(discord_bot_token="discord-secret", discord_guild_id="5005",
                         database_url=f"sqlite+aiosqlite:///{tmp_path}/unused.db")
-    services = bootstrap(settings, bank=bank, store=memory_store, plan_store=InMemoryPlanStore(),
+    services = bootstrap(settings, exams=Exams.of(bank), store=memory_store, plan_store=InMemoryPlanStore(),
                          round_store=InMemoryRoundStore())
     [adapter] = chat_adapters(settings, services)
     assert isinstance(adapter, DiscordAdapter) and adapter.bot.guild_id == 5005

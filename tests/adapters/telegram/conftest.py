@@ -11,6 +11,7 @@ from telegram import Update
 
 from adapters.telegram.app import build_application
 from core.dispatch import Dispatcher
+from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
@@ -114,7 +115,7 @@ def build(standin: BotApiStandIn, service: QuizService, clock, rounds: RoundServ
 
 @pytest.fixture
 async def world(standin, bank, memory_store, clock):
-    service = QuizService(bank, memory_store, clock=clock, rng=random.Random(11))
+    service = QuizService(Exams.of(bank), memory_store, clock=clock, rng=random.Random(11))
     app = build(standin, service, clock)
     await app.initialize()
     yield World(standin, app, service)

@@ -14,6 +14,7 @@ import yaml
 
 from adapters.telegram.app import TelegramAdapter, webhook_secret
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import STALE, QuizService
@@ -29,7 +30,7 @@ def pending(world: World, learner_chat: Chat):
     store = world.service.store
     live = [s for s in store.sessions.values() if not s.finished]
     session = live[-1]
-    return world.service.bank[session.question_ids[session.position]], session.orders[session.position], session
+    return world.service.exams.newest[session.question_ids[session.position]], session.orders[session.position], session
 
 
 async def answer_right(world: World, chat: Chat) -> None:
@@ -88,7 +89,7 @@ async def test_drill_covers_multi_ordering_and_matching_widgets(world):
     assert kinds == set(QuestionType)
     verdicts = [t for t in world.shown(502) if "\n\n✅ Correct." in t]
     assert len(verdicts) == 7 and all(t.startswith("Q ") for t in verdicts)  # each under its own question
-    assert "Drill done: 7/7 (100%) correct." in world.shown(502)[-1]
+    assert "MLA-C01 drill done: 7/7 (100%) correct." in world.shown(502)[-1]
 
 
 async def test_multi_submit_with_the_wrong_count_is_a_hint_not_an_answer(world):
@@ -140,7 +141,7 @@ async def test_diagnostic_ends_at_its_deadline_while_the_learner_is_silent(world
         assert session.channel == "telegram:507"
         assert await adapter.deliver(session.channel, reply)
     report = world.texts(507)[-3:]
-    assert any("⏰ Time is up for your diagnostic." in t for t in report)
+    assert any("⏰ Time is up for your MLA-C01 diagnostic." in t for t in report)
     assert any("65 unanswered (counted wrong)" in t for t in report)
 
 
@@ -171,7 +172,7 @@ async def test_forget_asks_first(world):
 @contextlib.asynccontextmanager
 async def world_on(bank, standin, store, clock):
     """A World whose bot serves `bank` (a one-question bank written for the test)."""
-    service = QuizService(bank, store, clock=clock)
+    service = QuizService(Exams.of(bank), store, clock=clock)
     app = build(standin, service, clock)
     await app.initialize()
     try:
@@ -247,7 +248,7 @@ async def test_special_characters_and_a_6000_character_explanation(standin, memo
 
 
 async def test_polling_backlog_is_handled_in_order_per_chat(standin, bank, memory_store, clock):
-    service = QuizService(bank, memory_store, clock=clock)
+    service = QuizService(Exams.of(bank), memory_store, clock=clock)
     app = build(standin, service, clock)
     world = World(standin, app, service)
     jo, kim = Chat(world, 510), Chat(world, 511)
@@ -267,15 +268,15 @@ async def test_polling_backlog_is_handled_in_order_per_chat(standin, bank, memor
         {"start", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "forget"}
     for chat_id in (510, 511):
         texts = standin.sent_texts(chat_id)
-        intros = [t.split("\n\n")[0] for t in texts if t.startswith(("Drill on", "Session stopped."))]
-        assert intros == ["Drill on task 1.2 Transform data and perform feature engineering: 7 questions."] + \
-            ["Session stopped.", "Drill on task 1.2 Transform data and perform feature engineering: 7 questions."] * 3
+        intros = [t.split("\n\n")[0] for t in texts if t.startswith(("MLA-C01 drill on", "Session stopped."))]
+        intro = "MLA-C01 drill on task 1.2 Transform data and perform feature engineering: 7 questions."
+        assert intros == [intro] + ["Session stopped.", intro] * 3
 
 
 async def test_network_errors_are_retried_and_blocked_chats_reported(world):
     world.standin.fail_next.append(("sendMessage", 502, {"description": "Bad Gateway"}))
     await Chat(world, 512).say("/help")
-    assert world.texts(512)[-1].startswith("Commands:")
+    assert world.texts(512)[-1].startswith("You study MLA-C01 (/exam to see both exams).\n\nCommands:")
     world.standin.fail_next.append(("sendMessage", 403, {"description": "Forbidden: bot was blocked by the user"}))
     assert not await TelegramAdapter(world.app).deliver("telegram:512", Reply(["Your daily question."]))
     await asyncio.sleep(0)
@@ -285,7 +286,7 @@ async def test_webhook_mode_checks_the_secret_token_on_every_request(standin, ba
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    service = QuizService(bank, memory_store, clock=clock)
+    service = QuizService(Exams.of(bank), memory_store, clock=clock)
     adapter = TelegramAdapter(build(standin, service, clock), webhook_url="https://bot.example.org/telegram",
                               webhook_port=port, webhook_listen="127.0.0.1")
     await adapter.start()
@@ -300,7 +301,7 @@ async def test_webhook_mode_checks_the_secret_token_on_every_request(standin, ba
             genuine = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
         assert (forged.status, missing.status, genuine.status) == (403, 403, 200)
         await standin.wait_for(lambda: standin.sent_texts(801))
-        assert len(standin.sent_texts(801)) == 1 and standin.sent_texts(801)[0].startswith("Commands:")
+        assert len(standin.sent_texts(801)) == 1 and "Commands:" in standin.sent_texts(801)[0]
     finally:
         await adapter.stop()
 
@@ -321,7 +322,7 @@ async def test_forged_drill_menu_buttons_are_refused_without_an_error(world, cap
 async def test_a_database_outage_answers_every_update_and_logs_each_once(standin, bank, memory_store, clock, caplog):
     """A failing command or tap used to leave the learner with nothing (PTB only logged it)."""
     store = OutageStore(memory_store)
-    service = QuizService(bank, store, clock=clock, rng=random.Random(3))
+    service = QuizService(Exams.of(bank), store, clock=clock, rng=random.Random(3))
     app = build(standin, service, clock)
     await app.initialize()
     world = World(standin, app, service)

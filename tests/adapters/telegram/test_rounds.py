@@ -16,6 +16,7 @@ from adapters.telegram import round_render
 from adapters.telegram.app import TelegramAdapter
 from bot.runtime import Runtime
 from core.exam.bank import load_bank
+from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
@@ -44,7 +45,7 @@ class Group(World):
 
     async def question(self):
         rnd = await self.rounds.store.live_round(f"telegram:{GROUP}")
-        return self.rounds.bank[rnd.question_ids[rnd.position]], rnd.orders[rnd.position], rnd
+        return self.rounds.exams.newest[rnd.question_ids[rnd.position]], rnd.orders[rnd.position], rnd
 
     def sent(self) -> list[dict]:
         return [p for p in self.standin.calls_to("sendMessage") if int(p["chat_id"]) == GROUP]
@@ -76,8 +77,8 @@ async def tap(group: Group, member: Chat, right: bool = True) -> None:
 
 
 def make_group(standin, bank, quiz_store, round_store, clock) -> Group:
-    service = QuizService(bank, quiz_store, clock=clock, rng=random.Random(11))
-    rounds = RoundService(bank, round_store, clock=clock, rng=random.Random(5))
+    service = QuizService(Exams.of(bank), quiz_store, clock=clock, rng=random.Random(11))
+    rounds = RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(5))
     app = build(standin, service, clock, rounds)
     return Group(standin, app, service, rounds)
 
@@ -124,7 +125,7 @@ async def test_three_members_one_late_a_double_tap_and_one_message_per_question(
     assert "question 2 of 2 · closed (everyone answered)" in group.shown(second)
     final = group.sent()[-1]
     text = parse_html(final["text"])[1]
-    assert text.startswith("🏁 Round over: 2 questions.") and "Final leaderboard:\n🥇 U601: " in text
+    assert text.startswith("🏁 MLA-C01 round over: 2 questions.") and "Final leaderboard:\n🥇 U601: " in text
     assert ("No misses" in text) or ("Practise it: /drill " in text)
     # Rate limits: one message per question (plus the final board); answers and reveals are edits.
     assert len(group.sent()) == 3
@@ -206,7 +207,7 @@ async def test_only_the_starter_or_an_admin_stops_a_round(group):
     assert {int(p["user_id"]) for p in group.standin.calls_to("getChatMember")} == {612, 613}
     [first] = group.question_message_ids()
     assert "closed (round stopped)" in group.shown(first)
-    assert group.texts(GROUP)[-1].startswith("🏁 Round stopped after 1 of 3 questions.")
+    assert group.texts(GROUP)[-1].startswith("🏁 MLA-C01 round stopped after 1 of 3 questions.")
     assert await group.rounds.store.live_round(f"telegram:{GROUP}") is None
 
 
@@ -320,7 +321,7 @@ async def test_a_restart_mid_question_reveals_the_passed_deadline_and_the_round_
         await tap(world, ann)
         assert "closed (everyone answered)" in world.shown(second)
         final = world.texts(GROUP)[-1]
-        assert final.startswith("🏁 Round over: 2 questions.") and "🥇 U651: 2.98 (2 right, 2.0 s)" in final
+        assert final.startswith("🏁 MLA-C01 round over: 2 questions.") and "🥇 U651: 2.98 (2 right, 2.0 s)" in final
     finally:
         await world.app.shutdown()
         await engine.dispose()
