@@ -1,19 +1,10 @@
 """Blind copy of a question file: python3 scripts/review/blind.py 1.2  -> scripts/review/out/1.2.blind.yaml
 Keeps id, stem, exhibit and option texts (lettered A, B, ... in file order); drops keys, whys, explanations,
 takeaways and references."""
-import os
 import sys
 
 import yaml
-
-
-def locate(task: str) -> str:
-    """A reviewed file lives in questions/mla-c02/, a batch awaiting review in questions/drafts/mla-c02/."""
-    for folder in ("questions/drafts/mla-c02", "questions/mla-c02"):
-        if os.path.exists(f"{folder}/{task}.yaml"):
-            return f"{folder}/{task}.yaml"
-    sys.exit(f"no file for task {task}")
-
+from _files import locate
 
 task = sys.argv[1]
 qs = yaml.safe_load(open(locate(task)))

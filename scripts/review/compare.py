@@ -1,18 +1,9 @@
 """Compare blind answers with the key: python3 scripts/review/compare.py 1.2
 Reads scripts/review/out/<task>.answers.yaml (a mapping id -> letters, e.g. "B" or "A C") and the file."""
-import os
 import sys
 
 import yaml
-
-
-def locate(task: str) -> str:
-    """A reviewed file lives in questions/mla-c02/, a batch awaiting review in questions/drafts/mla-c02/."""
-    for folder in ("questions/drafts/mla-c02", "questions/mla-c02"):
-        if os.path.exists(f"{folder}/{task}.yaml"):
-            return f"{folder}/{task}.yaml"
-    sys.exit(f"no file for task {task}")
-
+from _files import locate
 
 task = sys.argv[1]
 qs = {q["id"]: q for q in yaml.safe_load(open(locate(task)))}
