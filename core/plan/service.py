@@ -21,6 +21,7 @@ from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
+from core.text import plural
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
@@ -207,7 +208,7 @@ class PlanService:
         bank = await self.quiz.exam_of(learner_id)
         domain_of = {qid: q.domain for qid, q in bank.questions.items()}
         left = plan.days_left(today, exam_date)
-        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day{'' if left == 1 else 's'} to go." if explicit else
+        head = (f"Exam on {exam_date:%a %d %b %Y}: {plural(left, 'day')} to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
                 f"/examdate {today + timedelta(days=14)} (yours) to count down to it.") + \
             f" Exam: {bank.exam.code} (/exam switches)."
