@@ -143,3 +143,27 @@ async def test_exam_is_typed_in_the_console(exams, memory_store, clock, rng):
     assert "You study MLA-C02." in shown and "Send: /exam mla-c02 · /exam mla-c01" in shown
     assert "You now study MLA-C01 (84 questions)" in shown and "MLA-C01 drill on domain 1" in shown
     await chat.stop()
+
+
+class GoneOutput(io.StringIO):
+    """A stdout whose reader went away: every write fails, as on a closed pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+async def test_a_reminder_the_console_could_not_show_is_kept_for_its_next_launch(bank, memory_store, clock, rng):
+    plans = InMemoryPlanStore()
+    quiz = QuizService(bank, memory_store, clock=clock, rng=rng)
+    planner = PlanService(quiz, plans, clock=clock)
+    gone = ConsoleChat(Dispatcher(quiz, planner), io.StringIO(), GoneOutput())
+    gone.learner_id = await quiz.learner("console", "local")
+    await gone.answer("/start")  # the reminder at 09:00 UTC, from tomorrow
+    clock.now = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    assert await planner.run_pushes(Runtime(quiz, [gone], planner=planner).push) == 0
+    assert gone.output_closed
+
+    chat, _, out = _console(bank, memory_store, clock, rng, io.StringIO(), plans)
+    chat.learner_id = gone.learner_id
+    assert await planner.run_pushes(Runtime(quiz, [chat], planner=planner).push) == 1
+    assert "Good day!" in out.getvalue()
