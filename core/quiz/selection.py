@@ -76,7 +76,7 @@ class FormPick:
     ids: list[str]
     unseen: bool  # every question was never answered before, in any mode (see core.quiz.progress)
     unseen_left: int  # questions a form may use that the learner never answered
-    short: dict[int, tuple[int, int]]  # domain -> (never-answered questions, how many the form needs)
+    short: dict[int, tuple[int, int]]  # domain -> (never-answered questions it can take, how many it needs)
 
 
 def _form_units(bank: Bank) -> dict[int, list[Unit]]:
