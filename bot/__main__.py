@@ -22,6 +22,7 @@ from bot.startup import explain, redact, retry
 from core.exam.bank import Bank, BankError, load_bank
 from core.exam.exams import BrokenExam, Exams, exam_folders, load_exams
 from core.exam.stats import summary
+from core.text import plural
 
 log = logging.getLogger("bot")
 
@@ -33,7 +34,7 @@ def check_questions(folders: list[Path]) -> int:
         try:
             bank = loaded[folder.name] = load_bank(folder, loaded)
         except BankError as exc:
-            print(f"{len(exc.problems)} problem(s) in the question bank {folder.name}:", file=sys.stderr)
+            print(f"{plural(len(exc.problems), 'problem')} in the question bank {folder.name}:", file=sys.stderr)
             for problem in exc.problems:
                 print(f"  {problem}", file=sys.stderr)
             status = 1

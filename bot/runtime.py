@@ -23,6 +23,7 @@ from core.quiz.service import QuizService
 from core.reply import Reply
 from core.rounds.service import RoundService
 from core.rounds.view import RoundUpdate
+from core.text import plural
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
@@ -127,9 +128,9 @@ class Runtime:
                 except Exception:  # one chat's failure must not stop the other rounds
                     log.exception("could not show round %s", update.round_id)
         pushed = await self.planner.run_pushes(self.push) if self.planner is not None else 0
-        done = [f"{n} {what}" for n, what in ((len(expired), "timed session(s) expired"),
-                                              (revealed, "round update(s) shown"), (pushed, "push(es) sent"))
-                if n]
+        done = [f"{plural(n, *what)} {verb}" for n, what, verb in (
+            (len(expired), ("timed session",), "expired"), (revealed, ("round update",), "shown"),
+            (pushed, ("push", "pushes"), "sent")) if n]
         if done:
             log.info("scheduler run: %s", ", ".join(done))
 

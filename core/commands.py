@@ -42,6 +42,13 @@ class Surface(StrEnum):
     DISCORD = "discord"
 
 
+# What the daily message is called, (one, many): Telegram and Discord push it to the learner wherever they
+# are; the console can only show it while it is open (or at its next launch that day), so it is a reminder.
+DAILY = {Surface.CONSOLE: ("reminder", "reminders"), Surface.TELEGRAM: ("push", "pushes"),
+         Surface.DISCORD: ("push", "pushes")}
+CHAT_DAILY = "daily push"  # the catalogue's own wording, a chat's
+
+
 BOTH = frozenset({Chat.PRIVATE, Chat.GROUP})
 GROUPS = frozenset({Chat.GROUP})
 CHATS = frozenset({Surface.TELEGRAM, Surface.DISCORD})
@@ -65,6 +72,10 @@ class Command:
 
     def works_in(self, surface: Surface, chat: Chat) -> bool:
         return surface in self.surfaces and chat in self.chats
+
+    def summary_on(self, surface: Surface) -> str:
+        """The summary in the surface's words: the catalogue says "daily push", the console "daily reminder"."""
+        return self.summary.replace(CHAT_DAILY, f"daily {DAILY[surface][0]}")
 
 
 CATALOGUE: tuple[Command, ...] = (
@@ -96,10 +107,10 @@ CATALOGUE: tuple[Command, ...] = (
             "Your exam date as YYYY-MM-DD"),
     Command("classify", "After a mock: sort each miss by lifecycle stage", "/classify or /classify 3 data",
             Arg.TEXT, arg_about="The question number and a stage, e.g. 3 data"),
-    Command("settings", "Daily push time, time zone, pause", right=Right.MANAGER),
+    Command("settings", "Time, time zone and pause of the daily push", right=Right.MANAGER),
     Command("time", "When the daily push arrives", "/time 07:30 (24-hour, your local time)", Arg.TEXT, True,
             "The daily push time, HH:MM in 24-hour form", right=Right.MANAGER),
-    Command("timezone", "Your time zone, for the plan's days and the push", "/timezone Europe/Berlin", Arg.TEXT,
+    Command("timezone", "Your time zone, for the plan's days and the daily push", "/timezone Europe/Berlin", Arg.TEXT,
             True, "An IANA time zone such as Europe/Berlin", right=Right.MANAGER),
     Command("pause", "Pause the daily push", right=Right.MANAGER),
     Command("resume", "Resume the daily push", right=Right.MANAGER),
@@ -157,5 +168,5 @@ def by_button(name: str) -> bool:
 
 def help_text(surface: Surface, chat: Chat) -> list[str]:
     """/help as paragraphs: the commands that work here, then how to answer on this surface."""
-    lines = [f"/{c.name}: {c.summary}" for c in visible(surface, chat)]
+    lines = [f"/{c.name}: {c.summary_on(surface)}" for c in visible(surface, chat)]
     return ["Commands:\n" + "\n".join(lines), HOW_TO_ANSWER[surface]]

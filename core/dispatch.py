@@ -146,13 +146,14 @@ class Dispatcher:
         if name == "stop":
             return await quiz.stop(lid)
         if name == "plan":
-            return await planner.plan(lid)
+            return await planner.plan(lid, caller.surface)
         if name == "examdate":
-            return await planner.set_exam_date(lid, arg or "")
+            return await planner.set_exam_date(lid, arg or "", caller.surface)
         if name == "classify":
             return await planner.classify(lid, arg)
         if name in ("settings", "time", "timezone", "pause", "resume", "daily"):
-            return await planner.channel_setting(name, arg, caller.channel, lid if caller.private else None)
+            return await planner.channel_setting(name, arg, caller.channel, lid if caller.private else None,
+                                                 caller.surface)
         if name == "forget":
             return await self._forget(caller, arg)
         if name == "quit":

@@ -2,13 +2,16 @@
 
 Lines are read on a daemon thread, so Ctrl-C, Ctrl-D or /quit end the process at once (a thread blocked
 in readline() would otherwise hold the interpreter until Enter). Commands go to the core's dispatcher;
-timed reports and the daily push arrive through deliver() while the chat is open.
+timed reports and the daily push arrive through deliver() while the chat is open. When the output goes
+away (`./scripts/bot | head -1`, a reader that died) the chat ends as if the learner had left: every line
+it ran is in the database already, and nobody is left to read a reply.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from typing import TextIO
 
@@ -23,6 +26,10 @@ from core.rounds.view import RoundReply, RoundUpdate
 log = logging.getLogger(__name__)
 PLATFORM = "console"
 BYE = "Bye. Your progress is saved."
+
+
+class OutputClosed(Exception):
+    """A message for this terminal could not be shown: its output is gone."""
 
 
 class ConsoleChat:
@@ -43,15 +50,34 @@ class ConsoleChat:
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._said_bye = False
+        self.output_closed = False  # set when stdout can no longer be written: the chat then ends
         # The card on screen, (session id, position): a typed answer is for that question. None until this
         # process shows one, so after a restart a typed answer is not guessed onto the pending question.
         self.shown: tuple[int, int] | None = None
 
     def say(self, reply: Reply | RoundReply) -> None:
         text = render(reply) if isinstance(reply, Reply) else reply.text
-        if text:
+        if not text or self.output_closed:
+            return
+        try:
             self.stdout.write(text + "\n\n")
             self.stdout.flush()
+        except (OSError, ValueError):  # a closed pipe (BrokenPipeError), or stdout closed under us
+            self._output_gone()
+
+    def _output_gone(self) -> None:
+        """End the chat: with nobody reading, a further line would run unseen. What remains buffered goes
+        to /dev/null, so the interpreter's last flush of stdout neither fails nor turns the exit status
+        into 120."""
+        log.info("the console's output was closed; leaving, progress saved")
+        self.output_closed = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # not a file descriptor (a test's StringIO): nothing to flush at exit
+            pass
+        self._lines.put_nowait(None)  # wakes _serve if it waits for a line
 
     async def start(self) -> None:
         """The banner, then the question a restart interrupted (or the report of a timed session whose
@@ -89,7 +115,7 @@ class ConsoleChat:
 
     async def _serve(self) -> None:
         try:
-            while (line := await self._lines.get()) is not None:
+            while not self.output_closed and (line := await self._lines.get()) is not None:
                 line = line.strip()
                 if not line:
                     continue
@@ -120,6 +146,8 @@ class ConsoleChat:
             return False
         self._seen(reply)
         self.say(reply)
+        if self.output_closed:  # not shown: a push is given back and shown at the next launch
+            raise OutputClosed(channel)
         return True
 
     async def deliver_round(self, update: RoundUpdate) -> None:

@@ -1,17 +1,21 @@
-"""Autocomplete choices for slash-command parameters: domains and task statements, time zones."""
+"""Autocomplete choices for slash-command parameters: domains and task statements, exams, time zones."""
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord import render
+from adapters.discord import render, views
+from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.exam.model import Exam
+
+log = logging.getLogger(__name__)
 
 CHOICE_NAME_LIMIT = 100
 AUTOCOMPLETE_LIMIT = 25
@@ -36,14 +40,46 @@ def exam_choices(exams: Exams) -> list[app_commands.Choice[str]]:
 
 
 Suggest = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
+ExamOf = Callable[[discord.Interaction[Any]], Awaitable[Bank]]
+
+
+def _matching(choices: list[app_commands.Choice[str]], current: str) -> list[app_commands.Choice[str]]:
+    """The choices whose name contains what was typed, at most 25."""
+    typed = current.strip().lower()
+    return [c for c in choices if typed in c.name.lower()][:AUTOCOMPLETE_LIMIT]
 
 
 def suggest(choices: list[app_commands.Choice[str]]) -> Suggest:
-    """An autocomplete callback: the choices whose name contains what was typed, at most 25."""
+    """An autocomplete callback over fixed choices."""
     async def complete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-        typed = current.strip().lower()
-        return [c for c in choices if typed in c.name.lower()][:AUTOCOMPLETE_LIMIT]
+        return _matching(choices, current)
     return complete
+
+
+def suggest_scopes(exams: Exams, exam_of: ExamOf) -> Suggest:
+    """Domain and task suggestions titled as the exam `exam_of` finds for the interaction names them: every
+    exam numbers its domains and tasks alike (the value typed is right either way), but each titles them
+    its own way. A failed look-up (the database down) suggests the newest exam's titles rather than none."""
+    by_exam = {bank.code: scope_choices(bank.exam) for bank in exams}
+
+    async def complete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        try:
+            code = (await exam_of(interaction)).code
+        except Exception:
+            log.exception("could not look up the exam for scope suggestions")
+            code = exams.newest.code
+        return _matching(by_exam.get(code, by_exam[exams.newest.code]), current)
+    return complete
+
+
+async def learner_exam(interaction: discord.Interaction[Any]) -> Bank:
+    """The exam of whoever is typing: their drill draws from it, in a direct message or a server."""
+    return await interaction.client.service.exam_of(await views.learner_of(interaction))
+
+
+async def channel_exam(interaction: discord.Interaction[Any]) -> Bank:
+    """The exam of the channel: its rounds draw from it."""
+    return await interaction.client.rounds.exam_of(views.channel_of(interaction))
 
 
 async def zone_suggestions(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:

@@ -59,7 +59,7 @@ class DiscordBot(discord.Client):
         self.tree = TrackedTree(self)
         self.tree.error(command_failed)
         commands.register(self.tree, self.service.exams)
-        group_rounds.register(self.tree, self.service.exams.newest.exam)  # both exams number scopes alike
+        group_rounds.register(self.tree, self.service.exams)
 
     async def setup_hook(self) -> None:
         """Route every component click by its custom_id, then publish the commands."""

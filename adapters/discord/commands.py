@@ -74,8 +74,8 @@ def _callback(command: Command) -> Callable[..., Awaitable[None]]:
 def register(tree: app_commands.CommandTree, exams: Exams) -> None:
     """Add every catalogue command Discord offers (but the round ones) to the tree; setup_hook syncs them.
 
-    Scope suggestions carry the newest exam's titles: every exam numbers its domains and tasks alike."""
-    scopes = choices.suggest(choices.scope_choices(exams.newest.exam))
+    Scope suggestions carry the titles of the exam the learner studies."""
+    scopes = choices.suggest_scopes(exams, choices.learner_exam)
     exam_codes = choices.suggest(choices.exam_choices(exams))
     for command in offered(Surface.DISCORD):
         if command.name in ROUND_COMMANDS:

@@ -18,6 +18,7 @@ from discord import app_commands
 
 from adapters.discord import choices, ids, render, round_render, views
 from adapters.discord.host import CoachBot, Interaction
+from core.exam.exams import Exams
 from core.rounds.engine import MAX_LENGTH, MAX_SECONDS, MIN_LENGTH, MIN_SECONDS
 from core.rounds.layout import Layout, leaderboard_layout, plain_layout
 from core.rounds.view import RoundReply
@@ -161,9 +162,10 @@ async def leaderboard(interaction: Interaction) -> None:
     await _say(interaction, texts, ephemeral=False)
 
 
-def register(tree: app_commands.CommandTree, exam) -> None:
-    """Add the round commands (server channels only) to the tree."""
-    scopes = choices.suggest(choices.scope_choices(exam))
+def register(tree: app_commands.CommandTree, exams: Exams) -> None:
+    """Add the round commands (server channels only) to the tree; domain suggestions carry the titles of the
+    channel's exam."""
+    scopes = choices.suggest_scopes(exams, choices.channel_exam)
 
     @tree.command(name="round")
     @app_commands.describe(questions=f"How many questions ({MIN_LENGTH}-{MAX_LENGTH}; default: this channel's "

@@ -9,6 +9,7 @@ from adapters.discord import views
 from adapters.discord.client import DiscordBot
 from core.reply import Reply
 from core.rounds.view import RoundUpdate
+from core.text import plural
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 120.0  # login, command sync and the gateway's READY; a hung start must not hang the process
@@ -54,12 +55,12 @@ class DiscordAdapter:
     async def stop(self) -> None:
         """Finish the interactions in flight (their replies need the open client), then close."""
         if self.bot.in_flight:
-            log.info("waiting for %d Discord interaction(s) in flight", self.bot.in_flight)
+            log.info("waiting for %s in flight", plural(self.bot.in_flight, "Discord interaction"))
             try:
                 await asyncio.wait_for(self.bot.idle.wait(), STOP_TIMEOUT)
             except TimeoutError:
-                log.warning("%d Discord interaction(s) still in flight after %.0f s; closing", self.bot.in_flight,
-                            STOP_TIMEOUT)
+                log.warning("%s still in flight after %.0f s; closing",
+                            plural(self.bot.in_flight, "Discord interaction"), STOP_TIMEOUT)
         task, self._task = self._task, None
         await self.bot.close()
         if task is None:

@@ -12,6 +12,7 @@ from core.exam.bank import Bank
 from core.exam.cues import cue_lines
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
+from core.text import plural
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word trigrams above which two stems are flagged
 NEGATIVE = re.compile(r"\b(NOT|AVOID|INCORRECT|EXCEPT|LEAST likely)\b")
@@ -54,9 +55,10 @@ def summary(bank: Bank) -> str:
         keys = keys if keys is not None else sorted(counter)
         return f"{title}: " + ", ".join(f"{k} {counter[k]} ({round(100 * counter[k] / n)}%)" for k in keys)
 
-    out = [f"{bank.exam.code}: {n} questions ({bank.carried} carried from {bank.exam.carried_from}), "
-           f"{len(bank.cases)} case studies, all valid." if bank.exam.carried_from else
-           f"{bank.exam.code}: {n} questions, {len(bank.cases)} case studies, all valid."]
+    cases = plural(len(bank.cases), "case study", "case studies")
+    out = [f"{bank.exam.code}: {plural(n, 'question')} ({bank.carried} carried from {bank.exam.carried_from}), "
+           f"{cases}, all valid." if bank.exam.carried_from else
+           f"{bank.exam.code}: {plural(n, 'question')}, {cases}, all valid."]
     if bank.exam.form_types:
         usable = sum(1 for q in qs if bank.in_forms(q))
         out.append(f"Usable in full-length forms ({', '.join(t.value for t in bank.exam.form_types)}): {usable}")

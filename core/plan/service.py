@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.commands import DAILY, Surface
 from core.exam.bank import Bank
 from core.exam.model import QuestionType
 from core.plan import compress
@@ -21,6 +22,7 @@ from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
 from core.quiz.service import QuizService
 from core.reply import QuizPoll, Reply
+from core.text import plural
 
 log = logging.getLogger(__name__)
 PUSH_BATCH = 500
@@ -70,10 +72,13 @@ class PlanService:
         await self.store.save_target(updated)
         return updated
 
-    async def settings(self, channel: str, learner_id: int | None) -> Reply:
+    # `surface` below: where the learner reads the reply, which names the daily message (core.commands.DAILY:
+    # a chat's push, the console's reminder); a chat's words unless told.
+
+    async def settings(self, channel: str, learner_id: int | None, surface: Surface = Surface.TELEGRAM) -> Reply:
         t = await self.target(channel, learner_id)
         state = "paused" if t.paused else ("unreachable (send /resume)" if t.unreachable else "on")
-        what = "Question of the day" if t.is_group else "Daily push"
+        what = "Question of the day" if t.is_group else f"Daily {DAILY[surface][0]}"
         at = t.next_push_at  # a stored target is always scheduled (plan.schedule)
         when = f"{plan.local_time(at, t.timezone):%a %d %b %H:%M}" if at is not None else "not scheduled"
         return Reply([f"{what}: {state}, at {t.push_time} {t.timezone}. Next: {when}.",
@@ -81,31 +86,34 @@ class PlanService:
                      buttons=[("Pause", "/pause"), ("Resume", "/resume"), ("07:00", "/time 07:00"),
                               ("12:30", "/time 12:30"), ("19:00", "/time 19:00")])
 
-    async def set_time(self, channel: str, learner_id: int | None, text: str) -> Reply:
+    async def set_time(self, channel: str, learner_id: int | None, text: str,
+                       surface: Surface = Surface.TELEGRAM) -> Reply:
         try:
             value = plan.parse_time(text)
         except SettingError as exc:
             return Reply([str(exc)], refused=True)
         t = await self._update(await self.target(channel, learner_id), push_time=value)
-        return Reply([f"Daily push time set to {t.push_time} ({t.timezone})."])
+        return Reply([f"Daily {DAILY[surface][0]} time set to {t.push_time} ({t.timezone})."])
 
-    async def set_timezone(self, channel: str, learner_id: int | None, text: str) -> Reply:
+    async def set_timezone(self, channel: str, learner_id: int | None, text: str,
+                           surface: Surface = Surface.TELEGRAM) -> Reply:
         try:
             value = plan.parse_timezone(text)
         except SettingError as exc:
             return Reply([str(exc)], refused=True)
         t = await self._update(await self.target(channel, learner_id), timezone=value)
-        return Reply([f"Time zone set to {t.timezone}; daily push at {t.push_time} local time."])
+        return Reply([f"Time zone set to {t.timezone}; daily {DAILY[surface][0]} at {t.push_time} local time."])
 
-    async def pause(self, channel: str, learner_id: int | None) -> Reply:
+    async def pause(self, channel: str, learner_id: int | None, surface: Surface = Surface.TELEGRAM) -> Reply:
         await self._update(await self.target(channel, learner_id), paused=True)
-        return Reply(["Daily pushes paused. /resume starts them again."])
+        return Reply([f"Daily {DAILY[surface][1]} paused. /resume starts them again."])
 
-    async def resume(self, channel: str, learner_id: int | None) -> Reply:
+    async def resume(self, channel: str, learner_id: int | None, surface: Surface = Surface.TELEGRAM) -> Reply:
         t = await self._update(await self.target(channel, learner_id), paused=False, unreachable=False)
-        return Reply([f"Daily pushes on, at {t.push_time} {t.timezone}."])
+        return Reply([f"Daily {DAILY[surface][1]} on, at {t.push_time} {t.timezone}."])
 
-    async def channel_setting(self, name: str, arg: str | None, channel: str, owner: int | None) -> Reply:
+    async def channel_setting(self, name: str, arg: str | None, channel: str, owner: int | None,
+                              surface: Surface = Surface.TELEGRAM) -> Reply:
         """/settings, /time, /timezone, /pause, /resume and /daily for a channel; the adapter has already
         checked that the sender may change it (anyone in a private chat, admins in a group)."""
         if name == "daily":
@@ -115,14 +123,14 @@ class PlanService:
                 return Reply(["Usage: /daily on or /daily off"], refused=True)
             return await self.daily(channel, arg == "on")
         if name == "time":
-            return await self.set_time(channel, owner, arg or "")
+            return await self.set_time(channel, owner, arg or "", surface)
         if name == "timezone":
-            return await self.set_timezone(channel, owner, arg or "")
+            return await self.set_timezone(channel, owner, arg or "", surface)
         if name == "pause":
-            return await self.pause(channel, owner)
+            return await self.pause(channel, owner, surface)
         if name == "resume":
-            return await self.resume(channel, owner)
-        return await self.settings(channel, owner)
+            return await self.resume(channel, owner, surface)
+        return await self.settings(channel, owner, surface)
 
     async def daily(self, channel: str, on: bool) -> Reply:
         """A group's question of the day (the adapter checks that the sender is an admin)."""
@@ -144,7 +152,7 @@ class PlanService:
             await self.store.set_exam_date(learner_id, exam_date, explicit)
         return exam_date, explicit
 
-    async def set_exam_date(self, learner_id: int, text: str) -> Reply:
+    async def set_exam_date(self, learner_id: int, text: str, surface: Surface = Surface.TELEGRAM) -> Reply:
         today = plan.local_date(self.clock(), await self._zone(learner_id))
         try:
             exam_date = plan.parse_date(text, today + timedelta(days=14))
@@ -152,7 +160,7 @@ class PlanService:
         except SettingError as exc:
             return Reply([str(exc)], refused=True)
         await self.store.set_exam_date(learner_id, exam_date, True)
-        return await self.plan(learner_id)
+        return await self.plan(learner_id, surface)
 
     async def today(self, learner_id: int, history: list[Answer] | None = None) -> tuple[int | None, plan.Activity]:
         """Today's plan step; `history`, if given, is the learner's answers as just read (else read here)."""
@@ -197,7 +205,7 @@ class PlanService:
                 f"{exam.minutes} minutes) that shows where you stand; everything after builds on it.")
         return Reply(start.paragraphs[:1] + [line], buttons=[("Start: /diagnostic", "/diagnostic")])
 
-    async def plan(self, learner_id: int) -> Reply:
+    async def plan(self, learner_id: int, surface: Surface = Surface.TELEGRAM) -> Reply:
         """Seven days counted down to the exam, today marked, days done ticked from what was done."""
         zone = await self._zone(learner_id)
         today = plan.local_date(self.clock(), zone)
@@ -207,7 +215,7 @@ class PlanService:
         bank = await self.quiz.exam_of(learner_id)
         domain_of = {qid: q.domain for qid, q in bank.questions.items()}
         left = plan.days_left(today, exam_date)
-        head = (f"Exam on {exam_date:%a %d %b %Y}: {left} day{'' if left == 1 else 's'} to go." if explicit else
+        head = (f"Exam on {exam_date:%a %d %b %Y}: {plural(left, 'day')} to go." if explicit else
                 f"Your seven-day plan starts {exam_date - timedelta(days=7):%a %d %b}; set your exam date with "
                 f"/examdate {today + timedelta(days=14)} (yours) to count down to it.") + \
             f" Exam: {bank.exam.code} (/exam switches)."
@@ -219,17 +227,18 @@ class PlanService:
             mark = "✅" if done else ("👉" if day == today else "▫️")
             lines.append(f"{mark} Day {number} · {day:%a %d %b}: {activity.title}")
         _, activity = plan.activity_for(today, exam_date, self._weakest(bank, history), days)
-        return Reply([head, "\n".join(lines), f"Today: {activity.title}", *await self._reminder(learner_id)],
+        return Reply([head, "\n".join(lines), f"Today: {activity.title}", *await self._reminder(learner_id, surface)],
                      buttons=_start_button(activity))
 
-    async def _reminder(self, learner_id: int) -> list[str]:
-        """/plan's last line: when the daily reminder comes, in the zone the plan's days are counted in."""
+    async def _reminder(self, learner_id: int, surface: Surface) -> list[str]:
+        """/plan's last line: when the daily push (reminder) comes, in the zone the plan's days are counted in."""
         targets = [t for t in await self.store.targets_of(learner_id) if not t.is_group]
         if not targets:
             return []
         t = targets[0]
         state = "paused (/resume)" if t.paused else f"at {t.push_time}"
-        return [f"Daily reminder {state}, {t.timezone} time; change with /time 07:30 or /timezone Europe/Berlin."]
+        return [f"Daily {DAILY[surface][0]} {state}, {t.timezone} time; change with /time 07:30 or "
+                "/timezone Europe/Berlin."]
 
     # --- Day 2: sorting misses by lifecycle stage ------------------------------------------------
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from core.exam.bank import Bank
 from core.quiz import selection
 from core.quiz.engine import Answer, Mode, Session
+from core.text import are, plural
 
 READY_SCORE = 0.75  # each of the last attempts must reach this
 READY_ATTEMPTS = 3  # how many unseen mixed attempts count
@@ -79,10 +80,11 @@ def shortfall(pick: selection.FormPick, mode: Mode) -> str | None:
         return None
     size = len(pick.ids)
     if pick.unseen_left < size:
-        head = (f"Only {pick.unseen_left} question(s) you have never answered are left, fewer than this "
-                f"{size}-question {mode} needs")
+        head = (f"Only {plural(pick.unseen_left, 'question')} you have never answered {are(pick.unseen_left)} "
+                f"left, fewer than this {size}-question {mode} needs")
     else:
-        head = (f"{pick.unseen_left} questions you have never answered are left, but too few in "
+        head = (f"{plural(pick.unseen_left, 'question')} you have never answered {are(pick.unseen_left)} left, "
+                "but too few in "
                 + ", ".join(f"domain {d} ({have} of the {need} this {mode} needs)"
                             for d, (have, need) in sorted(pick.short.items())))
     return (head + ", so it repeats questions you answered before and will not count toward readiness. "
@@ -105,15 +107,16 @@ def readiness(forms: list[Session], unseen_left: int | None = None) -> Readiness
                                "75% or more.")
     missing = []
     if len(attempts) < READY_ATTEMPTS:
-        missing.append(f"{READY_ATTEMPTS - len(attempts)} more unseen mixed attempt(s) "
+        missing.append(f"{plural(READY_ATTEMPTS - len(attempts), 'more unseen mixed attempt')} "
                        f"(/diagnostic, or /mock of {MIN_MOCK_SIZE}+ questions)")
     if below:
         missing.append(f"{len(below)} of your last attempts scored under 75%: "
                        + ", ".join(f"{round(100 * score(s))}%" for s in below))
     message = "Readiness: not yet. Missing: " + "; ".join(missing) + "."
     if unseen_left is not None:
-        message += (f" Only {unseen_left} question(s) you have never answered are left, too few for an unseen "
-                    f"{MIN_MOCK_SIZE}-question mock weighted by domain, so further attempts will not count.")
+        message += (f" Only {plural(unseen_left, 'question')} you have never answered {are(unseen_left)} left, too "
+                    f"few for an unseen {MIN_MOCK_SIZE}-question mock weighted by domain, so further attempts will "
+                    "not count.")
     return Readiness(False, message)
 
 

@@ -20,6 +20,7 @@ from core.quiz.learner_exams import LearnerExams
 from core.quiz.timekeeper import Timekeeper
 from core.reply import Reply
 from core.review.service import ReviewService
+from core.text import plural
 
 STALE = "This question is no longer active."
 EARLIER = "That answer was for an earlier question; this one is still open:"
@@ -191,9 +192,9 @@ class QuizService(LearnerExams):
             intro.append(f"{code} {'diagnostic' if mode is Mode.DIAGNOSTIC else 'mock exam'}: {len(ids)} questions, "
                          f"{minutes} minutes. No feedback until the end, as on the exam.")
         elif mode is Mode.DRILL:
-            intro.append(f"{code} drill on {self.scope_name(bank, scope)}: {len(ids)} questions.")
+            intro.append(f"{code} drill on {self.scope_name(bank, scope)}: {plural(len(ids), 'question')}.")
         elif mode is Mode.REVIEW:
-            intro.append(f"{code} review: {len(ids)} question{'' if len(ids) == 1 else 's'}, the most overdue first.")
+            intro.append(f"{code} review: {plural(len(ids), 'question')}, the most overdue first.")
         return Reply(intro + (notes or []), card=engine.card(session, bank, now))
 
     # --- answering -------------------------------------------------------------------------------

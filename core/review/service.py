@@ -15,6 +15,7 @@ from core.quiz.engine import Answer
 from core.review import engine
 from core.review.engine import Card
 from core.review.streak import streak, streak_line
+from core.text import plural
 
 log = logging.getLogger(__name__)
 NO_CARDS = ("Nothing to review yet: every question you answer becomes a review card that comes back just before "
@@ -83,7 +84,7 @@ class ReviewService:
         zone = await self._zone(learner_id)
         day = plan.local_date(upcoming[0].due, zone)
         count = sum(plan.local_date(c.due, zone) == day for c in upcoming)
-        return f"Next review: {_when(upcoming[0].due, now, zone)}, {count} card{'s' if count != 1 else ''}."
+        return f"Next review: {_when(upcoming[0].due, now, zone)}, {plural(count, 'card')}."
 
     async def _zone(self, learner_id: int) -> str:
         return plan.private_zone(await self.plan_store.targets_of(learner_id))
@@ -102,7 +103,7 @@ class ReviewService:
         if cards:
             due = len(engine.due(cards, now))
             when = f"{due} due now (/review)." if due else "none due. " + await self._next(learner_id, cards, now)
-            lines.append(f"Spaced review: {len(cards)} question card(s), {when}")
+            lines.append(f"Spaced review: {plural(len(cards), 'question card')}, {when}")
         return lines
 
     async def push_line(self, learner_id: int, history: list[Answer]) -> str:

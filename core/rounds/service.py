@@ -29,6 +29,7 @@ from core.rounds.engine import (
     RoundSettings,
 )
 from core.rounds.view import Reason, RoundReply, RoundUpdate
+from core.text import plural
 
 NOT_IN_PRIVATE = "Rounds are for group chats: add me to a group and send /round there."
 NO_ROUND = "No round is running here. Start one with /round."
@@ -77,7 +78,7 @@ class RoundService:
     async def configure(self, chat: str, is_admin: bool, words: list[str]) -> RoundReply:
         """`/roundsettings`, `/roundsettings time 30`, `/roundsettings length 8` (changes: admins only)."""
         current = await self.settings(chat)
-        shown = f"Round settings: {current.seconds} s per question, {current.length} questions per round."
+        shown = f"Round settings: {current.seconds} s per question, {plural(current.length, 'question')} per round."
         usage = (f"Change them with /roundsettings time {rounds.MIN_SECONDS}-{rounds.MAX_SECONDS} (seconds) or "
                  f"/roundsettings length {rounds.MIN_LENGTH}-{rounds.MAX_LENGTH} (admins only).")
         if not words:
@@ -95,8 +96,8 @@ class RoundService:
             return RoundReply([usage], refused=True)
         new = replace(current, seconds=value) if key == "time" else replace(current, length=value)
         await self.store.save_settings(chat, new)
-        return RoundReply([f"Saved. Round settings: {new.seconds} s per question, {new.length} questions per "
-                           "round (from the next round on)."])
+        return RoundReply([f"Saved. Round settings: {new.seconds} s per question, "
+                           f"{plural(new.length, 'question')} per round (from the next round on)."])
 
     # --- starting and stopping -------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.rounds.view import Leaderboard, Reason, Reveal, RoundSummary, Standing
+from core.text import plural
 
 SHOWN_STANDINGS = 10  # under a reveal; the final and weekly boards show everyone
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
@@ -39,9 +40,9 @@ def round_end(end: RoundSummary) -> tuple[str, str, str]:
     """(title, final leaderboard, what to practise next)."""
     name = f"{end.exam} round" if end.exam else "Round"
     if end.stopped and end.asked < end.total:
-        title = f"{name} stopped after {end.asked} of {end.total} questions."
+        title = f"{name} stopped after {end.asked} of {plural(end.total, 'question')}."
     else:
-        title = f"{name} over: {end.asked} questions."
+        title = f"{name} over: {plural(end.asked, 'question')}."
     if end.missed is not None:
         drill = (f"The group missed domain {end.missed.domain}, {end.missed.name}, most "
                  f"({end.missed.misses} missed). Practise it: {end.missed.drill}")
@@ -51,5 +52,4 @@ def round_end(end: RoundSummary) -> tuple[str, str, str]:
 
 
 def leaderboard_title(lb: Leaderboard) -> str:
-    rounds = "round" if lb.rounds == 1 else "rounds"
-    return f"Leaderboard, last {lb.days} days ({lb.rounds} {rounds})"
+    return f"Leaderboard, last {plural(lb.days, 'day')} ({plural(lb.rounds, 'round')})"

@@ -161,3 +161,30 @@ def test_questions_check_validates_the_bundled_bank(command):
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "all valid" in done.stdout and "By domain:" in done.stdout
+
+
+def test_a_reader_that_goes_away_ends_the_console_cleanly_and_keeps_its_progress(tmp_path, bank_dir):
+    """`./scripts/bot | head -1`: the output pipe closes after the banner; the reply to the next line cannot
+    be shown, so the console ends at once (status 0, no traceback) with what that line did saved."""
+    env = bot_env(tmp_path, QUESTIONS_DIR=str(bank_dir.parent))
+    proc = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    try:
+        assert proc.stdout.readline().startswith("MLA Coach · ")
+        proc.stdout.close()  # the reader is gone, as `head -1` is after its line
+        proc.stdin.write("/drill 1.1\n")
+        proc.stdin.flush()
+        status = proc.wait(timeout=120)  # stdin stays open: only the closed output may end it
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stderr.close()
+    assert status == 0, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+    again = run_bot(tmp_path, "/quit\n", QUESTIONS_DIR=str(bank_dir.parent))
+    assert again.returncode == 0, again.stderr
+    assert "You were on question 1 of 7 of your drill" in again.stdout

@@ -129,4 +129,4 @@ async def test_an_idle_scheduler_logs_nothing_and_a_busy_run_logs_one_line(bank,
     assert await running == 0
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert "⏰ Time is up for your MLA-C01 mock." in adapter.delivered[0]  # after the note on the jumped clock
-    assert lines == ["scheduler run: 1 timed session(s) expired", "stopping"]
+    assert lines == ["scheduler run: 1 timed session expired", "stopping"]

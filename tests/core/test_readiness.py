@@ -48,7 +48,7 @@ async def test_a_mock_stopped_at_once_counts_for_nothing_and_uses_up_none_of_its
         assert "does not count toward readiness: stopped before the end" in stopped.text
         assert "not used up" in stopped.text
     stats = (await service.stats(lid)).text
-    assert "3 more unseen mixed attempt(s)" in stats
+    assert "3 more unseen mixed attempts" in stats
 
     started = await service.mock(lid)
     assert "will not count" not in started.text  # every question is still unseen
@@ -56,7 +56,7 @@ async def test_a_mock_stopped_at_once_counts_for_nothing_and_uses_up_none_of_its
     assert session.unseen and set(session.question_ids) & shown
     done = await _answer(service, bank, memory_store, lid, started.card, 20, 16)
     assert "This attempt counts toward readiness" in done.text
-    assert "2 more unseen mixed attempt(s)" in (await service.stats(lid)).text
+    assert "2 more unseen mixed attempts" in (await service.stats(lid)).text
 
 
 async def test_a_form_out_of_time_counts_with_80_percent_answered_and_not_with_less(
@@ -67,7 +67,7 @@ async def test_a_form_out_of_time_counts_with_80_percent_answered_and_not_with_l
     clock.advance(minutes=41)
     (_, report), = await service.expire_due()
     assert "4 unanswered (counted wrong)" in report.text and "counts toward readiness" in report.text
-    assert "2 more unseen mixed attempt(s)" in (await service.stats(lid)).text
+    assert "2 more unseen mixed attempts" in (await service.stats(lid)).text
 
     card = (await service.mock(lid)).card
     await _answer(service, bank, memory_store, lid, card, 15, 15)
@@ -76,7 +76,7 @@ async def test_a_form_out_of_time_counts_with_80_percent_answered_and_not_with_l
     assert "does not count toward readiness: time ran out with 15 of 20 answered (16 needed)" in report.text
     stats = (await service.stats(lid)).text
     assert "(not counted: time ran out with 15 of 20 answered (16 needed))" in stats
-    assert "2 more unseen mixed attempt(s)" in stats
+    assert "2 more unseen mixed attempts" in stats
 
 
 async def test_mocks_of_questions_answered_in_drills_never_say_ready(service, bank, memory_store):
@@ -84,7 +84,7 @@ async def test_mocks_of_questions_answered_in_drills_never_say_ready(service, ba
     await _drill_everything(service, bank, memory_store, lid, bank.exam.tasks)
     for _ in range(3):
         started = await service.mock(lid)
-        assert started.paragraphs[1].startswith("Only 0 question(s) you have never answered are left, fewer "
+        assert started.paragraphs[1].startswith("Only 0 questions you have never answered are left, fewer "
                                                 "than this 20-question mock needs")
         assert "will not count toward readiness" in started.text
         done = await _answer(service, bank, memory_store, lid, started.card, 20, 20)
@@ -92,7 +92,7 @@ async def test_mocks_of_questions_answered_in_drills_never_say_ready(service, ba
         assert "does not count toward readiness: it repeated questions you had answered before" in done.text
     stats = (await service.stats(lid)).text
     assert "Readiness: not yet" in stats and "probably ready" not in stats
-    assert "Only 0 question(s) you have never answered are left" in stats
+    assert "Only 0 questions you have never answered are left" in stats
     assert "(not counted: it repeated questions you had answered before)" in stats
 
 

@@ -123,12 +123,12 @@ async def test_stats_and_the_daily_push_show_the_streak_and_the_due_count(quiz, 
     await quick(quiz, memory_store, lid, right=False)
     stats = (await quiz.stats(lid)).text
     assert "🔥 1-day streak." in stats
-    assert "Spaced review: 1 question card(s), none due. Next review: today at 09:10, 1 card." in stats
+    assert "Spaced review: 1 question card, none due. Next review: today at 09:10, 1 card." in stats
     clock.now = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     outbox = Outbox()
     assert await planner.run_pushes(outbox) == 1
     assert "🔥 1-day streak: one question today keeps it going. Reviews due: 1 (/review)." in outbox.sent[0][1]
-    assert "Spaced review: 1 question card(s), 1 due now (/review)." in (await quiz.stats(lid)).text
+    assert "Spaced review: 1 question card, 1 due now (/review)." in (await quiz.stats(lid)).text
     clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a whole day without an answer
     assert "Start a new streak today" in (await quiz.stats(lid)).text
 

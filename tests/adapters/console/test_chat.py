@@ -68,7 +68,7 @@ async def test_the_console_sets_its_time_zone_and_the_plans_today_follows_it(ban
     clock.now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # already 29 Nov (02:00) in Kiritimati
     assert "7 days to go" in (await chat.answer("/examdate 2026-12-05")).text
     assert (await chat.answer("/timezone Pacific/Kiritimati")).text.startswith("Time zone set to Pacific/Kiritimati")
-    assert (await chat.answer("/time 07:30")).text == "Daily push time set to 07:30 (Pacific/Kiritimati)."
+    assert (await chat.answer("/time 07:30")).text == "Daily reminder time set to 07:30 (Pacific/Kiritimati)."
     shown = (await chat.answer("/plan")).text
     assert "6 days to go" in shown and "👉 Day 6 · Sun 29 Nov" in shown
     assert shown.endswith("Daily reminder at 07:30, Pacific/Kiritimati time; change with /time 07:30 or "
@@ -78,6 +78,24 @@ async def test_the_console_sets_its_time_zone_and_the_plans_today_follows_it(ban
         assert works in commands
     for group_only in ("/round:", "/daily:", "/leaderboard:"):
         assert group_only not in commands
+
+
+async def test_the_console_calls_its_daily_message_a_reminder_everywhere(bank, memory_store, clock, rng):
+    """The console shows the daily message only while it is open, so no reply calls it a push."""
+    chat, _, _ = _console(bank, memory_store, clock, rng, io.StringIO())
+    chat.learner_id = await chat.quiz.learner("console", "local")
+    replies = {line: (await chat.answer(line)).text for line in (
+        "/settings", "/time 07:30", "/timezone Europe/Berlin", "/pause", "/resume", "/plan", "/help")}
+    assert replies["/settings"].startswith("Daily reminder: on, at 09:00 UTC.")
+    assert replies["/time 07:30"] == "Daily reminder time set to 07:30 (UTC)."
+    assert replies["/timezone Europe/Berlin"] == "Time zone set to Europe/Berlin; daily reminder at 07:30 local time."
+    assert replies["/pause"] == "Daily reminders paused. /resume starts them again."
+    assert replies["/resume"] == "Daily reminders on, at 07:30 Europe/Berlin."
+    assert replies["/plan"].endswith("Daily reminder at 07:30, Europe/Berlin time; change with /time 07:30 or "
+                                     "/timezone Europe/Berlin.")
+    assert "/time: When the daily reminder arrives" in replies["/help"]
+    for line, text in replies.items():
+        assert "push" not in text.lower(), line
 
 
 async def test_a_reminder_due_while_the_console_was_closed_shows_at_launch_and_keeps_the_question(
@@ -125,3 +143,27 @@ async def test_exam_is_typed_in_the_console(exams, memory_store, clock, rng):
     assert "You study MLA-C02." in shown and "Send: /exam mla-c02 · /exam mla-c01" in shown
     assert "You now study MLA-C01 (84 questions)" in shown and "MLA-C01 drill on domain 1" in shown
     await chat.stop()
+
+
+class GoneOutput(io.StringIO):
+    """A stdout whose reader went away: every write fails, as on a closed pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+async def test_a_reminder_the_console_could_not_show_is_kept_for_its_next_launch(bank, memory_store, clock, rng):
+    plans = InMemoryPlanStore()
+    quiz = QuizService(bank, memory_store, clock=clock, rng=rng)
+    planner = PlanService(quiz, plans, clock=clock)
+    gone = ConsoleChat(Dispatcher(quiz, planner), io.StringIO(), GoneOutput())
+    gone.learner_id = await quiz.learner("console", "local")
+    await gone.answer("/start")  # the reminder at 09:00 UTC, from tomorrow
+    clock.now = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    assert await planner.run_pushes(Runtime(quiz, [gone], planner=planner).push) == 0
+    assert gone.output_closed
+
+    chat, _, out = _console(bank, memory_store, clock, rng, io.StringIO(), plans)
+    chat.learner_id = gone.learner_id
+    assert await planner.run_pushes(Runtime(quiz, [chat], planner=planner).push) == 1
+    assert "Good day!" in out.getvalue()

@@ -12,7 +12,7 @@ from core.dispatch import NOT_A_MANAGER, Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
 from core.rounds.service import RoundService
-from tests.adapters.discord.fakes import BOB, CHANNEL, MANAGER, click, command
+from tests.adapters.discord.fakes import BOB, CHANNEL, MANAGER, FakeInteraction, click, command
 from tests.fakes import InMemoryPlanStore, InMemoryRoundStore
 
 
@@ -32,6 +32,29 @@ async def test_the_exam_parameter_suggests_both_exams(bot):
     assert [(c.name, c.value) for c in suggested] == [
         ("MLA-C01: for candidates who sit it in Japanese, Korean or Simplified Chinese (until AWS retires it)",
          "mla-c01")]
+
+
+async def test_drill_and_round_suggestions_carry_the_titles_of_the_chosen_exam(bot):
+    """The values are the same in both exams (1.1 is 1.1); the titles are the exam's own."""
+    drill = bot.tree.get_command("drill")._params["scope"].autocomplete
+    round_ = bot.tree.get_command("round")._params["domain"].autocomplete
+
+    async def shown(suggest, interaction, typed: str) -> list[tuple[str, str]]:
+        return [(c.name, c.value) for c in await suggest(interaction, typed)]
+
+    direct, in_server = FakeInteraction(bot, guild=None), FakeInteraction(bot)
+    assert await shown(drill, direct, "1.1") == [("1.1 Collect and store data", "1.1")]  # new: MLA-C02
+    await command(bot, "exam", guild=None, exam="mla-c01")
+    assert await shown(drill, direct, "1.1") == [("1.1 Ingest and store data", "1.1")]
+    assert await shown(drill, in_server, "1.1") == [("1.1 Ingest and store data", "1.1")]  # theirs, anywhere
+    assert await shown(drill, FakeInteraction(bot, user=BOB), "1.1") == [("1.1 Collect and store data", "1.1")]
+
+    assert await shown(round_, in_server, "Domain 1") == [("Domain 1: Data Preparation for ML and AI", "1")]
+    await command(bot, "exam", permissions=MANAGER, exam="mla-c01")  # the channel's exam, not the learner's
+    assert await shown(round_, FakeInteraction(bot, user=BOB), "Domain 1") == [
+        ("Domain 1: Data Preparation for Machine Learning (ML)", "1")]
+    await command(bot, "exam", guild=None, exam="mla-c02")
+    assert await shown(round_, in_server, "2.2") == [("2.2 Train and refine models", "2.2")]
 
 
 async def test_a_click_switches_the_learners_exam_in_a_direct_message(bot, memory_store):

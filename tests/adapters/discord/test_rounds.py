@@ -263,9 +263,9 @@ async def test_round_settings_are_for_managers_and_the_leaderboard_is_public(gro
     refused = await command(group.bot, "roundsettings", user=BOB, seconds=30)
     assert refused.text().startswith("Only an admin can change the round settings.")
     saved = await command(group.bot, "roundsettings", permissions=ADMIN, seconds=30, length=1)
-    assert saved.text().startswith("Saved. Round settings: 30 s per question, 1 questions per round")
+    assert saved.text().startswith("Saved. Round settings: 30 s per question, 1 question per round")
     shown = await command(group.bot, "roundsettings", user=BOB)
-    assert shown.text().startswith("Round settings: 30 s per question, 1 questions per round.")
+    assert shown.text().startswith("Round settings: 30 s per question, 1 question per round.")
     await command(group.bot, "round", user=BOB)
     [first] = group.questions()
     assert "question 1 of 1 · 30 s to answer" in group.shown(first)
@@ -274,6 +274,7 @@ async def test_round_settings_are_for_managers_and_the_leaderboard_is_public(gro
     await group.tap(ANN, right=False)
     clock.advance(seconds=30)
     await group.tick()
+    assert group.channel.sent[-1].content.startswith("**🏁 MLA-C01 round over: 1 question.**")
     board = await command(group.bot, "leaderboard")
     assert board.log[0].kwargs == {"ephemeral": False, "thinking": True}
     assert board.text() == ("**🏆 Leaderboard, last 7 days (1 round)**\n\n🥇 U1002: 1.40 (1 right, 6.0 s)\n"

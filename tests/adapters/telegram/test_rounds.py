@@ -219,7 +219,7 @@ async def test_settings_are_for_admins_and_the_leaderboard_covers_the_week(group
     await ann.say("/roundsettings time 30")
     await ann.say("/roundsettings length 1")
     await bo.say("/roundsettings")
-    assert group.texts(GROUP)[-1].startswith("Round settings: 30 s per question, 1 questions per round.")
+    assert group.texts(GROUP)[-1].startswith("Round settings: 30 s per question, 1 question per round.")
     await bo.say("/round")
     assert "question 1 of 1 · 30 s to answer" in group.texts(GROUP)[-1]
     clock.advance(seconds=6)
