@@ -8,8 +8,15 @@ from urllib.parse import urlencode
 
 import pytest
 
-from core.webview.auth import (INIT_DATA_MAX_AGE, LINK_LIFETIME, Denied, init_data_hash, link_learner, sign_link,
-                               telegram_user)
+from core.webview.auth import (
+    INIT_DATA_MAX_AGE,
+    LINK_LIFETIME,
+    Denied,
+    init_data_hash,
+    link_learner,
+    sign_link,
+    telegram_user,
+)
 
 TOKEN = "123456:TEST-token-for-the-web-view"
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
