@@ -102,7 +102,7 @@ class WebServer:
             raise
         except Exception:
             log.exception("web view request failed: %s %s", request.method, request.path)
-            response = _json(Page(Status.NONE, notices=[FAILED]), status=500)
+            response = _json(Page(Status.ERROR, notices=[FAILED]), status=500)
         response.headers.update(HEADERS)
         return response
 

@@ -1,8 +1,8 @@
 """The web view's page model: JSON-able dataclasses built from a session, and every word the page shows.
 
 The page draws what it is given: which question, its options, the navigator's cells each with a state, the
-time left, notices and the report. Adding a state to a cell ("flagged"), or letting a cell be jumped to,
-is data here; the page's script already draws any state it is sent and a button for a cell that says `jump`.
+time left, notices and the report. Marking a cell `flagged`, or letting it be jumped to (`jump`), is data
+here: the page's script already draws any state it is sent, a flag mark, and a button for a jumpable cell.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class Status(StrEnum):
     NONE = "none"  # nothing to show: start one in the chat
     CHAT = "chat"  # a drill, review or quick question runs: it belongs in the chat
     REFUSED = "refused"  # who opened the page is not proven: nothing is shown or changed
+    ERROR = "error"  # the request failed on our side: the page keeps what it shows and says so
 
 
 class CellState(StrEnum):
@@ -98,13 +99,16 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class Cell:
-    """One question in the navigator: its state, whether it is the one shown, whether a tap opens it."""
+    """One question in the navigator: its state, whether it is the one shown, whether the learner flagged it
+    to come back to, whether a tap opens it (the page draws each; the core's goto and flag will set the last
+    two)."""
 
     number: int
     position: int
     state: CellState
     current: bool
     label: str  # what a screen reader says: "Question 3, answered"
+    flagged: bool = False
     jump: bool = False
 
 

@@ -60,12 +60,12 @@
   function render(page) {
     if (page.labels) labels = page.labels;
     $("loading").hidden = true;
+    const trouble = ["refused", "error", "offline"].includes(page.status);
+    $("notices").replaceChildren(...(page.notices || []).map((text) =>
+      el("p", trouble ? { className: "alert", role: "alert" } : {}, text)));
+    if (page.status === "error" || page.status === "offline") return; // keep the screen; the next refresh retries
     $("title").textContent = page.title || labels.app || "MLA Coach";
     document.title = page.title || labels.app || "MLA Coach";
-    const notices = $("notices");
-    notices.replaceChildren(...(page.notices || []).map((text) =>
-      el("p", page.status === "refused" || page.status === "offline" ? { className: "alert", role: "alert" } : {}, text)));
-    if (page.status === "offline") return; // keep what is on screen; the next refresh tries again
     clock(page.seconds_left);
     question(page.status === "running" ? page.question : null);
     report(page.status === "finished" ? page.report : null);
@@ -134,7 +134,7 @@
     $("navigator-title").textContent = labels.navigator || "";
     $("cells").replaceChildren(...cells.map((cell) => {
       const item = el("li");
-      const classes = `cell state-${cell.state}${cell.current ? " current" : ""}`;
+      const classes = `cell state-${cell.state}${cell.current ? " current" : ""}${cell.flagged ? " flagged" : ""}`;
       const node = cell.jump ? el("button", { type: "button", className: classes }) : el("span", { className: classes });
       node.textContent = String(cell.number);
       node.setAttribute("aria-label", cell.label);

@@ -25,6 +25,7 @@ from bot.ops import web_server
 from bot.runtime import Runtime
 from core.commands import WEB_VIEW_BUTTON
 from core.quiz.service import STALE
+from core.reply import FAILED
 from core.webview.auth import init_data_hash, sign_link
 from core.webview.view import LABELS, SIGN_IN
 from tests.adapters.telegram.standin import BotApiStandIn
@@ -210,3 +211,25 @@ async def test_a_signed_link_on_a_phone_answers_every_question_then_shows_the_re
     assert await bot.answers() == [0, 1, 2, 3, 4]
     bot.say("/question")
     assert (await bot.reply("No session is running")).startswith("No session is running")
+
+
+async def test_a_failure_on_our_side_keeps_the_question_on_screen_and_says_so(bot, tmp_path, monkeypatch):
+    bot.say("/mock")
+    await bot.reply("Q 1/20")
+    async with phone(tmp_path / "profile") as page:
+        await page.goto(bot.mini_app())
+        await expect(page.locator("#progress")).to_have_text("Question 1 of 20")
+
+        async def broken(*args, **kwargs):
+            raise ConnectionError("the database restarts")
+
+        monkeypatch.setattr(bot.services.webview, "page", broken)
+        await page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # the page looks again
+        await expect(page.get_by_role("alert")).to_have_text(FAILED)
+        await expect(page.locator("#progress")).to_have_text("Question 1 of 20")  # still there to answer
+        await expect(page.locator("h1")).to_have_text("MLA-C02 mock exam · 20 questions")
+        await shot(page, "failure-keeps-the-question")
+        monkeypatch.undo()
+        await choose(page, "letters")
+        await expect(page.locator("#progress")).to_have_text("Question 2 of 20")
+    assert await bot.answers() == [0]

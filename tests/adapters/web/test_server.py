@@ -146,7 +146,7 @@ async def test_an_unexpected_error_is_answered_with_the_cores_words_and_the_serv
 
     monkeypatch.setattr(server.webview, "page", broken)
     status, _, page = await call(server, "/api/page", auth)
-    assert status == 500 and page["notices"] == [FAILED]
+    assert status == 500 and page["status"] == "error" and page["notices"] == [FAILED]
     assert [r.message for r in caplog.records if r.levelname == "ERROR"] == ["web view request failed: GET /api/page"]
     monkeypatch.setattr(server.webview, "page", real)
     status, _, page = await call(server, "/api/page", auth)
