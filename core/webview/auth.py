@@ -63,7 +63,7 @@ def telegram_user(init_data: str, bot_token: str, now: datetime,
     given = fields.get("hash", "")
     if len(fields) != len(pairs) or not given:
         return Denied.FORGED
-    if not hmac.compare_digest(init_data_hash(fields, bot_token), given):
+    if not hmac.compare_digest(init_data_hash(fields, bot_token).encode(), given.encode()):  # bytes: any text
         return Denied.FORGED
     if not re.fullmatch(r"[0-9]{1,12}", fields.get("auth_date", "")):
         return Denied.FORGED

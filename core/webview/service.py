@@ -56,6 +56,7 @@ class WebView:
             session = await store.session(shown.card.session_id)
             if session is not None and not session.finished:
                 return view.running(session, shown.card, quiz.clock(), notes + shown.paragraphs)
+        # A learner with no session at all (one erased since their link was signed, too) has no forms to read.
         forms = await quiz.forms(learner_id) if await store.latest_session(learner_id) is not None else []
         if not forms:
             return Page(Status.NONE, notices=notes + [view.NOTHING_RUNNING])
@@ -63,8 +64,7 @@ class WebView:
         if report_text is None and expiring and shown is not None:
             report_text = shown.paragraphs
         if report_text is None:
-            name = "diagnostic" if last.mode == "diagnostic" else "mock exam"
-            report_text = [view.LATEST.format(exam=last.exam.upper(), mode=name)]
+            report_text = [view.LATEST.format(form=view.form_name(last))]
             report_text += report.session_report(last, quiz.exams[last.exam])
         return view.finished(last, report_text, notes)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from core.exam.model import QuestionType
-from core.quiz.engine import Session
+from core.quiz.engine import Mode, Session
 from core.quiz.grading import LETTERS
 from core.reply import QuestionCard
 
@@ -46,7 +46,7 @@ IN_THE_CHAT = "Answer this one in the chat, where its buttons are: the exam view
 NOTHING_RUNNING = "No diagnostic or mock is running. Start one in the chat with /diagnostic or /mock; its " \
                   "questions have a button that opens them here."
 IN_CHAT_ONLY = "Your {mode} runs in the chat. The exam view shows diagnostics and mocks."
-LATEST = "Your latest {exam} {mode}:"
+LATEST = "Your latest {form}:"
 MALFORMED = "That answer could not be read. Choose again and submit."
 SIGN_IN = {
     "forged": "This link is not valid. Open the exam view from the button under a diagnostic or mock question "
@@ -124,10 +124,14 @@ class Page:
     report: list[str] = field(default_factory=list)
 
 
+def form_name(session: Session) -> str:
+    """"MLA-C02 mock exam", "MLA-C02 diagnostic": how the page names a form."""
+    return f"{session.exam.upper()} {'diagnostic' if session.mode is Mode.DIAGNOSTIC else 'mock exam'}"
+
+
 def title(session: Session) -> str:
     """"MLA-C02 mock exam · 20 questions"."""
-    name = "diagnostic" if session.mode == "diagnostic" else "mock exam"
-    return f"{session.exam.upper()} {name} · {session.total} questions"
+    return f"{form_name(session)} · {session.total} questions"
 
 
 def question_view(card: QuestionCard) -> QuestionView:

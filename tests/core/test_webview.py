@@ -188,3 +188,14 @@ def test_ordering_and_matching_are_answered_in_the_chat():
     multi = view.question_view(QuestionCard(1, 0, 5, "Q 1/5", QuestionType.MULTI, "Pick two.", ["a", "b", "c"],
                                             select=2))
     assert multi.answerable and multi.instruction == "Choose 2 answers."
+
+
+async def test_a_link_of_a_learner_erased_since_shows_nothing_and_records_nothing(quiz, web, memory_store):
+    lid, card = await mock(quiz)
+    assert card.web is not None
+    await quiz.forget(lid)
+    learner = await web.learner("link", card.web.url.split("#t=")[1])  # still signed, for an id now empty
+    assert learner == lid
+    assert (await web.page(lid)).status is Status.NONE
+    refused = await web.answer(lid, card.session_id, 0, valid(card))
+    assert refused.notices[0] == STALE and memory_store.answers == [] and memory_store.sessions == {}

@@ -55,6 +55,7 @@ def test_telegram_init_data_names_its_user():
     "",
     "not a query string",
     init_data(signed=NOW + timedelta(hours=1)),  # signed in the future: not Telegram's clock
+    init_data().split("&hash=")[0] + "&hash=%C3%A9",  # a hash that is not hex, nor even ASCII
 ])
 def test_forged_init_data_is_refused(forged):
     assert forged != init_data() and telegram_user(forged, TOKEN, NOW) is Denied.FORGED
