@@ -23,7 +23,7 @@ COPY migrations migrations
 COPY questions questions
 
 USER bot
-EXPOSE 8443 9090
+EXPOSE 8443 8080 9090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"OPS_PORT\"]}/healthz', timeout=4)"
 # `python -m bot` applies the migrations (alembic upgrade head) before it starts serving; SIGTERM drains.

@@ -16,7 +16,7 @@ from adapters.sql.file_lock import DatabaseInUse, one_process_per_sqlite_file
 from bot.bootstrap import bootstrap, chat_adapters
 from bot.config import Settings
 from bot.logs import chat_opened, configure, console_log_file
-from bot.ops import ops_server
+from bot.ops import ops_server, web_server
 from bot.runtime import Runtime
 from bot.startup import explain, redact, retry
 from core.exam.bank import Bank, BankError, load_bank
@@ -79,7 +79,8 @@ def _migrate_and_run(settings: Settings, exams: Exams) -> int:
 
 async def serve(settings: Settings, exams: Exams) -> int:
     """Every configured chat adapter (the console when no token is set) and the scheduler in one event loop,
-    until SIGTERM, SIGINT (Ctrl-C) or the console's /quit; with OPS_PORT, the ops server (/healthz, /metrics)."""
+    until SIGTERM, SIGINT (Ctrl-C) or the console's /quit; with OPS_PORT, the ops server (/healthz, /metrics);
+    with WEBAPP_BASE_URL, the web view."""
     metrics = Metrics() if settings.ops_port is not None else None
     services = bootstrap(settings, exams=exams, on_database_error=metrics.database_error if metrics else None)
     adapters = chat_adapters(settings, services, metrics)
@@ -88,7 +89,7 @@ async def serve(settings: Settings, exams: Exams) -> int:
                          rounds=services.rounds, start_attempts=settings.startup_attempts,
                          start_retry_seconds=settings.startup_retry_seconds, ops=ops,
                          pushed=metrics.pushed if metrics else None,
-                         shutdown_seconds=settings.shutdown_seconds).run()
+                         shutdown_seconds=settings.shutdown_seconds, web=web_server(settings, services)).run()
 
 
 def main(argv: list[str] | None = None) -> int:

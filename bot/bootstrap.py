@@ -13,6 +13,7 @@ from adapters.sql.database import Database
 from adapters.sql.plan_store import SqlPlanStore
 from adapters.sql.review_store import SqlReviewStore
 from adapters.sql.round_store import SqlRoundStore
+from adapters.sql.secret_store import SqlSecretStore
 from adapters.sql.store import SqlStore
 from bot.config import Settings
 from bot.runtime import ChatAdapter
@@ -20,10 +21,12 @@ from core.dispatch import Dispatcher
 from core.exam.bank import Bank
 from core.exam.exams import Exams, load_exams
 from core.plan.service import PlanService
-from core.ports import Clock, Eraser, PlanStore, ReviewStore, RoundStore, Store, utcnow
+from core.ports import Clock, Eraser, PlanStore, ReviewStore, RoundStore, SecretStore, Store, utcnow
 from core.quiz.service import QuizService
 from core.review.service import ReviewService
 from core.rounds.service import RoundService
+from core.webview.links import LinkKey, WebLinks
+from core.webview.service import WebView
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Services:
     dispatcher: Dispatcher
     database: Database | None = None  # the SQL database the stores share, when bootstrap built it (for /healthz)
     store: Store | None = None
+    webview: WebView | None = None  # the web view's service, when WEBAPP_BASE_URL is set
 
 
 def eraser(*stores: Store | PlanStore | RoundStore | ReviewStore) -> Eraser:
@@ -54,6 +58,7 @@ def bootstrap(
     plan_store: PlanStore | None = None,
     round_store: RoundStore | None = None,
     review_store: ReviewStore | None = None,
+    secret_store: SecretStore | None = None,
     clock: Clock = utcnow,
     rng: random.Random | None = None,
     on_database_error: Callable[[], None] | None = None,
@@ -73,12 +78,19 @@ def bootstrap(
     round_store = round_store or SqlRoundStore(database())
     review_store = review_store or SqlReviewStore(database())
     reviews = ReviewService(exams, review_store, plan_store, clock=clock)
+    key, links = None, None
+    if settings.webapp_base_url is not None:
+        configured = settings.webapp_secret.get_secret_value() if settings.webapp_secret else None
+        key = LinkKey(secret_store or SqlSecretStore(database()), configured)
+        links = WebLinks(str(settings.webapp_base_url), key, clock)
     quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
-                       reviews=reviews)
+                       reviews=reviews, web=links)
     rounds = RoundService(exams, round_store, clock=clock, rng=rng)
     planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),
-                    database=shared[0] if shared else None, store=store)
+                    database=shared[0] if shared else None, store=store,
+                    webview=WebView(quiz, key, token) if key is not None else None)
 
 
 def _observed(metrics: Metrics | None, platform: str) -> dict:

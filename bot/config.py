@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, field_validator
+from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     # A database or Bot API down at start is tried this many times, waiting 1x, 2x, 4x... this many seconds.
     startup_attempts: int = Field(default=5, ge=1, le=50)
     startup_retry_seconds: float = Field(default=1.0, ge=0, le=300)
+    # The web view (core/webview, adapters/web): on when WEBAPP_BASE_URL, the page's public address, is set;
+    # the bot serves it on WEBAPP_HOST:WEBAPP_PORT (a proxy in front terminates HTTPS). Its links are signed
+    # with WEBAPP_SECRET, or with a key the database keeps, so every replica accepts every replica's links.
+    webapp_base_url: HttpUrl | None = None
+    webapp_port: int = Field(default=8080, ge=0, le=65535)
+    webapp_host: str = "127.0.0.1"
+    webapp_secret: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -74,10 +81,33 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log filter."""
-        return [t.get_secret_value() for t in (self.telegram_bot_token, self.discord_bot_token) if t]
+        return [t.get_secret_value() for t in (self.telegram_bot_token, self.discord_bot_token, self.webapp_secret)
+                if t]
+
+    @field_validator("webapp_secret")
+    @classmethod
+    def _long_secret(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and len(secret.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters of random text (or unset: the bot then keeps one in "
+                             "the database)")
+        return secret
+
+    @field_validator("webapp_base_url")
+    @classmethod
+    def _web_view_url(cls, url: HttpUrl | None, info: ValidationInfo) -> HttpUrl | None:
+        """The page's own address: the sign-in travels in its fragment, so it may have none (nor a query);
+        Telegram opens Mini Apps over HTTPS only, so with a Telegram token it must be HTTPS."""
+        if url is None:
+            return None
+        if url.query or url.fragment:
+            raise ValueError("must be the page's address without ? or #, e.g. https://bot.example.org/exam/")
+        if info.data.get("telegram_bot_token") and url.scheme != "https":
+            raise ValueError("must start with https:// when TELEGRAM_BOT_TOKEN is set: Telegram opens Mini Apps "
+                             "over HTTPS only")
+        return url
 
     @field_validator("telegram_bot_token", "discord_bot_token", "telegram_webhook_url", "telegram_api_base_url",
-                     "discord_guild_id", "ops_port", mode="before")
+                     "discord_guild_id", "ops_port", "webapp_base_url", "webapp_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value):
         return None if isinstance(value, str) and not value.strip() else value

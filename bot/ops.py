@@ -1,4 +1,5 @@
-"""Wiring of the ops HTTP server (OPS_PORT): its health checks and the probe behind mla_sessions_active."""
+"""Wiring of the bot's HTTP servers: the ops server (OPS_PORT) with its health checks and the probe behind
+mla_sessions_active, and the web view (WEBAPP_BASE_URL, on WEBAPP_PORT)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from adapters.ops.metrics import Metrics
 from adapters.ops.server import Check, OpsServer
 from bot.bootstrap import Services
 from bot.config import Settings
-from bot.runtime import ChatAdapter
+from bot.runtime import ChatAdapter, WebServer
 
 
 def health_checks(services: Services, adapters: list[ChatAdapter]) -> dict[str, Check]:
@@ -26,3 +27,12 @@ def ops_server(settings: Settings, services: Services, adapters: list[ChatAdapte
     count = getattr(services.store, "count_active", None)
     return OpsServer(metrics, health_checks(services, adapters), port=settings.ops_port or 0,
                      host=settings.ops_host, sessions_active=count)
+
+
+def web_server(settings: Settings, services: Services) -> WebServer | None:
+    """The web view's server when WEBAPP_BASE_URL is set; aiohttp's server code is imported only then."""
+    if services.webview is None:
+        return None
+    from adapters.web.server import WebServer as AiohttpWebServer
+
+    return AiohttpWebServer(services.webview, port=settings.webapp_port, host=settings.webapp_host)

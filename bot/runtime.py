@@ -72,6 +72,15 @@ class OpsServer(Protocol):
     async def stop(self) -> None: ...
 
 
+class WebServer(Protocol):
+    """What Runtime needs of the web view's server (adapters.web.server.WebServer): started before the chat
+    adapters, so a card's button never points at a page that is not served yet; stopped after them."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class Runtime:
     """Starts the adapters, ticks the scheduler, routes unsolicited replies to the adapter that owns them."""
 
@@ -79,9 +88,10 @@ class Runtime:
                  planner: PlanService | None = None, rounds: RoundService | None = None,
                  start_attempts: int = 1, start_retry_seconds: float = 0.0, ops: OpsServer | None = None,
                  pushed: Callable[[bool], None] | None = None, shutdown_seconds: float = 25.0,
-                 prune_seconds: float = PRUNE_SECONDS):
+                 prune_seconds: float = PRUNE_SECONDS, web: WebServer | None = None):
         self.service = service
         self.ops = ops
+        self.web = web
         self.pushed = pushed  # told each push's outcome (True: sent), for the metrics
         self.shutdown_seconds = shutdown_seconds
         self._idle = asyncio.Event()  # set while no tick runs
@@ -180,6 +190,8 @@ class Runtime:
             await self.beat()  # before serving anyone: the outage since the last run is known to every reply
             if self.ops is not None:
                 await self.ops.start()
+            if self.web is not None:
+                await self.web.start()
             for adapter in self.adapters:
                 attempts = self.start_attempts if getattr(adapter, "restartable", False) else 1
                 await retry_async(adapter.start, attempts, self.start_retry_seconds,
@@ -216,6 +228,8 @@ class Runtime:
             scheduler.shutdown(wait=False)  # cancels a tick that outlived the deadline (its pushes' leases lapse)
         for adapter in reversed(started):
             await self._within(adapter.stop(), deadline, f"stopping {adapter.prefix.rstrip(':')}")
+        if self.web is not None:
+            await self._within(self.web.stop(), deadline, "stopping the web view")
         if self.ops is not None:
             await self.ops.stop()
 

@@ -138,6 +138,10 @@ HOW_TO_ANSWER = {
                      "the whole channel. Send me a direct message for your own daily push (/settings there).",
 }
 
+# The button under a diagnostic or mock question that opens the web view (core/webview): a Mini App in a
+# Telegram private chat, a link on Discord, a printed link in the console.
+WEB_VIEW_BUTTON = "Open the exam view"
+
 
 def console_banner(title: str, code: str) -> str:
     """The console's first line, so a learner at a fresh terminal knows what runs and what to type."""

@@ -9,11 +9,13 @@ from typing import Protocol
 from core.plan.engine import PushTarget
 from core.quiz.binding import UpdateKey
 from core.quiz.engine import Answer, Session
+from core.reply import WebLink
 from core.review.engine import Card, Review
 from core.rounds.engine import Round, RoundAnswer, RoundSettings
 
 Clock = Callable[[], datetime]
 Eraser = Callable[[int], Awaitable[None]]  # erases everything kept about a learner
+WebLinker = Callable[[Session], Awaitable[WebLink | None]]  # the web view's button for a session's card
 
 
 def utcnow() -> datetime:
@@ -203,3 +205,11 @@ class ReviewStore(Protocol):
 
     async def forget(self, learner_id: int) -> None:
         """Erase the learner's cards and review logs."""
+
+
+class SecretStore(Protocol):
+    """Secrets the bot makes itself and every process must share (the web view's link key)."""
+
+    async def secret(self, name: str, candidate: str) -> str:
+        """The secret stored under `name`; `candidate` is stored first when there is none, so the first
+        process to ask decides and every replica reads the same value afterwards."""

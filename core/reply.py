@@ -12,6 +12,17 @@ FAILED = "Something went wrong on our side; nothing you did was lost. Try again 
 
 
 @dataclass(frozen=True)
+class WebLink:
+    """The web view of a card's session (core/webview), for the button under the card. Telegram opens
+    `app_url` as a Mini App and signs who opened it; everywhere else `url` carries a signed token that names
+    the learner and expires."""
+
+    label: str
+    app_url: str
+    url: str
+
+
+@dataclass(frozen=True)
 class QuestionCard:
     """A question as shown to the learner, options already in the session's shuffled order."""
 
@@ -28,6 +39,7 @@ class QuestionCard:
     case_title: str | None = None
     case_scenario: str | None = None
     hint: str = ""
+    web: WebLink | None = None  # the web view's button: diagnostics and mocks, when WEBAPP_BASE_URL is set
 
 
 @dataclass(frozen=True)

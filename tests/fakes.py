@@ -336,3 +336,13 @@ class OutageStore:
         async def fail(*args, **kwargs):
             raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
         return fail
+
+
+class InMemorySecretStore:
+    """The SecretStore port in memory: the first candidate for a name is kept."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    async def secret(self, name: str, candidate: str) -> str:
+        return self.values.setdefault(name, candidate)

@@ -45,6 +45,14 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A button that opens a URL (the web view); Discord opens it without telling the bot."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Option:
     value: str
     label: str
@@ -61,7 +69,7 @@ class Menu:
     picks: int = 1
 
 
-Row = tuple[Button | Menu, ...]
+Row = tuple[Button | Menu | Link, ...]
 
 
 @dataclass(frozen=True)
@@ -236,6 +244,19 @@ def _options(card: QuestionCard, chosen: str = "") -> tuple[Option, ...]:
 
 
 def card_rows(card: QuestionCard, picks: str | None = None, page: int = 0) -> tuple[Row, ...]:
+    """The answer components, and the web view's link when the card has one: beside the buttons of the last
+    row while it has room, else on a row of its own (Discord allows five rows; a full set is left as it is)."""
+    rows = _answer_rows(card, picks, page)
+    if card.web is None:
+        return rows
+    link = Link(clip(card.web.label, BUTTON_LABEL_LIMIT), card.web.url)
+    last = rows[-1] if rows else ()
+    if last and len(last) < ROW_WIDTH and not any(isinstance(item, Menu) for item in last):
+        return (*rows[:-1], (*last, link))
+    return (*rows, (link,)) if len(rows) < ROWS_LIMIT else rows
+
+
+def _answer_rows(card: QuestionCard, picks: str | None, page: int) -> tuple[Row, ...]:
     """Answer components: a button per letter, one multi-select, or a menu per slot with page and submit buttons.
 
     Ordering and matching use one menu per slot (a place in the sequence, or a prompt) because Discord does not

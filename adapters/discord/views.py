@@ -391,6 +391,9 @@ def build(rows: tuple[render.Row, ...], items: Iterable[type[discord.ui.DynamicI
     view = SafeView(timeout=None)
     for number, row in enumerate(rows):
         for spec in row:
+            if isinstance(spec, render.Link):  # no custom_id: Discord opens the URL and tells the bot nothing
+                view.add_item(discord.ui.Button(label=spec.label, url=spec.url, row=number))
+                continue
             cls = next(cls for cls in items if cls.__discord_ui_compiled_template__.fullmatch(spec.custom_id))
             view.add_item(cls(_item(spec, number)))
     return view

@@ -124,3 +124,12 @@ class OutageRow(SQLModel, table=True):
     __tablename__ = "outage"
     started_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), primary_key=True))
     ended_at: datetime = _time(index=True)
+
+
+class AppSecretRow(SQLModel, table=True):
+    """A secret the bot made itself and every process shares (the web view's link key, unless WEBAPP_SECRET
+    is set): the first process to need it inserts it, the others read that row."""
+
+    __tablename__ = "app_secret"
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)

@@ -80,6 +80,12 @@ def update_key(update: Update, context: Context) -> tuple[str, str]:
     return f"{PLATFORM}:{context.bot.id}", str(update.update_id)
 
 
+def is_private(chat_id: int) -> bool:
+    """Whether a chat is a one-to-one chat with a user: Telegram numbers users from 1 up and every group,
+    supergroup and channel below zero."""
+    return chat_id > 0
+
+
 def channel_of(chat_id: int) -> str:
     return f"{PLATFORM}:{chat_id}"
 
@@ -105,7 +111,7 @@ async def call(make: Callable[[], Awaitable[T]]) -> T:
 async def send(bot: Bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
     """Send every message of a reply (and its poll), quoting `reply_to` when given."""
     quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-    for text, markup in render.messages(reply):
+    for text, markup in render.messages(reply, private=is_private(chat_id)):
         await call(lambda text=text, markup=markup: bot.send_message(  # type: ignore[misc]
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote))
     if reply.poll is not None:

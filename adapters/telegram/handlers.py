@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from adapters.telegram import render, rounds
 from adapters.telegram.codec import Callback, decode, encode
-from adapters.telegram.context import PLATFORM, Context, call, caller, chat_of, query_of, send, update_key
+from adapters.telegram.context import PLATFORM, Context, call, caller, chat_of, is_private, query_of, send, update_key
 from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
@@ -197,7 +197,7 @@ async def _question_button(update: Update, context: Context, cb: Callback) -> No
                 or not _valid_state(cb, len(current.choices), len(current.prompts))):
             await query.answer(STALE)
             return
-        text, keyboard = render.card_message(current, cb.value)
+        text, keyboard = render.card_message(current, cb.value, private=is_private(chat_of(update)))
         await query.answer()
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)

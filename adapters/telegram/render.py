@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from adapters.telegram.codec import encode
 from core.commands import action_label
@@ -121,18 +121,26 @@ def _rows(buttons: list[InlineKeyboardButton], width: int = 4) -> list[list[Inli
     return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 
-def card_keyboard(card: QuestionCard, state: str = "") -> InlineKeyboardMarkup:
-    """Buttons for the card; `state` is the partial choice so far (multi: a bitmask; others: letters)."""
+def card_keyboard(card: QuestionCard, state: str = "", private: bool = False) -> InlineKeyboardMarkup:
+    """Buttons for the card; `state` is the partial choice so far (multi: a bitmask; others: letters). In a
+    private chat a card with a web view gets the button that opens it as a Mini App: Telegram allows web_app
+    buttons in private chats only, and the page is the learner's own."""
+    rows = _answer_rows(card, state)
+    if card.web is not None and private:
+        rows.append([InlineKeyboardButton(card.web.label, web_app=WebAppInfo(card.web.app_url))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _answer_rows(card: QuestionCard, state: str) -> list[list[InlineKeyboardButton]]:
     sid, pos, n = card.session_id, card.position, len(card.choices)
     if card.kind is QuestionType.SINGLE:
-        return InlineKeyboardMarkup(_rows([_button(LETTERS[k], encode("a", sid, pos, k)) for k in range(n)]))
+        return _rows([_button(LETTERS[k], encode("a", sid, pos, k)) for k in range(n)])
     if card.kind is QuestionType.MULTI:
         mask = int(state or 0)
         toggles = [_button(("☑ " if mask >> k & 1 else "☐ ") + LETTERS[k], encode("t", sid, pos, mask ^ (1 << k)))
                    for k in range(n)]
         chosen = bin(mask).count("1")
-        return InlineKeyboardMarkup(_rows(toggles, 3) + [[_button(f"Submit ({chosen}/{card.select} selected)",
-                                                                   encode("s", sid, pos, mask))]])
+        return _rows(toggles, 3) + [[_button(f"Submit ({chosen}/{card.select} selected)", encode("s", sid, pos, mask))]]
     pick, submit = ("o", "O") if card.kind is QuestionType.ORDERING else ("m", "M")
     total = n if card.kind is QuestionType.ORDERING else len(card.prompts)
     rows = _rows([_button(LETTERS[k], encode(pick, sid, pos, state + LETTERS[k]))
@@ -142,7 +150,7 @@ def card_keyboard(card: QuestionCard, state: str = "") -> InlineKeyboardMarkup:
         controls.append(_button("↩ Undo", encode(pick, sid, pos, state[:-1])))
     if len(state) == total:
         controls.append(_button("Submit", encode(submit, sid, pos, state)))
-    return InlineKeyboardMarkup(rows + ([controls] if controls else []))
+    return rows + ([controls] if controls else [])
 
 
 def actions_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -156,8 +164,9 @@ def actions_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(_rows(buttons, 3)) if buttons else None
 
 
-def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """The reply as Telegram messages. The card gets messages of its own, so its buttons sit under it."""
+def messages(reply: Reply, private: bool = False) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The reply as Telegram messages. The card gets messages of its own, so its buttons sit under it
+    (`private`: the chat is the learner's own, where the card's web view button may go)."""
     out: list[tuple[str, InlineKeyboardMarkup | None]] = []
     text = [Fragment(p) for p in reply.paragraphs]
     if text:
@@ -167,7 +176,7 @@ def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
                                                             _explain_only(keyboard))]
     if reply.card is not None:
         chunks = pack(card_fragments(reply.card))
-        out += [(chunk, None) for chunk in chunks[:-1]] + [(chunks[-1], card_keyboard(reply.card))]
+        out += [(chunk, None) for chunk in chunks[:-1]] + [(chunks[-1], card_keyboard(reply.card, private=private))]
     return out
 
 
@@ -192,10 +201,10 @@ def verdict_message(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None] | N
     return chunks[0], keyboard if reply.card is None else _explain_only(keyboard)
 
 
-def card_message(card: QuestionCard, state: str = "") -> tuple[str, InlineKeyboardMarkup]:
+def card_message(card: QuestionCard, state: str = "", private: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     """The card edited in place while the learner builds a multi-step answer (it must fit one message)."""
     chunks = pack(card_fragments(card, state))
-    return chunks[-1], card_keyboard(card, state)
+    return chunks[-1], card_keyboard(card, state, private)
 
 
 def toast(text: str) -> str:

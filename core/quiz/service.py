@@ -11,14 +11,14 @@ from core.exam import choice
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.lockmap import LockMap
-from core.ports import Clock, Eraser, Store, utcnow
+from core.ports import Clock, Eraser, Store, WebLinker, utcnow
 from core.quiz import engine, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.grading import AnswerFormatError
 from core.quiz.learner_exams import LearnerExams
 from core.quiz.timekeeper import Timekeeper
-from core.reply import Reply
+from core.reply import QuestionCard, Reply
 from core.review.service import ReviewService
 from core.text import plural
 
@@ -33,7 +33,7 @@ class QuizService(LearnerExams):
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
     def __init__(self, exams: Exams | Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
-                 erase: Eraser | None = None, reviews: ReviewService | None = None):
+                 erase: Eraser | None = None, reviews: ReviewService | None = None, web: WebLinker | None = None):
         # every exam; each learner studies one, each session remembers its own;
         # a single bank serves alone (tests, a one-exam deployment)
         self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
@@ -48,6 +48,7 @@ class QuizService(LearnerExams):
         # Spaced review (core/review): bot/bootstrap.py always passes it; a service built for a test of
         # something else may leave it out, and then /review says so.
         self.reviews = reviews
+        self.web = web  # the web view's button on a card (core/webview/links.py), when WEBAPP_BASE_URL is set
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -70,7 +71,7 @@ class QuizService(LearnerExams):
         if session is None:
             return welcome
         return Reply(welcome.paragraphs + note + [f"Your {session.exam.upper()} {session.mode} is where you left it:"],
-                     card=engine.card(session, self._bank(session), self.clock()))
+                     card=await self._card(session))
 
     async def resumed(self, learner_id: int) -> Reply | None:
         """At launch: the interrupted session's question, or a timed one's report if its time ran out
@@ -80,7 +81,7 @@ class QuizService(LearnerExams):
         if expired is not None or session is None:
             return expired
         return Reply([report.where_you_were(session) + ":"],
-                     card=engine.card(session, self._bank(session), self.clock()))
+                     card=await self._card(session))
 
     def welcome(self, bank: Bank) -> Reply:
         exam = bank.exam
@@ -181,7 +182,7 @@ class QuizService(LearnerExams):
             if current.mode in FULL_LENGTH and not current.expired(now):
                 return Reply([f"Your {current.exam.upper()} {current.mode} is still running. Answer the question "
                               "below, or send /stop to end it and get its report."],
-                             card=engine.card(current, self._bank(current), now))
+                             card=await self._card(current))
             engine.finish(current, now)
             await self.store.save(current)
         intro = report.closed(current) if current is not None else []
@@ -195,7 +196,7 @@ class QuizService(LearnerExams):
             intro.append(f"{code} drill on {self.scope_name(bank, scope)}: {plural(len(ids), 'question')}.")
         elif mode is Mode.REVIEW:
             intro.append(f"{code} review: {plural(len(ids), 'question')}, the most overdue first.")
-        return Reply(intro + (notes or []), card=engine.card(session, bank, now))
+        return Reply(intro + (notes or []), card=await self._card(session))
 
     # --- answering -------------------------------------------------------------------------------
 
@@ -220,7 +221,7 @@ class QuizService(LearnerExams):
             binding = bind(session, sent)
             if binding is not Binding.PENDING:
                 return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
-                             card=engine.card(session, self._bank(session), self.clock()))
+                             card=await self._card(session))
             try:
                 response = engine.parse_typed(session, self._bank(session), text)
             except AnswerFormatError as exc:
@@ -271,8 +272,14 @@ class QuizService(LearnerExams):
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
             return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
                          buttons=report.next_buttons(session, bank))
-        return Reply(paragraphs, card=engine.card(session, bank, now), actions=actions, answered=answered,
+        return Reply(paragraphs, card=await self._card(session), actions=actions, answered=answered,
                      answered_card=shown)
+
+    async def _card(self, session: Session) -> QuestionCard:
+        """The pending question, with the web view's button where the web view serves the session."""
+        card = engine.card(session, self._bank(session), self.clock())
+        web = await self.web(session) if self.web is not None else None
+        return replace(card, web=web) if web is not None else card
 
     async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]:
         """The running session; a timed one past its deadline is finished here and its report returned."""
@@ -343,7 +350,7 @@ class QuizService(LearnerExams):
                 return expired
             if session is None:
                 return Reply(["No session is running. Try /quiz, /drill or /diagnostic."], actions=["quiz"])
-            return Reply(await self._note(session), card=engine.card(session, self._bank(session), self.clock()))
+            return Reply(await self._note(session), card=await self._card(session))
 
     async def stop(self, learner_id: int) -> Reply:
         async with self._locks[learner_id]:

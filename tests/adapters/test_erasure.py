@@ -30,8 +30,8 @@ from tests.core.test_plan import Outbox
 GONE, KEPT, STRANGER = "990001", "990002", "990003"
 GONE_NAME = "Gone Learner"
 GROUP = "telegram:-100777"
-NEUTRAL = {"group_settings", "round_question", "heartbeat", "outage"}  # a group's settings, a round's
-# questions, when the bot was up or down: nobody's data
+# a group's settings, a round's questions, when the bot was up or down, the web view's link key: nobody's data
+NEUTRAL = {"group_settings", "round_question", "heartbeat", "outage", "app_secret"}
 LEARNER_COLUMNS = {"learner_id", "member_id", "starter_id"}  # columns that hold a learner id by name
 
 

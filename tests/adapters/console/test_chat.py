@@ -12,13 +12,16 @@ from datetime import UTC, datetime
 
 from adapters.console.chat import ConsoleChat
 from bot.runtime import Runtime
+from core.commands import WEB_VIEW_BUTTON
 from core.dispatch import Dispatcher
 from core.exam.exams import Exams
 from core.plan.service import PlanService
 from core.quiz.service import EARLIER, QuizService
 from core.reply import FAILED
+from core.webview.auth import link_learner
+from core.webview.links import SECRET_NAME, LinkKey, WebLinks
 from tests.answers import any_valid, as_text, right_response
-from tests.fakes import InMemoryPlanStore, OutageStore
+from tests.fakes import InMemoryPlanStore, InMemorySecretStore, OutageStore
 
 
 async def test_a_database_outage_is_answered_logged_once_and_the_chat_goes_on(bank, memory_store, clock, rng,
@@ -167,3 +170,19 @@ async def test_a_reminder_the_console_could_not_show_is_kept_for_its_next_launch
     chat.learner_id = gone.learner_id
     assert await planner.run_pushes(Runtime(quiz, [chat], planner=planner).push) == 1
     assert "Good day!" in out.getvalue()
+
+
+async def test_a_mock_question_prints_the_learners_own_link_to_the_web_view(exams, memory_store, clock):
+    secrets = InMemorySecretStore()
+    quiz = QuizService(exams, memory_store, clock=clock,
+                       web=WebLinks("http://127.0.0.1:8080/", LinkKey(secrets), clock))
+    out = io.StringIO()
+    chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)),
+                       io.StringIO("/mock\n/stop\n/drill 1\n"), out)
+    await chat.start()
+    await asyncio.wait_for(chat.ended.wait(), 10)
+    printed = [line for line in out.getvalue().splitlines() if line.startswith(f"{WEB_VIEW_BUTTON}: ")]
+    assert len(printed) == 1  # under the mock's question; the drill's has none
+    token = printed[0].removeprefix(f"{WEB_VIEW_BUTTON}: http://127.0.0.1:8080/#t=")
+    assert link_learner(secrets.values[SECRET_NAME].encode(), token, clock()) == chat.learner_id
+    await chat.stop()

@@ -222,6 +222,9 @@ class BotApiStandIn:
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise BadRequest("BUTTON_DATA_INVALID")
+                web_app = button.get("web_app")  # Mini Apps: private chats only, HTTPS only
+                if web_app is not None and (int(params["chat_id"]) < 0 or not web_app["url"].startswith("https://")):
+                    raise BadRequest("BUTTON_TYPE_INVALID")
 
     def _message(self, chat_id, text, markup=None) -> dict:
         chat_id = int(chat_id)

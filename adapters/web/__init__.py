@@ -1,0 +1,1 @@
+"""The web view (core/webview) over HTTP: an aiohttp server and the page it ships (static/)."""

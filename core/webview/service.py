@@ -1,0 +1,79 @@
+"""The web view's service: who opened the page, the page for them, and their actions as QuizService calls.
+
+Every action goes through the same QuizService method a chat button calls (answer), under the same
+per-learner lock and with the same checks, so the chat and the page are two windows on one session: an
+answer given in either is the session's answer, a late one from the other window is refused as stale, and
+the chat's next message (/question, the next card) shows the state the page left. Nothing here keeps state.
+"""
+
+from __future__ import annotations
+
+from core.quiz import report
+from core.quiz.engine import FULL_LENGTH
+from core.quiz.service import QuizService
+from core.webview import view
+from core.webview.auth import Denied, link_learner, telegram_user
+from core.webview.links import LinkKey
+from core.webview.view import LABELS, Page, Status
+
+TELEGRAM = "telegram"  # the platform name the Telegram adapter gives QuizService.learner
+
+
+class WebView:
+    """The page's model for a learner, and their answers; adapters/web serves it over HTTP."""
+
+    def __init__(self, quiz: QuizService, key: LinkKey, telegram_token: str | None = None) -> None:
+        self.quiz = quiz
+        self.key = key
+        self.telegram_token = telegram_token  # initData is checked with it; None: no Telegram, no initData
+
+    async def learner(self, scheme: str, credentials: str) -> int | Page:
+        """The learner behind the page's credentials ("tma": Telegram's initData; "link": a link token), or
+        the refusal page. A refusal changes nothing."""
+        now = self.quiz.clock()
+        if scheme == "tma" and self.telegram_token and credentials:
+            user = telegram_user(credentials, self.telegram_token, now)
+            if isinstance(user, Denied):
+                return view.refused("telegram_expired" if user is Denied.EXPIRED else "forged")
+            return await self.quiz.learner(TELEGRAM, str(user))
+        if scheme == "link" and credentials:
+            learner = link_learner(await self.key(), credentials, now)
+            return view.refused(learner.value) if isinstance(learner, Denied) else learner
+        return view.refused("forged" if credentials else "missing")
+
+    async def page(self, learner_id: int, notices: list[str] | None = None,
+                   report_text: list[str] | None = None) -> Page:
+        """The running diagnostic or mock at its open question; else the latest one's report. A timed one
+        past its deadline is finished here, as the chat's next message would finish it."""
+        quiz, store = self.quiz, self.quiz.store
+        notes = list(notices or [])
+        active = await store.active_session(learner_id)
+        if active is not None and active.mode not in FULL_LENGTH:
+            return Page(Status.CHAT, notices=notes + [view.IN_CHAT_ONLY.format(mode=active.mode)])
+        expiring = active is not None and active.expired(quiz.clock())
+        shown = await quiz.current(learner_id) if active is not None else None  # the offline note, or expiry
+        if shown is not None and shown.card is not None:
+            session = await store.session(shown.card.session_id)
+            if session is not None and not session.finished:
+                return view.running(session, shown.card, quiz.clock(), notes + shown.paragraphs)
+        # A learner with no session at all (one erased since their link was signed, too) has no forms to read.
+        forms = await quiz.forms(learner_id) if await store.latest_session(learner_id) is not None else []
+        if not forms:
+            return Page(Status.NONE, notices=notes + [view.NOTHING_RUNNING])
+        last = forms[-1]
+        if report_text is None and expiring and shown is not None:
+            report_text = shown.paragraphs
+        if report_text is None:
+            report_text = [view.LATEST.format(form=view.form_name(last))]
+            report_text += report.session_report(last, quiz.exams[last.exam])
+        return view.finished(last, report_text, notes)
+
+    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Page:
+        """The answer a chat button would give (display positions); a stale or malformed one is refused with
+        the chat's words and changes nothing. The page that follows shows the session as it is now."""
+        reply = await self.quiz.answer(learner_id, session_id, position, response)
+        if reply.refused:
+            return await self.page(learner_id, reply.paragraphs)
+        if reply.card is None:  # the last answer, or the time ran out: the reply is the report
+            return await self.page(learner_id, report_text=reply.paragraphs)
+        return await self.page(learner_id, [LABELS["recorded"]] + reply.paragraphs)
