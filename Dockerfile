@@ -1,5 +1,6 @@
-# The bot's production image. Pinned base (an exact Python and Debian release); dependencies from
-# pyproject.toml installed as ordinary packages (no editable install); the code runs from /app as the
+# The bot's production image. Pinned base (an exact Python and Debian release); the runtime dependencies
+# from the lock files (requirements/, made by ./scripts/lock from pyproject.toml), every file checked
+# against its hash, as ordinary packages; the code runs from /app (the project is not installed) as the
 # unprivileged user "bot"; HEALTHCHECK asks the ops server's /healthz (database and chat adapters).
 FROM python:3.11.11-slim-bookworm
 
@@ -7,15 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
     OPS_PORT=9090 OPS_HOST=0.0.0.0 LOG_FORMAT=json
 WORKDIR /app
 
-COPY pyproject.toml ./
-# The runtime dependencies only (not the test extra); the project itself is not installed: it runs from /app.
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt \
+COPY requirements/build.lock requirements/bot.lock requirements/
+# pip and setuptools first (a current installer), then the runtime dependencies only (not the test extra).
+RUN pip install --no-cache-dir --require-hashes --only-binary :all: -r requirements/build.lock \
+    && pip install --no-cache-dir --require-hashes --only-binary :all: -r requirements/bot.lock \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot
 
-COPY README.md alembic.ini ./
+COPY pyproject.toml README.md alembic.ini ./
 COPY core core
 COPY adapters adapters
 COPY bot bot

@@ -118,9 +118,15 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
     if settings.discord_bot_token:
-        from adapters.discord import DiscordAdapter, DiscordBot
+        from adapters.discord import DiscordAdapter, DiscordBot, ShardedDiscordBot
 
-        bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id, **_observed(metrics, "discord"))
+        observed = _observed(metrics, "discord")
+        if settings.discord_shard_count is None:
+            bot = DiscordBot(services.dispatcher, guild_id=settings.discord_guild_id, **observed)
+        else:
+            count = None if settings.discord_shard_count == "auto" else settings.discord_shard_count
+            bot = ShardedDiscordBot(services.dispatcher, guild_id=settings.discord_guild_id, shard_count=count,
+                                    shard_ids=settings.discord_shard_ids, **observed)
         if metrics is not None:
             count_discord_429s(metrics.too_many_requests("discord"))
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))

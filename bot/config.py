@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import DirectoryPath, Field, HttpUrl, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from core.exam.bank import QUESTIONS_DIR
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None  # sync slash commands to this guild at once (development)
+    # Sharding, which Discord requires past 2,500 servers: this many shards in all ("auto": Discord's
+    # recommended count), and the ones this process runs ("0,1"; every shard when unset), so that several
+    # processes can split the shards between them. Unset: one gateway connection, no sharding.
+    discord_shard_count: int | Literal["auto"] | None = None
+    discord_shard_ids: Annotated[list[Annotated[int, Field(ge=0)]] | None, NoDecode] = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, for a log collector
     # The ops HTTP server (/healthz, /metrics): off unless a port is set; it listens on OPS_HOST.
@@ -73,6 +78,39 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {level!r}")
         return level
+
+    @field_validator("discord_shard_count", mode="before")
+    @classmethod
+    def _count_or_auto(cls, value):
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if not text:
+            return None
+        if text == "auto":
+            return text
+        if not text.isascii() or not text.isdigit() or int(text) < 1:
+            raise ValueError("must be a number of shards (1 or more) or auto")
+        return int(text)
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",")] if value.strip() else None
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shards_in_range(cls, ids: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if ids is None or "discord_shard_count" not in info.data:  # a malformed count is reported on its own
+            return ids
+        count = info.data["discord_shard_count"]
+        if not isinstance(count, int):
+            raise ValueError("needs DISCORD_SHARD_COUNT set to a number: how many shards there are in all")
+        if not ids or len(set(ids)) != len(ids) or max(ids) >= count:
+            raise ValueError(f"must name distinct shards from 0 to {count - 1} (DISCORD_SHARD_COUNT is {count})")
+        return sorted(ids)
 
     @property
     def console(self) -> bool:

@@ -35,3 +35,7 @@ def test_the_image_is_pinned_non_root_health_checked_and_not_editable():
     assert re.search(r"^USER bot$", text, re.M)
     assert "HEALTHCHECK" in text and "/healthz" in text
     assert " -e " not in text and "--editable" not in text
+    # the runtime lock, hash-checked (pip and setuptools from theirs first); never the test extra
+    installs = re.findall(r"pip install (.*?) -r (\S+)", text)
+    assert [lock for _, lock in installs] == ["requirements/build.lock", "requirements/bot.lock"]
+    assert all("--require-hashes" in options for options, _ in installs)

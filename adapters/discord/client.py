@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -42,8 +43,11 @@ class DiscordBot(discord.Client):
     No message-content intent is needed: commands and clicks arrive as interactions."""
 
     def __init__(self, dispatcher: Dispatcher, *, guild_id: int | None = None,
-                 handled: Callable[[float], None] | None = None, busy: Callable[[int], None] | None = None) -> None:
-        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none())
+                 handled: Callable[[float], None] | None = None, busy: Callable[[int], None] | None = None,
+                 **options: Any) -> None:
+        # `options` go to discord.py's client: ShardedDiscordBot's shard_count and shard_ids.
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none(),
+                         **options)
         assert dispatcher.rounds is not None, "Discord serves rounds: wire a RoundService"
         self.dispatcher = dispatcher
         self.service = dispatcher.quiz
@@ -118,3 +122,15 @@ class DiscordBot(discord.Client):
     async def deliver_round(self, update: RoundUpdate) -> None:
         """Show a round update nobody asked for just now (a deadline passed): reveal, next question, end."""
         await self.round_delivery.deliver(update)
+
+
+class ShardedDiscordBot(DiscordBot, discord.AutoShardedClient):
+    """The DiscordBot over several gateway connections: shard_count shards in all (None: as many as Discord
+    recommends), of which this process runs shard_ids (None: all of them).
+
+    Every shard feeds the one command tree and the same core services, and every piece of quiz, round and
+    plan state lives in the core's stores, so which shard (or which process) carries an event changes
+    nothing; replies and unsolicited messages go over REST, which is not tied to a shard."""
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Discord shard %d of %d ready", shard_id, self.shard_count)

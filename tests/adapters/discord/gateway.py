@@ -78,8 +78,9 @@ class Call:
 class Recorder:
     """Stands in for Discord's REST API: answers what login and sync need, and records every call."""
 
-    def __init__(self) -> None:
+    def __init__(self, gateway_url: str | None = None, recommended_shards: int = 1) -> None:
         self.calls: list[Call] = []
+        self.gateway_url, self.recommended_shards = gateway_url, recommended_shards  # GET /gateway/bot
 
     def install(self, bot: discord.Client, monkeypatch) -> None:
         monkeypatch.setattr(bot.http, "request", self.rest)
@@ -92,6 +93,9 @@ class Recorder:
         if route.path == "/oauth2/applications/@me":
             return {"id": str(APP_ID), "name": "MLA Coach", "description": "", "icon": None, "bot_public": True,
                     "bot_require_code_grant": False, "owner": user(1), "verify_key": "00", "flags": 0}
+        if route.path == "/gateway/bot" and self.gateway_url:  # what an AutoShardedClient with no count asks
+            return {"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {
+                "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}
         if route.path.endswith("/commands"):
             return []
         if route.path in ("/channels/{channel_id}/messages", "/channels/{channel_id}/messages/{message_id}"):
