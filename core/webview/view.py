@@ -177,6 +177,7 @@ class Page:
     review: ReviewView | None = None
     recap: RecapView | None = None
     attempt: int | None = None  # a finished attempt's number for /recap (the report's Walk through it)
+    session_id: int | None = None  # the running attempt, which every move names (a stale one is refused)
 
 
 def form_name(session: Session) -> str:
@@ -229,7 +230,7 @@ def review(session: Session, now: datetime, confirm: str | None = None,
     """The review screen of a running attempt (and the submit confirmation, when asked)."""
     facts = overview(session)
     return Page(Status.REVIEW, title=title(session), notices=notices or [], navigator=navigator(session, None),
-                seconds_left=seconds_left(session, now),
+                seconds_left=seconds_left(session, now), session_id=session.id,
                 review=ReviewView(overview_text(session, now), facts.answered, facts.unanswered, facts.flagged,
                                   facts.current, confirm))
 
@@ -241,7 +242,8 @@ def seconds_left(session: Session, now: datetime) -> int | None:
 def running(session: Session, card: QuestionCard, now: datetime, notices: list[str]) -> Page:
     answered = any(a.position == card.position for a in session.answers)
     return Page(Status.RUNNING, title=title(session), notices=notices, question=question_view(card, answered),
-                navigator=navigator(session, card.position), seconds_left=seconds_left(session, now))
+                navigator=navigator(session, card.position), seconds_left=seconds_left(session, now),
+                session_id=session.id)
 
 
 def finished(session: Session, report: list[str], notices: list[str] | None = None,
