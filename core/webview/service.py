@@ -70,7 +70,8 @@ class WebView:
             report_text = [view.LATEST.format(form=view.form_name(last))]
             report_text += report.session_report(last, quiz.exams[last.exam])
         attempts = await self.exam.finished(learner_id)
-        return view.finished(last, report_text, notes, attempt=len(attempts) if attempts else None)
+        number = next((n for n, s in enumerate(attempts, start=1) if s.id == last.id), None)
+        return view.finished(last, report_text, notes, attempt=number)
 
     async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Page:
         """The answer a chat button would give (display positions); a stale or malformed one is refused with
@@ -119,9 +120,10 @@ class WebView:
         if reply.refused:
             return await self.page(learner_id, reply.paragraphs)
         attempts = await self.exam.finished(learner_id)
-        if not attempts:
+        number = next((n for n, s in enumerate(attempts, start=1) if s.id == session_id), None)
+        if number is None:
             return await self.page(learner_id)
-        return view.finished(attempts[-1], reply.paragraphs, attempt=len(attempts))
+        return view.finished(attempts[number - 1], reply.paragraphs, attempt=number)
 
     async def recap(self, learner_id: int, attempt: int = 0, number: int = 0) -> Page:
         """The post-exam review: question `number` of attempt `attempt`, or the list of attempts (0)."""
