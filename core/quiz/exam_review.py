@@ -21,6 +21,7 @@ NOT_RUNNING = "No diagnostic or mock is running. /diagnostic or /mock starts one
 NO_QUESTION = "There is no question {number} in this {mode}: it has {total}."
 STALE_MOVE = "That button was for question {number}; you are on question {current} now:"
 STALE_SUBMIT = "That confirmation was for an attempt that is over. Nothing was changed."
+STALE_ATTEMPT = "That was for an attempt that is over. Nothing was changed; this is where you are:"
 FLAG_SET = "Question {number} flagged: it is listed on the review screen (/overview)."
 FLAG_CLEARED = "Question {number} no longer flagged."
 LAST_ANSWERED = "Answer recorded. That was the last question; here is the review screen."

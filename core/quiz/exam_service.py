@@ -4,6 +4,10 @@ The commands /flag, /skip, /back, /goto, /overview, /submit and /recap, as QuizS
 under the learner's lock, loads the session, applies a pure transition (core/quiz/navigate.py), saves, and
 answers with the texts of core/quiz/exam_review.py. The web view (core/webview) calls the same methods, so
 the chat and the page stay two windows on one session. Nothing here keeps state.
+
+It is the quiz service's second half, split off because core/quiz/service.py may not grow past 400 lines:
+it uses that service's lock map and its helpers for the running session (_active, _note, _card, _bank) on
+purpose, so a move is checked, noted and drawn exactly as an answer is.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ class ExamService:
             if isinstance(session, Reply):
                 return session
             if session_id is not None and session_id != session.id:
-                return await self._shown(session, [exam_review.STALE_SUBMIT], refused=True)
+                return await self._shown(session, [exam_review.STALE_ATTEMPT], refused=True)
             try:
                 navigate.go(session, number - 1, self.quiz.clock())
             except NotPending:
@@ -122,7 +126,7 @@ class ExamService:
             if isinstance(session, Reply):
                 return session
             if session_id is not None and session_id != session.id:
-                return await self._shown(session, [exam_review.STALE_SUBMIT], refused=True)
+                return await self._shown(session, [exam_review.STALE_ATTEMPT], refused=True)
             number = session.position + 1 if number is None else number
             try:
                 flagged = navigate.toggle_flag(session, number - 1)

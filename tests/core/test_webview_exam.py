@@ -45,7 +45,7 @@ async def test_a_move_for_another_attempt_or_position_is_refused_and_changes_not
     lid = await quiz.learner("telegram", "bea")
     card = (await quiz.mock(lid)).card
     stale = await web.goto(lid, card.session_id + 1, 3)
-    assert stale.notices == [exam_review.STALE_SUBMIT] and stale.question.position == 0
+    assert stale.notices == [exam_review.STALE_ATTEMPT] and stale.question.position == 0
     beyond = await web.goto(lid, card.session_id, 25)
     assert beyond.notices == ["There is no question 26 in this mock: it has 20."] and beyond.question.position == 0
     assert (await quiz.store.active_session(lid)).position == 0

@@ -93,7 +93,7 @@
     $("previous").disabled = q.position === 0;
     $("next").textContent = q.answered ? labels.next : labels.skip;
     $("next").disabled = q.position + 1 >= q.total;
-    $("flag").textContent = q.flagged ? labels.unflag : labels.flag;
+    $("flag").textContent = labels.flag; // a toggle: its name stays, aria-pressed (and its look) says flagged
     $("flag").setAttribute("aria-pressed", String(q.flagged));
     $("flag").setAttribute("aria-label", labels.flag_aria.replace("{n}", q.number));
     $("to-review").textContent = labels.review;
