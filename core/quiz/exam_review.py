@@ -54,16 +54,19 @@ def counts(view: Overview) -> str:
     return f"Answered {len(view.answered)} · Unanswered {len(view.unanswered)} · Flagged {len(view.flagged)}"
 
 
-def overview_text(session: Session, now: datetime) -> list[str]:
-    """The review screen: counts, the question numbers by state, where the learner is and what to do."""
+def overview_text(session: Session, now: datetime, chat: bool = True) -> list[str]:
+    """The review screen: counts, the question numbers by state, and in a chat where the learner is and the
+    commands (the web view has buttons for them)."""
     view = navigate.overview(session)
     head = f"Review screen · {form_title(session)}"
     if session.deadline is not None:
         head += f" · {format_left(session.deadline - now)} left"
-    return [head + "\n" + counts(view),
-            f"Unanswered: {numbers(view.unanswered)}\nFlagged: {numbers(view.flagged)}\n"
-            f"Answered: {numbers(view.answered)}",
-            f"You are on question {view.current}. /goto N opens question N; /submit ends the attempt."]
+    out = [head + "\n" + counts(view),
+           f"Unanswered: {numbers(view.unanswered)}\nFlagged: {numbers(view.flagged)}\n"
+           f"Answered: {numbers(view.answered)}"]
+    if chat:
+        out.append(f"You are on question {view.current}. /goto N opens question N; /submit ends the attempt.")
+    return out
 
 
 def overview_buttons(session: Session) -> list[tuple[str, str]]:
@@ -75,6 +78,11 @@ def overview_buttons(session: Session) -> list[tuple[str, str]]:
 
 
 def confirm_text(session: Session) -> str:
+    """The submit confirmation in a chat: the question, and the command that confirms."""
+    return confirm_question(session) + " Send /submit yes to submit."
+
+
+def confirm_question(session: Session) -> str:
     """The submit confirmation: how many are unanswered and flagged, and that answers freeze."""
     view = navigate.overview(session)
     left, flagged = len(view.unanswered), len(view.flagged)
@@ -85,7 +93,7 @@ def confirm_text(session: Session) -> str:
         parts.append(f"{plural(flagged, 'question')} {are(flagged)} flagged")
     status = ("; ".join(parts) + ".") if parts else "Every question is answered and none is flagged."
     return (f"Submit your {form_title(session)} now? {status[0].upper()}{status[1:]} After submitting, answers "
-            "cannot change. Send /submit yes to submit.")
+            "cannot change.")
 
 
 def confirm_buttons(session: Session) -> list[tuple[str, str]]:

@@ -108,7 +108,7 @@ class WebView:
         session = await self.quiz.store.active_session(learner_id)
         if session is None or not session.navigable or session.expired(self.quiz.clock()):
             return await self.page(learner_id, notices, report_text=report_text)
-        question = exam_review.confirm_text(session) if confirm else None
+        question = exam_review.confirm_question(session) if confirm else None
         return view.review(session, self.quiz.clock(), question, notices)
 
     async def submit(self, learner_id: int, session_id: int, confirmed: bool) -> Page:

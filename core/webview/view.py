@@ -230,8 +230,8 @@ def review(session: Session, now: datetime, confirm: str | None = None,
     facts = overview(session)
     return Page(Status.REVIEW, title=title(session), notices=notices or [], navigator=navigator(session, None),
                 seconds_left=seconds_left(session, now), session_id=session.id,
-                review=ReviewView(overview_text(session, now), facts.answered, facts.unanswered, facts.flagged,
-                                  facts.current, confirm))
+                review=ReviewView(overview_text(session, now, chat=False), facts.answered, facts.unanswered,
+                                  facts.flagged, facts.current, confirm))
 
 
 def seconds_left(session: Session, now: datetime) -> int | None:

@@ -75,7 +75,8 @@ async def test_review_screen_confirmation_submit_and_recap(quiz, web, clock):
     assert (screen.review.answered, screen.review.flagged, len(screen.review.unanswered)) == ([1], [3], 19)
     assert screen.review.confirm is None and screen.seconds_left == 40 * 60
     ask = await web.submit(lid, card.session_id, confirmed=False)
-    assert ask.review.confirm == exam_review.confirm_text(await quiz.store.active_session(lid))
+    assert ask.review.confirm == exam_review.confirm_question(await quiz.store.active_session(lid))
+    assert "/submit" not in ask.review.confirm and not any("/goto" in p for p in ask.review.paragraphs)
     assert "19 questions are unanswered" in ask.review.confirm and "1 question is flagged" in ask.review.confirm
     assert await quiz.store.active_session(lid) is not None  # asking changed nothing
     clock.advance(seconds=30)
