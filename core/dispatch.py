@@ -15,6 +15,7 @@ from core.commands import COMMANDS, Chat, Right, Surface, help_text
 from core.exam.bank import Bank
 from core.plan.service import PlanService
 from core.quiz.engine import Mode
+from core.quiz.exam_service import EXAM_COMMANDS, ExamService
 from core.quiz.service import QuizService
 from core.reply import Reply
 from core.rounds.service import NOT_IN_PRIVATE, RoundService
@@ -141,6 +142,8 @@ class Dispatcher:
             return await quiz.explain(lid, number, form=form)
         if name == "question":
             return await quiz.current(lid)
+        if name in EXAM_COMMANDS:
+            return await ExamService(quiz).command(lid, name, arg)
         if name == "stats":
             return await quiz.stats(lid)
         if name == "stop":

@@ -48,9 +48,11 @@ class Store(Protocol):
         """Insert a new session and set its id."""
 
     async def save(self, session: Session, answer: Answer | None = None, update: UpdateKey | None = None) -> bool:
-        """Store the session's step (and the answer, and the update that carried it) in one transaction.
+        """Store the session's step (position, end, flags, time spent; and the answer, and the update that
+        carried it) in one transaction.
 
-        Returns False, storing nothing, when an answer for that session and position already exists, or the
+        Returns False, storing nothing, when an answer for that session and position already exists (in a
+        diagnostic or mock, whose answers change until submit, the new answer replaces it instead), or the
         update was recorded already.
         """
 

@@ -40,6 +40,12 @@ class QuestionCard:
     case_scenario: str | None = None
     hint: str = ""
     web: WebLink | None = None  # the web view's button: diagnostics and mocks, when WEBAPP_BASE_URL is set
+    # A running diagnostic or mock (core/quiz/navigate.py): whether this question is flagged, the learner's
+    # answer so far (display positions; it changes until submit), and the navigation buttons, (label, command
+    # text a tap sends): Flag, Previous, Skip/Next, Review screen, Submit.
+    flagged: bool = False
+    picked: list[int] = field(default_factory=list)
+    nav: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

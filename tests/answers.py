@@ -37,3 +37,14 @@ def any_valid(card: QuestionCard) -> str:
     if card.kind is QuestionType.SINGLE:
         return "A"
     return as_text(card.kind, list(range(len(card.choices))))
+
+
+async def submit_if_last(quiz, lid: int, reply):
+    """The reply to a diagnostic's or mock's last answer is the review screen (issue 17): submit the attempt,
+    as the learner would, and return its report; any other reply as it is."""
+    from core.quiz.exam_service import ExamService
+
+    session = await quiz.store.active_session(lid)
+    if reply.card is None and session is not None and session.navigable and not reply.refused:
+        return await ExamService(quiz).submit(lid, confirmed=True)
+    return reply

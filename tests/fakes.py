@@ -71,8 +71,12 @@ class InMemoryStore:
 
     async def save(self, session: Session, answer: Answer | None = None, update=None) -> bool:
         if answer is not None:
-            if any(a.session_id == session.id and a.position == answer.position for a in self.answers):
+            mine = [a for a in self.answers if a.session_id == session.id and a.position == answer.position]
+            if mine and not session.navigable:
                 return False
+            if update is not None and update in self.processed:
+                return False
+            self.answers = [a for a in self.answers if a not in mine]
             if update is not None:
                 if update in self.processed:
                     return False
@@ -81,6 +85,8 @@ class InMemoryStore:
         stored = self.sessions[session.id]
         stored.position, stored.finished_at = session.position, session.finished_at
         stored.offline_told = session.offline_told
+        stored.flags, stored.spent, stored.shown_at = list(session.flags), list(session.spent), session.shown_at
+        stored.submitted = session.submitted
         return True
 
     async def history(self, learner_id: int) -> list[Answer]:

@@ -20,6 +20,8 @@ def render_card(card: QuestionCard) -> str:
         parts.append("\n".join(f"{i + 1}. {p}" for i, p in enumerate(card.prompts)))
     parts.append("\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices)))
     parts.append(f"({card.hint})")
+    if card.nav:  # a diagnostic's or mock's moves; typed without the number, they act on the question on screen
+        parts.append(" · ".join(f"{label} {command.split()[0]}" for label, command in card.nav))
     if card.web is not None:  # a link for this learner only, signed and expiring: the console is theirs
         parts.append(f"{card.web.label}: {card.web.url}")
     return "\n\n".join(parts)

@@ -53,7 +53,11 @@ _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner
             .order_by(ANSWER.c.answered_at, ANSWER.c.id))
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
-                 offline_told=sa.bindparam("offline_told")))
+                 offline_told=sa.bindparam("offline_told"), flags=sa.bindparam("flags"),
+                 spent=sa.bindparam("spent"), shown_at=sa.bindparam("shown_at"),
+                 submitted=sa.bindparam("submitted")))
+_REPLACE_ANSWER = ANSWER.delete().where(ANSWER.c.session_id == sa.bindparam("session_id"),
+                                        ANSWER.c.position == sa.bindparam("position"))
 _EXAM = sa.select(LEARNER.c.exam).where(LEARNER.c.id == sa.bindparam("learner_id"))
 _SET_EXAM = LEARNER.update().where(LEARNER.c.id == sa.bindparam("learner_id")).values(exam=sa.bindparam("exam"))
 _TO_WARN = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.warned_at.is_(None),
@@ -89,7 +93,8 @@ def _sessions(conn: Connection, rows: list[Row]) -> list[QuizSession]:
         id=r.id, learner_id=r.learner_id, mode=Mode(r.mode), scope=r.scope, question_ids=list(r.question_ids),
         orders=[list(o) for o in r.orders], position=r.position, started_at=r.started_at, deadline=r.deadline,
         finished_at=r.finished_at, unseen=r.unseen, channel=r.channel, offline_told=r.offline_told,
-        warned_at=r.warned_at, exam=r.exam, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
+        warned_at=r.warned_at, exam=r.exam, flags=list(r.flags), spent=list(r.spent), shown_at=r.shown_at,
+        submitted=r.submitted, answers=sorted(answers[r.id], key=lambda a: a.position)) for r in rows]
 
 
 def _one(conn: Connection, query: sa.Select, params: dict) -> QuizSession | None:
@@ -125,16 +130,21 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
         "question_ids": session.question_ids, "orders": session.orders, "position": session.position,
         "started_at": session.started_at, "deadline": session.deadline, "finished_at": session.finished_at,
         "unseen": session.unseen, "channel": session.channel, "offline_told": session.offline_told,
-        "warned_at": session.warned_at, "exam": session.exam}))
+        "warned_at": session.warned_at, "exam": session.exam, "flags": session.flags, "spent": session.spent,
+        "shown_at": session.shown_at, "submitted": session.submitted}))
     return session
 
 
 def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
     conn.execute(_STEP, {"session_id": session.id, "position": session.position,
-                         "finished_at": session.finished_at, "offline_told": session.offline_told})
+                         "finished_at": session.finished_at, "offline_told": session.offline_told,
+                         "flags": session.flags, "spent": session.spent, "shown_at": session.shown_at,
+                         "submitted": session.submitted})
     if answer is None:
         return True
     try:
+        if session.navigable:  # a diagnostic's or mock's answer changes until submit: the new one replaces it
+            conn.execute(_REPLACE_ANSWER, {"session_id": session.id, "position": answer.position})
         conn.execute(_INSERT_ANSWER, {
             "session_id": session.id, "position": answer.position, "learner_id": answer.learner_id,
             "question_id": answer.question_id, "mode": answer.mode.value, "response": answer.response,

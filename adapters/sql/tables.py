@@ -79,6 +79,13 @@ class SessionRow(SQLModel, table=True):
     offline_told: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
     warned_at: datetime | None = _time(nullable=True)
     exam: str = Field(max_length=16)  # the exam the session's questions come from
+    # A diagnostic or mock moves freely (core/quiz/navigate.py, migration 0012): flagged positions, seconds
+    # each question was on screen, since when the current one is, and whether the learner submitted it.
+    flags: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))
+    spent: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))
+    shown_at: datetime | None = _time(nullable=True)
+    submitted: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False,
+                                                               server_default=sa.false()))
 
 
 class AnswerRow(SQLModel, table=True):

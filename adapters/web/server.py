@@ -5,6 +5,9 @@ fragment, which never reaches a server log: Telegram's initData (tgWebAppData) o
 API call carries it in the Authorization header ("tma <initData>" or "Link <token>"), and every call checks
 it again through the core before it reads or changes anything. No cookie is set, so another site cannot
 make a learner's browser act for them. GET /api/page is the page's model; POST /api/answer gives an answer.
+The exam-day moves are the chat's commands (core/quiz/exam_service.py) on the same session: POST /api/goto and
+/api/flag ({session_id, position}), /api/review ({}), /api/submit ({session_id, confirm}) and /api/recap
+({attempt, number}; 0 for the list). Each answers with the page that follows.
 """
 
 from __future__ import annotations
@@ -60,6 +63,14 @@ def parse_answer(body: object) -> tuple[int, int, list[int]] | None:
     return (session_id, position, [p for p in picks if p is not None]) if None not in picks else None
 
 
+def parse_fields(body: object, *names: str) -> tuple[int, ...] | None:
+    """The named whole numbers from the posted JSON object, or None when one is missing or not one."""
+    if not isinstance(body, dict):
+        return None
+    values = tuple(_int(body.get(name)) for name in names)
+    return None if None in values else tuple(v for v in values if v is not None)
+
+
 class WebServer:
     """Serves the web view on WEBAPP_HOST:WEBAPP_PORT; WEBAPP_BASE_URL is where the public reaches it."""
 
@@ -75,6 +86,11 @@ class WebServer:
         app.router.add_get("/static/{name}", self.static)
         app.router.add_get("/api/page", self.page)
         app.router.add_post("/api/answer", self.answer)
+        app.router.add_post("/api/goto", self.goto)
+        app.router.add_post("/api/flag", self.flag)
+        app.router.add_post("/api/review", self.review)
+        app.router.add_post("/api/submit", self.submit)
+        app.router.add_post("/api/recap", self.recap)
         return app
 
     async def start(self) -> None:
@@ -134,3 +150,52 @@ class WebServer:
         if parsed is None:
             return _json(await self.webview.page(learner, [MALFORMED]), status=400)
         return _json(await self.webview.answer(learner, *parsed))
+
+    async def _body(self, request: web.Request) -> tuple[int | Page, object]:
+        """The learner (or the refusal page) and the posted JSON (None when it is not JSON)."""
+        learner = await self._learner(request)
+        if isinstance(learner, Page):
+            return learner, None
+        try:
+            return learner, await request.json()
+        except ValueError:
+            return learner, None
+
+    async def _move(self, request: web.Request, action: str) -> web.Response:
+        learner, body = await self._body(request)
+        if isinstance(learner, Page):
+            return _json(learner)
+        fields = parse_fields(body, "session_id", "position")
+        if fields is None:
+            return _json(await self.webview.page(learner, [MALFORMED]), status=400)
+        move = self.webview.goto if action == "goto" else self.webview.flag
+        return _json(await move(learner, *fields))
+
+    async def goto(self, request: web.Request) -> web.Response:
+        return await self._move(request, "goto")
+
+    async def flag(self, request: web.Request) -> web.Response:
+        return await self._move(request, "flag")
+
+    async def review(self, request: web.Request) -> web.Response:
+        learner, _ = await self._body(request)
+        return _json(learner if isinstance(learner, Page) else await self.webview.review(learner))
+
+    async def submit(self, request: web.Request) -> web.Response:
+        learner, body = await self._body(request)
+        if isinstance(learner, Page):
+            return _json(learner)
+        fields = parse_fields(body, "session_id")
+        confirm = body.get("confirm") if isinstance(body, dict) else None
+        if fields is None or not isinstance(confirm, bool):
+            return _json(await self.webview.page(learner, [MALFORMED]), status=400)
+        return _json(await self.webview.submit(learner, fields[0], confirm))
+
+    async def recap(self, request: web.Request) -> web.Response:
+        learner, body = await self._body(request)
+        if isinstance(learner, Page):
+            return _json(learner)
+        fields = parse_fields(body, "attempt", "number")
+        if fields is None:
+            return _json(await self.webview.page(learner, [MALFORMED]), status=400)
+        return _json(await self.webview.recap(learner, *fields))

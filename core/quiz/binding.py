@@ -42,7 +42,10 @@ class Binding(Enum):
 
 
 def shown_at(session: Session, position: int) -> datetime:
-    """When the question at `position` was shown: when the one before it was answered, or the start."""
+    """When the question at `position` was shown: when the one before it was answered, or the start; in a
+    diagnostic or mock, which moves freely, when the learner last moved to it."""
+    if session.shown_at is not None and position == session.position:
+        return session.shown_at
     before = [a.answered_at for a in session.answers if a.position == position - 1]
     return before[0] if before else session.started_at
 

@@ -56,6 +56,12 @@ class Session:
     offline_told: int = 0  # seconds of the bot's downtime during the session the learner was told of
     warned_at: datetime | None = None  # when the 10-minute warning was claimed (timed sessions)
     exam: str = ""  # the exam it was drawn from ("mla-c02"): its questions are read with that exam's bank
+    # Full-length forms move freely (core/quiz/navigate.py): `position` is the question on screen, answers
+    # change until the learner submits, and the time each question was on screen is summed up.
+    flags: list[int] = field(default_factory=list)  # positions flagged to come back to, ascending
+    spent: list[int] = field(default_factory=list)  # seconds each position was on screen (missing: 0)
+    shown_at: datetime | None = None  # since when the question at `position` is on screen
+    submitted: bool = False  # ended by the learner's submit (not by /stop, not by the clock)
     id: int | None = None
     answers: list[Answer] = field(default_factory=list)
 
@@ -76,6 +82,11 @@ class Session:
     @property
     def immediate_feedback(self) -> bool:
         return self.mode not in FULL_LENGTH
+
+    @property
+    def navigable(self) -> bool:
+        """A diagnostic or mock: flag, skip, go back, review, submit; answers change until submit."""
+        return self.mode in FULL_LENGTH
 
     def pending(self) -> str | None:
         """The id of the question awaiting an answer, if any."""
@@ -126,6 +137,7 @@ def start(
         unseen=unseen,
         channel=channel,
         exam=bank.code,
+        shown_at=now if mode in FULL_LENGTH else None,
     )
 
 
@@ -183,7 +195,10 @@ def parse_typed(session: Session, bank: Bank, text: str) -> list[int]:
 
 
 def submit(session: Session, bank: Bank, position: int, response: list[int], now: datetime) -> Answer:
-    """Record an answer to the pending question and move on; raise NotPending if it is not pending."""
+    """Record an answer to the pending question and move on; raise NotPending if it is not pending.
+
+    In a diagnostic or mock the answer replaces one given before to that question, and the session moves to
+    the next question but never past the last one, and does not end: the learner submits it."""
     if session.finished or session.expired(now) or position != session.position:
         raise NotPending(f"position {position} is not pending")
     q = _pending_question(session, bank)
@@ -199,6 +214,11 @@ def submit(session: Session, bank: Bank, position: int, response: list[int], now
         answered_at=now,
         mode=session.mode,
     )
+    if session.navigable:
+        session.answers = sorted([a for a in session.answers if a.position != position] + [answer],
+                                 key=lambda a: a.position)
+        move(session, min(position + 1, session.total - 1), now)
+        return answer
     session.answers.append(answer)
     session.position += 1
     if session.position >= session.total:
@@ -206,10 +226,26 @@ def submit(session: Session, bank: Bank, position: int, response: list[int], now
     return answer
 
 
-def finish(session: Session, now: datetime) -> None:
-    """End the session now (deadline passed, or the learner stopped); unanswered questions count wrong."""
+def move(session: Session, position: int, now: datetime) -> None:
+    """Show the question at `position` (a diagnostic or mock): the time since the last move is added to the
+    question on screen until now, capped at the deadline, so the post-exam review can say how long each
+    question took (time on the review screen counts for the question last shown)."""
+    if session.shown_at is not None and 0 <= session.position < session.total:
+        end = min(now, session.deadline) if session.deadline is not None else now
+        session.spent += [0] * (session.total - len(session.spent))
+        session.spent[session.position] += max(0, int((end - session.shown_at).total_seconds()))
+    session.position = position
+    session.shown_at = now
+
+
+def finish(session: Session, now: datetime, submitted: bool = False) -> None:
+    """End the session now (deadline passed, the learner stopped or submitted); unanswered questions count
+    wrong."""
     if not session.finished:
+        if session.navigable:
+            move(session, session.position, now)
         session.finished_at = min(now, session.deadline) if session.deadline else now
+        session.submitted = submitted
 
 
 def _pending_question(session: Session, bank: Bank) -> Question:

@@ -3,10 +3,11 @@
 Readiness rests on attempts that say something about exam day, and on nothing else:
 
 - Only a diagnostic, or a mock of MIN_MOCK_SIZE (20) questions or more, can count.
-- It counts only when it ended properly: every question answered, or the time ran out with at least
-  MIN_ANSWERED (80%) of its questions answered. An attempt the learner stopped (/stop) never counts, and
-  neither does one that ran out of time with less answered: "0/20, 20 unanswered counted wrong" is no
-  evidence either way.
+- It counts only when it ended properly: every question answered, or submitted (/submit) or ran out of
+  time with at least MIN_ANSWERED (80%) of its questions answered; the unanswered ones count wrong. A
+  submit is the learner ending the attempt as on exam day, so it is held to the same 80% as the clock. An
+  attempt the learner stopped (/stop) never counts, and neither does one submitted or out of time with less
+  answered: "0/20, 20 unanswered counted wrong" is no evidence either way.
 - It counts only when it was unseen: every one of its questions never answered before it started, in any
   mode (quick, drill, review, an earlier diagnostic or mock). A question merely shown in a form that was
   stopped or ran out of time is not used up: it stays unseen until the learner answers it.
@@ -50,11 +51,12 @@ def not_counted(session: Session) -> str | None:
     if not session.unseen:
         return "it repeated questions you had answered before"
     answered, total = len(session.answers), session.total
-    if answered < total and not timed_out(session):
+    if answered < total and not timed_out(session) and not session.submitted:
         return "stopped before the end"
     needed = math.ceil(MIN_ANSWERED * total)
     if answered < needed:
-        return f"time ran out with {answered} of {total} answered ({needed} needed)"
+        ended = "submitted" if session.submitted else "time ran out"
+        return f"{ended} with {answered} of {total} answered ({needed} needed)"
     return None
 
 

@@ -12,9 +12,10 @@ from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, WebLinker, utcnow
-from core.quiz import engine, progress, report, selection
+from core.quiz import engine, menus, navigate, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
+from core.quiz.exam_service import ExamService
 from core.quiz.grading import AnswerFormatError
 from core.quiz.learner_exams import LearnerExams
 from core.quiz.timekeeper import Timekeeper
@@ -93,17 +94,8 @@ class QuizService(LearnerExams):
         ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
 
     def drill_menu(self, bank: Bank, asked: str | None = None) -> Reply:
-        """The domains and task statements to drill; first why, if the learner named one that does not exist."""
-        lines, menu = [], []
-        for d in bank.exam.domains:
-            lines.append(f"/drill {d.number}: {d.name} ({d.weight}%)")
-            lines += [f"  /drill {t.id}: {t.title}" for t in d.tasks]
-            menu.append((f"Domain {d.number}: {d.name} ({d.weight}%)", f"/drill {d.number}"))
-            menu += [(f"{t.id} {t.title}", f"/drill {t.id}") for t in d.tasks]
-        why = (f"There is no domain or task statement {asked.strip()[:20]} in {bank.exam.code}. "
-               if asked and asked.strip() else "")
-        return Reply([why + f"{bank.exam.code} drill: pick a domain or a task statement:\n" + "\n".join(lines)],
-                     refused=bool(why), menu=menu)
+        """The domains and task statements to drill (core/quiz/menus.py)."""
+        return menus.drill_menu(bank, asked)
 
     # --- starting sessions -----------------------------------------------------------------------
 
@@ -257,6 +249,8 @@ class QuizService(LearnerExams):
             return Reply([STALE], refused=True)
         if not await self.store.save(session, answer, update):
             return Reply([STALE], refused=True)
+        if session.navigable:  # answers change until submit, which tells spaced review (exam_service.py)
+            return await ExamService(self).answered(session, answer)
         if self.reviews is not None:
             await self.reviews.record(answer)
         q = bank[answer.question_id]
@@ -277,7 +271,7 @@ class QuizService(LearnerExams):
 
     async def _card(self, session: Session) -> QuestionCard:
         """The pending question, with the web view's button where the web view serves the session."""
-        card = engine.card(session, self._bank(session), self.clock())
+        card = navigate.dress(engine.card(session, self._bank(session), self.clock()), session)
         web = await self.web(session) if self.web is not None else None
         return replace(card, web=web) if web is not None else card
 

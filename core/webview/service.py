@@ -8,13 +8,15 @@ the chat's next message (/question, the next card) shows the state the page left
 
 from __future__ import annotations
 
-from core.quiz import report
+from core.quiz import exam_review, report
 from core.quiz.engine import FULL_LENGTH
+from core.quiz.exam_service import ExamService
 from core.quiz.service import QuizService
+from core.reply import Reply
 from core.webview import view
 from core.webview.auth import Denied, link_learner, telegram_user
 from core.webview.links import LinkKey
-from core.webview.view import LABELS, Page, Status
+from core.webview.view import LABELS, Page, RecapView, Status
 
 TELEGRAM = "telegram"  # the platform name the Telegram adapter gives QuizService.learner
 
@@ -26,6 +28,7 @@ class WebView:
         self.quiz = quiz
         self.key = key
         self.telegram_token = telegram_token  # initData is checked with it; None: no Telegram, no initData
+        self.exam = ExamService(quiz)
 
     async def learner(self, scheme: str, credentials: str) -> int | Page:
         """The learner behind the page's credentials ("tma": Telegram's initData; "link": a link token), or
@@ -66,14 +69,70 @@ class WebView:
         if report_text is None:
             report_text = [view.LATEST.format(form=view.form_name(last))]
             report_text += report.session_report(last, quiz.exams[last.exam])
-        return view.finished(last, report_text, notes)
+        attempts = await self.exam.finished(learner_id)
+        number = next((n for n, s in enumerate(attempts, start=1) if s.id == last.id), None)
+        return view.finished(last, report_text, notes, attempt=number)
 
     async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Page:
         """The answer a chat button would give (display positions); a stale or malformed one is refused with
-        the chat's words and changes nothing. The page that follows shows the session as it is now."""
+        the chat's words and changes nothing. The page that follows shows the session as it is now: the next
+        question, or after the last one the review screen, or the report when the time ran out."""
         reply = await self.quiz.answer(learner_id, session_id, position, response)
         if reply.refused:
             return await self.page(learner_id, reply.paragraphs)
-        if reply.card is None:  # the last answer, or the time ran out: the reply is the report
-            return await self.page(learner_id, report_text=reply.paragraphs)
+        if reply.card is None:
+            return await self.review(learner_id, [LABELS["recorded"]], report_text=reply.paragraphs)
         return await self.page(learner_id, [LABELS["recorded"]] + reply.paragraphs)
+
+    # --- exam-day moves: the chat's commands (core/quiz/exam_service.py), the same session ------------
+
+    async def _moved(self, learner_id: int, reply: Reply) -> Page:
+        """The page after a move: its refusal or note (the offline note, a stale button) as notices, or the
+        report if the time ran out meanwhile."""
+        if reply.card is None and not reply.refused:
+            return await self.page(learner_id, report_text=reply.paragraphs)
+        return await self.page(learner_id, reply.paragraphs)
+
+    async def goto(self, learner_id: int, session_id: int, position: int) -> Page:
+        """Open the question at `position` (Previous, Next, Skip and a navigator cell all come here)."""
+        return await self._moved(learner_id, await self.exam.goto(learner_id, position + 1, session_id))
+
+    async def flag(self, learner_id: int, session_id: int, position: int) -> Page:
+        """Flag the question at `position`, or clear its flag."""
+        return await self._moved(learner_id, await self.exam.flag(learner_id, position + 1, session_id))
+
+    async def review(self, learner_id: int, notices: list[str] | None = None, confirm: bool = False,
+                     report_text: list[str] | None = None) -> Page:
+        """The review screen of the running attempt, with the submit confirmation when `confirm`; the page
+        of whatever else there is when none runs (its report, if the time ran out)."""
+        session = await self.quiz.store.active_session(learner_id)
+        if session is None or not session.navigable or session.expired(self.quiz.clock()):
+            return await self.page(learner_id, notices, report_text=report_text)
+        question = exam_review.confirm_question(session) if confirm else None
+        return view.review(session, self.quiz.clock(), question, notices)
+
+    async def submit(self, learner_id: int, session_id: int, confirmed: bool) -> Page:
+        """Unconfirmed: the review screen asking to confirm. Confirmed: the attempt ends; its report, with
+        the attempt's number for the walk-through. A confirmation for another attempt changes nothing."""
+        if not confirmed:
+            return await self.review(learner_id, confirm=True)
+        reply = await self.exam.submit(learner_id, True, session_id)
+        if reply.refused:
+            return await self.page(learner_id, reply.paragraphs)
+        attempts = await self.exam.finished(learner_id)
+        number = next((n for n, s in enumerate(attempts, start=1) if s.id == session_id), None)
+        if number is None:
+            return await self.page(learner_id)
+        return view.finished(attempts[number - 1], reply.paragraphs, attempt=number)
+
+    async def recap(self, learner_id: int, attempt: int = 0, number: int = 0) -> Page:
+        """The post-exam review: question `number` of attempt `attempt`, or the list of attempts (0)."""
+        attempts = await self.exam.finished(learner_id)
+        reply = await self.exam.recap(learner_id, attempt, number or 1) if attempt else None
+        if reply is None or reply.refused:  # the list (a bad number is told and the list shown)
+            return Page(Status.RECAP, title=LABELS["recap_title"], notices=reply.paragraphs if reply else [],
+                        recap=RecapView(0, 0, 0, exam_review.attempts_text(attempts),
+                                        [exam_review.attempt_line(n, s) for n, s in enumerate(attempts, start=1)]))
+        session = attempts[attempt - 1]
+        return Page(Status.RECAP, title=view.title(session), recap=RecapView(
+            attempt, number or 1, session.total, reply.paragraphs))

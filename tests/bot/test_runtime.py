@@ -30,13 +30,16 @@ async def test_telegram_bot_process_answers_and_stops_on_sigterm(tmp_path):
                       LOG_LEVEL="DEBUG")
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        # Read its output while it runs: DEBUG logs fill a pipe's 64 KB buffer, and a bot blocked writing its
+        # log answers nothing (the command menu's growth, issue 17, crossed that line).
+        output = asyncio.create_task(proc.communicate())
         standin.push({"message": {"message_id": 1, "date": 0, "text": "/quiz",
                                   "chat": {"id": 77, "type": "private"},
                                   "from": {"id": 77, "is_bot": False, "first_name": "A"},
                                   "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}})
         await standin.wait_for(lambda: standin.sent_texts(77), timeout=60)
         proc.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        out, err = await asyncio.wait_for(output, 30)
     finally:
         await standin.stop()
     assert proc.returncode == 0, err.decode()[-2000:]

@@ -14,7 +14,7 @@ from core.plan import engine as plan
 from core.plan.engine import PushTarget
 from core.plan.service import PUSH_CONCURRENCY, PUSH_LEASE, PlanService
 from core.quiz.service import QuizService
-from tests.answers import as_text, right_response, wrong_response
+from tests.answers import as_text, right_response, submit_if_last, wrong_response
 from tests.fakes import InMemoryPlanStore
 
 
@@ -266,7 +266,8 @@ async def test_day_two_miss_classification(planner, quiz, clock, memory_store):
         session = memory_store.sessions[card.session_id]
         q = quiz.exams.newest[session.question_ids[card.position]]
         pick = right_response if n >= 3 else wrong_response  # miss the first three
-        card = (await quiz.answer_text(lid, as_text(q.type, pick(q, session.orders[card.position])))).card
+        reply = await quiz.answer_text(lid, as_text(q.type, pick(q, session.orders[card.position])))
+        card = (await submit_if_last(quiz, lid, reply)).card
     session = memory_store.sessions[max(memory_store.sessions)]
     stages = [quiz.exams.newest[qid].stage.value for qid in session.question_ids[:3]]
     first = await planner.classify(lid)

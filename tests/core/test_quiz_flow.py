@@ -9,7 +9,7 @@ from core.commands import Surface
 from core.dispatch import Caller, Dispatcher
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
-from tests.answers import as_text, right_response, wrong_response
+from tests.answers import as_text, right_response, submit_if_last, wrong_response
 from tests.fakes import InMemoryPlanStore
 
 
@@ -22,7 +22,7 @@ async def _answer(service: QuizService, lid: int, card, right: bool = True):
     session = service.store.sessions[card.session_id]
     q = service.exams.newest[session.question_ids[card.position]]
     response = (right_response if right else wrong_response)(q, session.orders[card.position])
-    return await service.answer_text(lid, as_text(q.type, response))
+    return await submit_if_last(service, lid, await service.answer_text(lid, as_text(q.type, response)))
 
 
 @pytest.mark.parametrize("next_session", ["quiz", "drill"])
@@ -66,7 +66,8 @@ async def test_a_mock_report_ends_with_its_two_weakest_task_statements_and_the_p
     worst = sorted(set(tasks))[:2]  # miss every question of two task statements, answer the rest right
     for n in range(20):
         reply = await _answer(service, lid, reply.card, right=tasks[n] not in worst)
-    assert reply.buttons == [(f"Drill {t}", f"/drill {t}") for t in worst] + [("Plan", "/plan")]
+    assert reply.buttons == [(f"Drill {t}", f"/drill {t}") for t in worst] + [("Plan", "/plan"),
+                                                                              ("Walk through it", "/recap 1")]
     assert reply.paragraphs[-1] == f"Next: drill your weakest task statements here, {worst[0]} and {worst[1]}, " \
                                    "then follow your /plan."
 

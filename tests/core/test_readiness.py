@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.quiz.service import QuizService
-from tests.answers import as_text, right_response, wrong_response
+from tests.answers import as_text, right_response, submit_if_last, wrong_response
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ async def _answer(service, bank, store, lid, card, count: int, right: int):
     for n in range(count):
         reply = await service.answer_text(lid, _text(bank, store, card, n < right))
         card = reply.card
-    return reply
+    return await submit_if_last(service, lid, reply)
 
 
 async def _drill_everything(service, bank, store, lid, tasks) -> None:

@@ -10,7 +10,7 @@ import pytest
 from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz.service import STALE, QuizService
-from tests.answers import as_text, right_response, wrong_response
+from tests.answers import as_text, right_response, submit_if_last, wrong_response
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ async def test_diagnostic_is_weighted_silent_and_reports_by_domain_and_stage(ser
     card = reply.card
     for n in range(65):
         answer = right_answer(bank, memory_store, card) if n % 2 == 0 else wrong_answer(bank, memory_store, card)
-        reply = await service.answer_text(lid, answer)
+        reply = await submit_if_last(service, lid, await service.answer_text(lid, answer))
         if n < 64:
             assert "Correct" not in reply.text and "Not quite" not in reply.text  # no feedback mid-form
             card = reply.card
@@ -146,7 +146,7 @@ async def test_readiness_after_three_unseen_attempts_at_75_percent(service, bank
         card = (await service.mock(lid, 20)).card
         for n in range(20):
             text = right_answer(bank, memory_store, card) if n < 16 else wrong_answer(bank, memory_store, card)
-            card = (await service.answer_text(lid, text)).card
+            card = (await submit_if_last(service, lid, await service.answer_text(lid, text))).card
     assert "Readiness: probably ready" in (await service.stats(lid)).text
 
 

@@ -111,13 +111,16 @@ async def test_the_clock_runs_from_the_deadline_and_the_page_shows_the_report_wh
     assert again.report[0] == "Your latest MLA-C02 mock exam:" and again.report[1] == ended.report[1]
 
 
-async def test_the_last_answer_on_the_page_shows_the_report(quiz, web):
+async def test_the_last_answer_on_the_page_shows_the_review_screen_and_submit_the_report(quiz, web):
     lid, card = await mock(quiz, size=5)
     page = await web.page(lid)
     for _ in range(5):
         assert page.question is not None
         page = await web.answer(lid, page.question.session_id, page.question.position, valid(page.question))
-    assert page.status is Status.FINISHED and page.report[0].startswith("MLA-C02 mock exam report:")
+    assert page.status is Status.REVIEW and page.review is not None and page.review.unanswered == []
+    page = await web.submit(lid, card.session_id, confirmed=True)
+    assert page.status is Status.FINISHED and page.report[1].startswith("MLA-C02 mock exam report:")
+    assert page.attempt == 1
     assert [c.state for c in page.navigator] == [CellState.ANSWERED] * 5 and not any(c.current for c in page.navigator)
     assert (await quiz.current(lid)).text.startswith("No session is running")
 

@@ -188,7 +188,9 @@ async def test_classify_sorts_misses_with_the_cores_buttons(bot, memory_store, b
     for number in range(5):
         shown = await answer(bot, card, key(memory_store, bank, card, right=False))
         card = shown.card() if number < 4 else None
-    assert "MLA-C01 mock exam report: 0/5" in shown.text() or "0/5" in shown.text()
+    assert "That was the last question; here is the review screen." in shown.text()
+    shown = await command(bot, "submit", value="yes")  # a mock ends when the learner submits it (issue 17)
+    assert "MLA-C01 mock exam report: 0/5" in shown.text()
     first = await command(bot, "classify")
     assert first.text().startswith("Miss 1 of 5: Q1")
     buttons = first.messages()[-1].buttons()

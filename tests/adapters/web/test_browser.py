@@ -182,7 +182,7 @@ async def test_a_forged_or_expired_sign_in_is_refused_and_changes_nothing(bot, t
         assert await bot.answers() == []
 
 
-async def test_a_signed_link_on_a_phone_answers_every_question_then_shows_the_report(bot, tmp_path):
+async def test_a_signed_link_on_a_phone_answers_every_question_submits_and_shows_the_report(bot, tmp_path):
     """Discord and the console open the page through a link signed for the learner; this one fits 360 px."""
     bot.say("/mock 5")
     await bot.reply("Q 1/5")
@@ -201,6 +201,9 @@ async def test_a_signed_link_on_a_phone_answers_every_question_then_shows_the_re
         for number in range(1, 6):
             await expect(page.locator("#progress")).to_have_text(f"Question {number} of 5")
             await choose(page, "letters")
+        await expect(page.locator("#review")).to_contain_text("Answered 5 · Unanswered 0 · Flagged 0")
+        await page.locator("#review-submit").click()  # the last answer opens the review screen; submit asks first
+        await page.locator("#confirm-yes").click()
         report = page.locator("#report")
         await expect(report).to_be_visible()
         await expect(report).to_contain_text("MLA-C02 mock exam report:")
