@@ -17,6 +17,7 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.secret_store import SqlSecretStore
 from adapters.sql.store import SqlStore
 from bot.config import Settings
+from bot.logs import console_log_file
 from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
 from core.exam.bank import Bank
@@ -133,5 +134,6 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
             count_discord_429s(metrics.too_many_requests("discord"))
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
     if settings.console:
-        adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))
+        charts = console_log_file(settings.database_url).parent / "charts"  # beside console.log: data/charts/
+        adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout, charts=charts))
     return adapters

@@ -53,6 +53,10 @@ class QuizPoll:
     explanation: str
 
 
+# Where a surface that cannot show pictures (the console) says it saved one.
+CHART_SAVED = "Chart saved: {path} (open it with any image viewer)."
+
+
 @dataclass(frozen=True)
 class Image:
     """A picture sent with a reply (a progress chart, PNG): `name` is its file name ("mla-c02-progress.png"),
