@@ -9,6 +9,7 @@ matplotlib's default font, the DejaVu Sans it ships, so nothing is looked up on 
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 
 from matplotlib import dates
 from matplotlib.axes import Axes
@@ -19,6 +20,7 @@ from core.charts.model import Panel, ProgressChart
 
 WIDTH, HEIGHT, DPI = 8.0, 9.0, 100  # 800 x 900 pixels: readable on a phone, small as a PNG
 PASS_COLOUR, SCORE_COLOUR, GRID = "#c0392b", "#1f5fa8", "#dddddd"
+MIN_SPAN = timedelta(days=2)
 MARGINS = {"left": 0.14, "right": 0.97, "top": 0.93, "bottom": 0.06, "hspace": 0.5}
 STAGE_COLOURS = ("#2e86ab", "#a23b72", "#f18f01", "#3b8b5a")  # data, model, deployment, monitoring
 
@@ -43,7 +45,10 @@ def _empty(axes: Axes, panel: Panel) -> None:
     axes.set_yticks([])
 
 
-def _dated(axes: Axes) -> None:
+def _dated(axes: Axes, times: list[datetime]) -> None:
+    """Dates along the x axis, at least MIN_SPAN wide around the points (one day's alone would span years)."""
+    middle, half = min(times) + (max(times) - min(times)) / 2, max((max(times) - min(times)) / 2, MIN_SPAN / 2)
+    axes.set_xlim(float(dates.date2num(middle - half * 1.05)), float(dates.date2num(middle + half * 1.05)))
     locator = dates.AutoDateLocator(minticks=3, maxticks=7)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
@@ -62,7 +67,7 @@ def _domains(axes: Axes, chart: ProgressChart) -> None:
     axes.set_ylabel(chart.domains_panel.unit)
     axes.grid(True, color=GRID)
     axes.legend(loc="lower left", fontsize=8, ncols=2, frameon=False)
-    _dated(axes)
+    _dated(axes, [t for series in chart.domains for t, _ in series.points])
 
 
 def _scores(axes: Axes, chart: ProgressChart) -> None:
@@ -79,7 +84,7 @@ def _scores(axes: Axes, chart: ProgressChart) -> None:
     axes.set_ylim(low, high)
     axes.set_ylabel(chart.scores_panel.unit)
     axes.grid(True, color=GRID)
-    _dated(axes)
+    _dated(axes, [t for t, _ in chart.scores.points])
 
 
 def _stages(axes: Axes, chart: ProgressChart) -> None:
