@@ -30,8 +30,10 @@ class Pictures:
 
     async def _stats_chart(self, bank: Bank, history: list[Answer], forms: list[Session]) -> Image | None:
         """/stats's chart of the learner's progress in `bank`'s exam; none before their first answer in it."""
-        chart = build.progress_chart(bank, history, forms)
-        return await self._draw(chart, f"{bank.code}-progress.png") if chart is not None else None
+        chart = build.progress_chart(bank, history, forms) if self.charts is not None else None
+        if self.charts is None or chart is None:
+            return None
+        return await _drawn(self.charts, chart, f"{bank.code}-progress.png")
 
     async def _report_chart(self, session: Session) -> Image | None:
         """The chart of a finished diagnostic or mock (none for other sessions), with the learner's progress
@@ -42,14 +44,14 @@ class Pictures:
         history = await self.store.history(session.learner_id)
         forms = [s for s in await self.store.forms(session.learner_id) if s.exam == session.exam]
         chart = build.report_chart(bank, session, history, forms)
-        return await self._draw(chart, f"{bank.code}-{session.mode}-{session.id}.png")
+        return await _drawn(self.charts, chart, f"{bank.code}-{session.mode}-{session.id}.png")
 
-    async def _draw(self, chart: ProgressChart, name: str) -> Image | None:
-        if self.charts is None:
-            return None
-        try:
-            data = await self.charts.render(chart)
-        except Exception:
-            log.exception("the chart %s could not be drawn; the reply goes without it", name)
-            return None
-        return Image(name, data, chart.alt)
+
+async def _drawn(charts: ChartRenderer, chart: ProgressChart, name: str) -> Image | None:
+    """The chart as an Image named `name`; None, logged, when it cannot be drawn."""
+    try:
+        data = await charts.render(chart)
+    except Exception:
+        log.exception("the chart %s could not be drawn; the reply goes without it", name)
+        return None
+    return Image(name, data, chart.alt)
