@@ -4,6 +4,7 @@ caption comes as the photo, captioned with what it shows, then the report's mess
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -58,3 +59,16 @@ async def test_a_text_longer_than_a_caption_follows_its_photo(charted):
     assert (name, data, caption) == (image.name, image.data, image.alt)
     [message] = charted.standin.calls_to("sendMessage")
     assert message["text"].startswith("Line of a long report.") and message["reply_markup"]  # buttons at the end
+
+
+async def test_the_last_answer_of_a_mock_brings_its_report_with_the_chart(charted):
+    bo = Chat(charted, 603)
+    await bo.say("/mock 5")
+    for _ in range(5):
+        await answer_right(charted, bo)
+    [(chat, name, data, caption)] = charted.standin.photos
+    assert chat == 603 and re.fullmatch(r"mla-c01-mock-\d+\.png", name) and png_size(data) == (800, 900)
+    assert "mock exam report: 5/5 (100%) correct" in caption  # a short report fits the caption
+    assert not any("mock exam report" in t for t in charted.texts(603)[:-1])  # and is not sent twice
+    assert [b["text"] for row in charted.standin.calls_to("sendPhoto")[0]["reply_markup"]["inline_keyboard"]
+            for b in row][:2] == [f"Drill {t}" for t in re.findall(r"here, (\S+) and (\S+), then", caption)[0]]
