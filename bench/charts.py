@@ -9,8 +9,9 @@ same Agg canvas: the floor of any matplotlib chart on this machine, so the ratio
 The first chart of a process also imports matplotlib (and, the first time on a machine, builds its font
 list): printed apart, it is not in the median. Wall time depends on what else the machine runs (the load
 average is printed), so the CPU time of one chart is measured too, drawn directly on the main thread
-(time.thread_time). The goal (issue 16): under 300 ms per chart, judged on the median wall time through the
-executor; the p95 and the CPU time are printed beside it. Beside those, in the same rounds: the /stats chart
+(time.thread_time). The goal (issue 16) is under 300 ms per chart: the last line judges both the median CPU
+time (what the chart costs) and the median wall time through the executor (what a learner waits, which other
+jobs on a shared machine stretch). Beside those, in the same rounds: the /stats chart
 with a 5 ms ticker on the event loop, which measures how late the loop runs (its lag: the drawing thread holds
 the GIL for stretches, and a busy loop slows the drawing in turn), the same two with a process pool as the
 executor, and the ticker alone (the lag's baseline). Each round draws each variant once, in turn, so a change
@@ -189,9 +190,10 @@ async def main() -> None:
     print(f"event-loop lag with nothing drawn (the lag baseline): median {statistics.median(idle):.1f} ms, "
           f"max {max(idle):.1f} ms")
     worst = max(statistics.median(times[name]) for name in ("/stats chart", "report chart"))
-    verdict = "yes" if worst < GOAL_MS else "NO"
-    print(f"under {GOAL_MS} ms per chart on this machine (median wall time on the bot's thread, the slower kind): "
-          f"{verdict} ({worst:.0f} ms)")
+    own = statistics.median(cpu)
+    print(f"under {GOAL_MS} ms per chart on this machine? CPU time: {'yes' if own < GOAL_MS else 'NO'} "
+          f"({own:.0f} ms); wall time on the bot's thread, the slower kind: {'yes' if worst < GOAL_MS else 'NO'} "
+          f"({worst:.0f} ms at load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
