@@ -4,7 +4,9 @@
   that domain's last WINDOW answers up to the end of that day. A window rather than all answers so far, so the
   line shows where the learner stands now: a month-old start no longer holds it down.
 - The score trend: `score_trend`, the estimated scaled score each finished diagnostic or mock report states
-  (core/quiz/report.py: the exam's linear scaling of the share right, unanswered counted wrong). The pass
+  (core/quiz/report.py: the exam's linear scaling of the share right, unanswered counted wrong), for the forms
+  that ended properly as readiness means it (core/quiz/progress.py): a form stopped before the end, or out
+  of time with less than 80% answered, would plot a drop that says nothing about the learner. The pass
   estimate of issue 16 item 3 is to replace it as the source: the one line marked in `_chart` below.
 - The lifecycle stages: the share right by stage, of every answer (/stats) or of the form a report is about.
 
@@ -14,6 +16,7 @@ them what to do first, and a picture of empty axes would say nothing more.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -51,12 +54,18 @@ def domain_series(bank: Bank, history: Iterable[Answer]) -> tuple[Series, ...]:
     return tuple(out)
 
 
+def ended_properly(session: Session) -> bool:
+    """Every question answered, or the time ran out with at least 80% of them answered."""
+    answered, total = len(session.answers), session.total
+    return answered == total or (progress.timed_out(session) and answered >= math.ceil(progress.MIN_ANSWERED * total))
+
+
 def score_trend(bank: Bank, forms: Iterable[Session]) -> Series:
-    """The estimated scaled score of each finished diagnostic and mock of the bank's exam, as its report
-    states it, at the time it ended."""
+    """The estimated scaled score of each diagnostic and mock of the bank's exam that ended properly, as its
+    report states it, at the time it ended."""
     scoring = bank.exam.scoring
     points = [(s.finished_at, float(scoring.scaled(progress.score(s))))
-              for s in forms if s.finished_at is not None and s.exam == bank.code]
+              for s in forms if s.finished_at is not None and s.exam == bank.code and ended_properly(s)]
     return Series("Estimated scaled score", tuple(sorted(points)))
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from core.charts import build
-from core.quiz.engine import Answer, Mode
+from core.quiz.engine import Answer, Mode, Session
 from core.quiz.service import QuizService
 from tests.answers import as_text, right_response, wrong_response
 from tests.charts import RecordingCharts
@@ -92,7 +92,7 @@ async def test_a_stopped_diagnostic_reports_with_a_chart_and_a_drills_end_withou
     stopped = await service.stop(lid)
     assert "Session stopped." in stopped.text and stopped.image is not None
     assert stopped.image.name.startswith("mla-c01-diagnostic-")
-    assert charts.drawn[-1].scores.points[-1][1] == 100  # 0 right of 65: the scale's floor
+    assert charts.drawn[-1].scores.points == ()  # stopped at 0 of 65: no score to plot, not a 100
 
 
 async def test_a_chart_that_cannot_be_drawn_leaves_the_reply_whole(service, charts, memory_store, caplog):
@@ -114,3 +114,23 @@ def test_the_domain_line_is_the_last_20_answers_at_each_days_end(bank, clock):
     # day one: the last 20 of 30 answers, all right; day three: 19 of the last 20
     assert [(t, round(v)) for t, v in line.points] == [(day + timedelta(minutes=29), 100),
                                                         (day + timedelta(days=2), 95)]
+
+
+def test_the_score_trend_keeps_the_forms_that_ended_properly(bank, clock):
+    ids = sorted(bank.questions)[:20]
+    start = clock()
+
+    def form(answered: int, timed_out: bool, day: int) -> Session:
+        began = start + timedelta(days=day)
+        deadline = began + timedelta(minutes=40)
+        ended = deadline if timed_out else began + timedelta(minutes=30)
+        session = Session(1, Mode.MOCK, ids, [[0]] * 20, began, deadline=deadline, finished_at=ended,
+                          exam=bank.code, id=day)
+        session.answers = [Answer(day, p, 1, q, [0], True, began, Mode.MOCK) for p, q in enumerate(ids[:answered])]
+        return session
+
+    forms = [form(20, False, 0), form(16, True, 1), form(15, True, 2), form(19, False, 3)]
+    trend = build.score_trend(bank, forms)
+    # all answered: 1000; out of time at 16 of 20 (80%): 820; 15 of 20 out of time and a stopped 19 of 20: left out
+    assert [(t.date(), v) for t, v in trend.points] == [(start.date(), 1000),
+                                                        ((start + timedelta(days=1)).date(), 820)]
