@@ -5,14 +5,17 @@
 FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    OPS_PORT=9090 OPS_HOST=0.0.0.0 LOG_FORMAT=json
+    OPS_PORT=9090 OPS_HOST=0.0.0.0 LOG_FORMAT=json MPLCONFIGDIR=/var/cache/matplotlib
 WORKDIR /app
 
 COPY requirements/build.lock requirements/bot.lock requirements/
 # pip and setuptools first (a current installer), then the runtime dependencies only (not the test extra).
 RUN pip install --no-cache-dir --require-hashes --only-binary :all: -r requirements/build.lock \
     && pip install --no-cache-dir --require-hashes --only-binary :all: -r requirements/bot.lock \
-    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot \
+    && mkdir -p "$MPLCONFIGDIR" && python -c "import matplotlib.font_manager" && chown -R bot "$MPLCONFIGDIR"
+# (matplotlib's font list is built here, once, in a folder the bot may write: else every container would
+# build it again, in a temporary folder, on its first chart)
 
 COPY pyproject.toml README.md alembic.ini ./
 COPY core core

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from adapters.charts.renderer import MatplotlibCharts
 from adapters.console.chat import ConsoleChat
 from adapters.ops.metrics import Metrics, count_discord_429s
 from adapters.sql.database import Database
@@ -16,12 +17,13 @@ from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.secret_store import SqlSecretStore
 from adapters.sql.store import SqlStore
 from bot.config import Settings
+from bot.logs import console_log_file
 from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
 from core.exam.bank import Bank
 from core.exam.exams import Exams, load_exams
 from core.plan.service import PlanService
-from core.ports import Clock, Eraser, PlanStore, ReviewStore, RoundStore, SecretStore, Store, utcnow
+from core.ports import ChartRenderer, Clock, Eraser, PlanStore, ReviewStore, RoundStore, SecretStore, Store, utcnow
 from core.quiz.service import QuizService
 from core.review.service import ReviewService
 from core.rounds.service import RoundService
@@ -59,6 +61,7 @@ def bootstrap(
     round_store: RoundStore | None = None,
     review_store: ReviewStore | None = None,
     secret_store: SecretStore | None = None,
+    charts: ChartRenderer | None = None,
     clock: Clock = utcnow,
     rng: random.Random | None = None,
     on_database_error: Callable[[], None] | None = None,
@@ -84,7 +87,7 @@ def bootstrap(
         key = LinkKey(secret_store or SqlSecretStore(database()), configured)
         links = WebLinks(str(settings.webapp_base_url), key, clock)
     quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
-                       reviews=reviews, web=links)
+                       reviews=reviews, web=links, charts=charts or MatplotlibCharts())
     rounds = RoundService(exams, round_store, clock=clock, rng=rng)
     planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
@@ -131,5 +134,6 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
             count_discord_429s(metrics.too_many_requests("discord"))
         adapters.append(DiscordAdapter(bot, settings.discord_bot_token.get_secret_value()))
     if settings.console:
-        adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout))
+        charts = console_log_file(settings.database_url).parent / "charts"  # beside console.log: data/charts/
+        adapters.append(ConsoleChat(services.dispatcher, sys.stdin, sys.stdout, charts=charts))
     return adapters

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
+from core.charts.model import ProgressChart
 from core.plan.engine import PushTarget
 from core.quiz.binding import UpdateKey
 from core.quiz.engine import Answer, Session
@@ -215,3 +216,11 @@ class SecretStore(Protocol):
     async def secret(self, name: str, candidate: str) -> str:
         """The secret stored under `name`; `candidate` is stored first when there is none, so the first
         process to ask decides and every replica reads the same value afterwards."""
+
+
+class ChartRenderer(Protocol):
+    """Draws progress charts (adapters/charts). Drawing takes CPU for a while, so an implementation runs it
+    off the event loop (in an executor) and other chats go on meanwhile."""
+
+    async def render(self, chart: ProgressChart) -> bytes:
+        """The chart as a PNG image."""

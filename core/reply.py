@@ -59,6 +59,20 @@ class QuizPoll:
     explanation: str
 
 
+# Where a surface that cannot show pictures (the console) says it saved one.
+CHART_SAVED = "Chart saved: {path} (open it with any image viewer)."
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture sent with a reply (a progress chart, PNG): `name` is its file name ("mla-c02-progress.png"),
+    `alt` says in words what it shows, for where the picture cannot be seen."""
+
+    name: str
+    data: bytes
+    alt: str
+
+
 @dataclass(frozen=True)
 class Reply:
     """Paragraphs of plain text (adapters escape them), an optional question, suggested next commands."""
@@ -74,6 +88,7 @@ class Reply:
     # paragraphs say the same for the others, and Telegram draws its own two-level drill buttons.
     menu: list[tuple[str, str]] = field(default_factory=list)
     poll: QuizPoll | None = None  # a group's question of the day, answered by anyone
+    image: Image | None = None  # a chart: /stats and a diagnostic's or mock's report, when a renderer is wired
 
     @property
     def text(self) -> str:

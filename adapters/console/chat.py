@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render
@@ -38,7 +39,8 @@ class ConsoleChat:
     prefix = f"{PLATFORM}:"
     exit_code = 0  # leaving the console is the normal way to end the process
 
-    def __init__(self, dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, user: str = "local") -> None:
+    def __init__(self, dispatcher: Dispatcher, stdin: TextIO, stdout: TextIO, user: str = "local",
+                 charts: Path | None = None) -> None:
         self.dispatcher = dispatcher
         self.quiz: QuizService = dispatcher.quiz
         self.stdin = stdin
@@ -54,9 +56,10 @@ class ConsoleChat:
         # The card on screen, (session id, position): a typed answer is for that question. None until this
         # process shows one, so after a restart a typed answer is not guessed onto the pending question.
         self.shown: tuple[int, int] | None = None
+        self.charts = charts  # the folder a reply's chart is saved in (data/charts/ by default); None: not saved
 
     def say(self, reply: Reply | RoundReply) -> None:
-        text = render(reply) if isinstance(reply, Reply) else reply.text
+        text = render(reply, self._save_chart(reply)) if isinstance(reply, Reply) else reply.text
         if not text or self.output_closed:
             return
         try:
@@ -64,6 +67,22 @@ class ConsoleChat:
             self.stdout.flush()
         except (OSError, ValueError):  # a closed pipe (BrokenPipeError), or stdout closed under us
             self._output_gone()
+
+    def _save_chart(self, reply: Reply) -> str | None:
+        """Save the reply's chart as a PNG file (a terminal shows no pictures); its absolute path, or None
+        when there is none or it could not be written (logged: the text says everything the chart shows)."""
+        if reply.image is None or self.charts is None:
+            return None
+        path = self.charts.resolve() / reply.image.name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_name(path.name + ".part")  # renamed once whole: a viewer never opens half a file
+            part.write_bytes(reply.image.data)
+            part.replace(path)
+        except OSError as exc:
+            log.warning("could not save the chart %s: %s", path, exc)
+            return None
+        return str(path)
 
     def _output_gone(self) -> None:
         """End the chat: with nobody reading, a further line would run unseen. What remains buffered goes

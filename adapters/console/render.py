@@ -6,7 +6,7 @@ import textwrap
 
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
-from core.reply import QuestionCard, Reply
+from core.reply import CHART_SAVED, QuestionCard, Reply
 
 
 def render_card(card: QuestionCard) -> str:
@@ -27,8 +27,11 @@ def render_card(card: QuestionCard) -> str:
     return "\n\n".join(parts)
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, chart: str | None = None) -> str:
+    """The reply as terminal text; `chart`: where its chart was saved, said after the text."""
     parts = list(reply.paragraphs)
+    if chart is not None:
+        parts.append(CHART_SAVED.format(path=chart))
     if reply.buttons:
         parts.append("Send: " + " · ".join(command for _, command in reply.buttons))
     if reply.card is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -11,7 +13,7 @@ from adapters.discord import ids
 from core.commands import action_label
 from core.exam.model import QuestionType
 from core.quiz.grading import LETTERS
-from core.reply import QuestionCard, QuizPoll, Reply
+from core.reply import Image, QuestionCard, QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ EMBED_LIMIT = 6000
 TITLE_LIMIT = 256
 OPTIONS_LIMIT = 25
 ROWS_LIMIT = 5
+ALT_LIMIT = 1024  # an attachment's description, its alt text
 ROW_WIDTH = 5
 BUTTON_LABEL_LIMIT = 80
 OPTION_LABEL_LIMIT = 100
@@ -74,11 +77,25 @@ Row = tuple[Button | Menu | Link, ...]
 
 @dataclass(frozen=True)
 class Chunk:
-    """One Discord message: content, an embed, component rows; views.py turns the rows into items."""
+    """One Discord message: content, an embed, component rows (views.py turns them into items), and the chart
+    the embed shows, attached."""
 
     content: str | None = None
     embed: discord.Embed | None = None
     rows: tuple[Row, ...] = ()
+    image: Image | None = None
+
+    def parts(self) -> dict[str, Any]:
+        """Keyword arguments of a send or edit for all but the rows: only the parts the message has."""
+        kwargs: dict[str, Any] = {}
+        if self.content:
+            kwargs["content"] = self.content
+        if self.embed:
+            kwargs["embed"] = self.embed
+        if self.image is not None:  # a new File each time: sending reads it to the end
+            kwargs["file"] = discord.File(io.BytesIO(self.image.data), filename=self.image.name,
+                                          description=clip(self.image.alt, ALT_LIMIT))
+        return kwargs
 
 
 def size(text: str) -> int:
@@ -199,6 +216,10 @@ def reply_chunks(reply: Reply) -> list[Chunk]:
     if rows:
         last = chunks.pop() if chunks else Chunk()
         chunks.append(Chunk(content=last.content, rows=rows[:ROWS_LIMIT]))
+    if reply.image is not None:  # the chart, in an embed on the text's last message, above its buttons
+        last = chunks.pop() if chunks else Chunk()
+        embed = discord.Embed().set_image(url=f"attachment://{reply.image.name}")
+        chunks.append(Chunk(content=last.content, embed=embed, rows=last.rows, image=reply.image))
     if reply.card is not None:
         chunks += card_chunks(reply.card)
     return chunks

@@ -97,11 +97,7 @@ def message(chunk: render.Chunk, items: Iterable[type[discord.ui.DynamicItem]] |
             drop_buttons: bool = False) -> dict[str, Any]:
     """Keyword arguments for send/edit calls; only the parts the chunk has. `drop_buttons` makes an edit
     without rows take the old buttons off."""
-    kwargs: dict[str, Any] = {}
-    if chunk.content:
-        kwargs["content"] = chunk.content
-    if chunk.embed:
-        kwargs["embed"] = chunk.embed
+    kwargs = chunk.parts()
     if chunk.rows:
         kwargs["view"] = build(chunk.rows, items or DYNAMIC_ITEMS)
     elif drop_buttons:

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from telegram import Bot, CallbackQuery, Poll, ReplyParameters, Update
+from telegram import Bot, CallbackQuery, InputFile, Poll, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -109,8 +109,18 @@ async def call(make: Callable[[], Awaitable[T]]) -> T:
 
 
 async def send(bot: Bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
-    """Send every message of a reply (and its poll), quoting `reply_to` when given."""
+    """Send every message of a reply (and its poll), quoting `reply_to` when given. A chart goes first, as a
+    photo: with the reply's text as its caption when that fits one, else captioned with what it shows and
+    followed by the text's messages."""
     quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+    if reply.image is not None:
+        image, caption = reply.image, render.caption(reply)
+        markup = render.actions_keyboard(reply) if caption is not None else None
+        await call(lambda: bot.send_photo(chat_id, InputFile(image.data, filename=image.name),
+                                          caption=caption or render.alt_caption(image.alt), parse_mode=ParseMode.HTML,
+                                          reply_markup=markup, reply_parameters=quote))
+        if caption is not None:
+            return
     for text, markup in render.messages(reply, private=is_private(chat_id)):
         await call(lambda text=text, markup=markup: bot.send_message(  # type: ignore[misc]
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=quote))

@@ -14,6 +14,7 @@ from core.quiz.grading import LETTERS
 from core.reply import QuestionCard, Reply
 
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024  # a photo's caption
 CALLBACK_TEXT_LIMIT = 200
 
 
@@ -180,6 +181,20 @@ def messages(reply: Reply, private: bool = False) -> list[tuple[str, InlineKeybo
     return out
 
 
+def caption(reply: Reply) -> str | None:
+    """The reply's text as its photo's caption, when it fits one (1024 characters) and there is no card
+    (a card's buttons need a message of its own); None when the text goes in messages after the photo."""
+    if reply.card is not None or not reply.paragraphs:
+        return None
+    chunks = pack([Fragment(p) for p in reply.paragraphs], CAPTION_LIMIT)
+    return chunks[0] if len(chunks) == 1 else None
+
+
+def alt_caption(alt: str) -> str:
+    """A chart's caption when the reply's text goes in messages of its own: what the chart shows."""
+    return esc(alt if utf16_len(alt) <= CAPTION_LIMIT else alt[:CAPTION_LIMIT // 2 - 1] + "…")
+
+
 def _explain_only(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
     """Above a new question, keep only the Explain button of the verdict (mode buttons would distract)."""
     if keyboard is None:
@@ -192,7 +207,7 @@ def verdict_message(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None] | N
     """The answered question with its verdict underneath, to replace the question's message in place (one
     edit instead of an edit and a new message); None when there is no such card or it would not fit one
     message. A next question is not part of it: it goes below, as a message of its own."""
-    if reply.answered_card is None:
+    if reply.answered_card is None or reply.image is not None:  # a picture goes below, with the text
         return None
     chunks = pack(card_fragments(reply.answered_card, instructions=False) + [Fragment(p) for p in reply.paragraphs])
     if len(chunks) != 1:

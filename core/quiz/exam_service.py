@@ -178,7 +178,8 @@ class ExamService:
             bank = self.quiz._bank(session)
             attempt = len(await self.finished(learner_id))
             return Reply(note + exam_review.submitted_text(session, bank, attempt), actions=["stats"],
-                         buttons=report_buttons(session, bank, attempt))
+                         buttons=report_buttons(session, bank, attempt),
+                         image=await self.quiz._report_chart(session))
 
     # --- after the exam ------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from core.exam import choice
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.lockmap import LockMap
-from core.ports import Clock, Eraser, Store, WebLinker, utcnow
-from core.quiz import engine, menus, navigate, progress, report, selection
+from core.ports import ChartRenderer, Clock, Eraser, Store, WebLinker, utcnow
+from core.quiz import engine, menus, navigate, pictures, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.exam_service import ExamService
@@ -30,13 +30,13 @@ UNSEEN = ("Not recorded: I restarted since I showed you a question, so I cannot 
 MOCK_SIZE, MOCK_MINUTES = 20, 40
 DRILL_SIZE, REVIEW_SIZE = 10, 10
 
-class QuizService(LearnerExams):
+class QuizService(LearnerExams, pictures.Pictures):
     """Every quiz rule the chat adapters rely on; one learner's requests run one at a time."""
 
     def __init__(self, exams: Exams | Bank, store: Store, clock: Clock = utcnow, rng: random.Random | None = None,
-                 erase: Eraser | None = None, reviews: ReviewService | None = None, web: WebLinker | None = None):
-        # every exam; each learner studies one, each session remembers its own;
-        # a single bank serves alone (tests, a one-exam deployment)
+                 erase: Eraser | None = None, reviews: ReviewService | None = None, web: WebLinker | None = None,
+                 charts: ChartRenderer | None = None):
+        # every exam; each learner studies one, each session remembers its own; one bank alone: tests, one exam
         self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
         self.store = store
         self.clock = clock
@@ -46,10 +46,10 @@ class QuizService(LearnerExams):
         self.erase: Eraser = erase or store.forget
         self._learner_ids: dict[tuple[str, str], int] = {}
         self.timekeeper = Timekeeper(store, self.clock)
-        # Spaced review (core/review): bot/bootstrap.py always passes it; a service built for a test of
-        # something else may leave it out, and then /review says so.
+        # Spaced review (core/review): bootstrap passes it; a test of something else may leave it out (/review says so)
         self.reviews = reviews
         self.web = web  # the web view's button on a card (core/webview/links.py), when WEBAPP_BASE_URL is set
+        self.charts = charts  # draws /stats's and the reports' charts (core/quiz/pictures.py); None: text only
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -68,7 +68,7 @@ class QuizService(LearnerExams):
             session, expired = await self._active(learner_id)
             note = await self._note(session)
         if expired is not None:
-            return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions)
+            return Reply(welcome.paragraphs + expired.paragraphs, actions=expired.actions, image=expired.image)
         if session is None:
             return welcome
         return Reply(welcome.paragraphs + note + [f"Your {session.exam.upper()} {session.mode} is where you left it:"],
@@ -81,8 +81,7 @@ class QuizService(LearnerExams):
             session, expired = await self._active(learner_id)
         if expired is not None or session is None:
             return expired
-        return Reply([report.where_you_were(session) + ":"],
-                     card=await self._card(session))
+        return Reply([report.where_you_were(session) + ":"], card=await self._card(session))
 
     def welcome(self, bank: Bank) -> Reply:
         exam = bank.exam
@@ -265,7 +264,7 @@ class QuizService(LearnerExams):
             paragraphs += report.session_report(session, bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
             return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
-                         buttons=report.next_buttons(session, bank))
+                         buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
         return Reply(paragraphs, card=await self._card(session), actions=actions, answered=answered,
                      answered_card=shown)
 
@@ -289,7 +288,7 @@ class QuizService(LearnerExams):
         bank = self._bank(session)
         return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.exam.upper()} {session.mode}."]
                      + report.session_report(session, bank), actions=["review", "stats"], card=None,
-                     buttons=report.next_buttons(session, bank))
+                     buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
 
     async def _note(self, session: Session | None) -> list[str]:
         """The offline note owed on a running timed session's reply (once per outage), saved as told."""
@@ -357,7 +356,7 @@ class QuizService(LearnerExams):
             await self.store.save(session)
             bank = self._bank(session)
             return Reply(["Session stopped."] + report.session_report(session, bank), actions=["stats"],
-                         buttons=report.next_buttons(session, bank))
+                         buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
 
     async def history(self, learner_id: int) -> list[Answer]:
         """Every answer of the learner, oldest first (for the plan's weakest area and days done)."""
@@ -376,7 +375,8 @@ class QuizService(LearnerExams):
             history = await self.store.history(learner_id)
             forms = [s for s in await self.store.forms(learner_id) if s.exam == bank.code]
             extra = await self.reviews.stats_lines(learner_id, history) if self.reviews is not None else []
-            return Reply(progress.stats(bank, history, forms) + extra, actions=["diagnostic", "review"])
+            return Reply(progress.stats(bank, history, forms) + extra, actions=["diagnostic", "review"],
+                         image=await self._stats_chart(bank, history, forms))
 
     # --- scope names -----------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ class BotApiStandIn:
         self.admins: set[tuple[int, int]] = set()  # (chat id, user id) pairs that are chat administrators
         self.delivered: list[dict] = []  # the sendMessage calls that succeeded
         self.blocked: set[int] = set()  # chats whose user blocked the bot: every send is 403 Forbidden
+        self.photos: list[tuple[int, str, bytes, str]] = []  # (chat id, file name, PNG bytes, caption)
 
     @property
     def base_url(self) -> str:
@@ -243,9 +244,20 @@ class BotApiStandIn:
         return self._message(params["chat_id"], params["text"], params.get("reply_markup"))
 
     async def api_sendPhoto(self, params):
+        """A photo uploaded as a file (multipart), its caption read like a message's text: `photos` keeps
+        (chat id, file name, bytes, caption as shown), and a caption counts as a delivered text."""
         if params.get("caption"):
             self._check_text(params, limit=1024, field="caption")
-        return {**self._message(params["chat_id"], ""), "photo": []}
+        self._check_markup(params)
+        photo = params.get("photo")
+        if not hasattr(photo, "file"):
+            raise BadRequest("there is no photo in the request")
+        caption = params.get("caption") or ""
+        shown = parse_html(caption)[1] if params.get("parse_mode") == "HTML" else caption
+        self.photos.append((int(params["chat_id"]), photo.filename, photo.file.read(), shown))
+        if caption:
+            self.delivered.append({**params, "text": caption})
+        return {**self._message(params["chat_id"], caption, params.get("reply_markup")), "photo": []}
 
     async def api_editMessageText(self, params):
         self._check_text(params)
