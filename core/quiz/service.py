@@ -13,7 +13,7 @@ from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.ports import Clock, Eraser, Store, WebLinker, utcnow
 from core.quiz import engine, menus, navigate, progress, report, selection
-from core.quiz.binding import Binding, Sent, UpdateKey, bind
+from core.quiz.binding import Binding, Sent, UpdateKey, bind_shown, tapped
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.exam_service import ExamService
 from core.quiz.grading import AnswerFormatError
@@ -210,7 +210,7 @@ class QuizService(LearnerExams):
                 return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
                              actions=["quiz"])
             note = await self._note(session)
-            binding = bind(session, sent)
+            binding = bind_shown(session, sent, self.clock())
             if binding is not Binding.PENDING:
                 return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
                              card=await self._card(session))
@@ -232,7 +232,7 @@ class QuizService(LearnerExams):
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
-            if session is None or session.id != session_id or session.position != position:
+            if session is None or not tapped(session, session_id, position, self.clock()):
                 return Reply([STALE], refused=True)
             note = await self._note(session)
             try:
