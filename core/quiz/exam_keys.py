@@ -26,6 +26,7 @@ STALE_KEY = "That button belongs to an attempt that is no longer running. Nothin
 ALREADY = {True: "Question {number} is flagged already. Nothing was changed.",
            False: "Question {number} is not flagged. Nothing was changed."}
 CONFIRM_LABEL, KEEP_GOING = "Yes, submit", "Keep going"
+SUBMIT_LABEL = "Submit attempt"  # not "Submit": an ordering or matching question has its own Submit beside it
 RECAP_LABELS = {"back": "◀ Previous", "next": "Next ▶", "all": "All attempts"}
 MARKS = {"answered": "✓", "flagged": "⚑", "current": "▸"}
 
@@ -66,7 +67,7 @@ def card_keys(card: QuestionCard) -> list[Key]:
     for label, text in card.nav:
         name = text.removeprefix("/").split()[0]
         act = (Act.UNFLAG if card.flagged else Act.FLAG) if name == "flag" else _CARD_ACTS[name]
-        keys.append(Key(label, act, card.session_id, number))
+        keys.append(Key(SUBMIT_LABEL if act is Act.SUBMIT else label, act, card.session_id, number))
     return keys
 
 
@@ -115,7 +116,7 @@ def screen_keys(shown: ExamScreen, per_page: int) -> tuple[list[Key], list[Key]]
         controls.append(Key(f"◀ {first - per_page}–{first - 1}", Act.PAGE, sid, page - 1))
     if last < shown.total:
         controls.append(Key(f"{last + 1}–{min(last + per_page, shown.total)} ▶", Act.PAGE, sid, page + 1))
-    controls += [Key(f"Back to Q{shown.current}", Act.RETURN, sid), Key(navigate.NAV["submit"], Act.SUBMIT, sid)]
+    controls += [Key(f"Back to Q{shown.current}", Act.RETURN, sid), Key(SUBMIT_LABEL, Act.SUBMIT, sid)]
     return grid, controls
 
 
