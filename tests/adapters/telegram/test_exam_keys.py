@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from adapters.sql.database import Database
 from adapters.sql.store import SqlStore
+from adapters.telegram import handlers
+from core.commands import COMMANDS
+from core.commands import Chat as TelegramChat
 from core.exam.exams import Exams
 from core.exam.model import QuestionType
 from core.quiz import exam_keys
@@ -215,8 +216,8 @@ async def test_after_an_answer_in_the_web_view_a_typed_or_tapped_answer_is_for_t
     assert now.position == 1
 
 
-@pytest.mark.parametrize("total", [65])
-async def test_a_full_65_question_diagnostic_with_flag_skip_back_review_and_submit(world, total):
+async def test_a_full_65_question_diagnostic_with_flag_skip_back_review_and_submit(world):
+    total = 65
     ann = Chat(world, ANN)
     await ann.say("/diagnostic")
     skipped, flagged = [], []
@@ -256,3 +257,18 @@ async def test_a_full_65_question_diagnostic_with_flag_skip_back_review_and_subm
     assert done.submitted and len(done.answers) == total - left
     assert sum(a.correct for a in done.answers) == total - left
     assert any(f"MLA-C01 diagnostic report: {total - left}/{total}" in t for t in world.shown(ANN))
+
+
+async def test_the_exam_commands_are_in_the_menu_and_typed_ones_draw_the_same_keys(world):
+    menu = dict(handlers.menu(TelegramChat.PRIVATE))
+    for name in ("flag", "skip", "back", "goto", "overview", "submit", "recap"):
+        assert menu[name] == COMMANDS[name].summary
+    ann = Chat(world, ANN)
+    await ann.say("/diagnostic")
+    await ann.say("/goto 3")
+    await ann.say("/overview")
+    assert labels(world, ANN)[:4] == ["1", "2", "▸3", "4"] and labels(world, ANN)[40:] == [
+        "41–65 ▶", "Back to Q3", "Submit attempt"]
+    await ann.say("/submit")
+    assert world.last_card(ANN).startswith("Submit your MLA-C01 diagnostic now? 65 questions are unanswered")
+    assert labels(world, ANN) == ["Yes, submit", "Keep going"]
