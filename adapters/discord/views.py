@@ -193,7 +193,7 @@ async def submit(interaction: Interaction, session_id: int, position: int, respo
     await interaction.response.defer()  # the database may take longer than Discord's 3 seconds
     service = interaction.client.service
     learner = await learner_of(interaction)
-    reply = await service.answer(learner, session_id, position, response)
+    reply = await service.answer(learner, session_id, position, response, from_message=True)
     if reply.refused:  # stale, foreign, repeated or malformed: nothing was recorded
         await refuse(interaction, reply.text)
         return

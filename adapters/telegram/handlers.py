@@ -224,7 +224,7 @@ async def _question_button(update: Update, context: Context, cb: Callback) -> No
     if response is None:
         await query.answer(STALE)
         return
-    reply = await service.answer(lid, cb.session_id, cb.position, response)
+    reply = await service.answer(lid, cb.session_id, cb.position, response, from_message=True)
     if reply.refused:
         await query.answer(render.toast(reply.text))
         return

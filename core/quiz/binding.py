@@ -97,10 +97,11 @@ def bind_shown(session: Session, sent: Sent | None, now: datetime) -> Binding:
     return bind(session, sent)
 
 
-def tapped(session: Session, session_id: int, position: int, now: datetime) -> bool:
+def tapped(session: Session, session_id: int, position: int, now: datetime, shown: bool = True) -> bool:
     """Whether a button drawn for (session, position) may answer now: the pending question of that session,
-    or in a diagnostic or mock any question of the running attempt (the message showed it; the session
-    moves to it)."""
-    if _moved_to(session, session_id, position, now):
+    or, when the button sits under a message that keeps showing its question (`shown`: a chat's), in a
+    diagnostic or mock any question of the running attempt (the session moves to it). The web view's page
+    follows the session, so its late answer is refused instead."""
+    if shown and _moved_to(session, session_id, position, now):
         return True
     return session.id == session_id and session.position == position

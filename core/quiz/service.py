@@ -226,13 +226,15 @@ class QuizService(LearnerExams):
         once: one whose process died while applying it is lost, and the learner sends it again."""
         return await self.store.record_update(update, learner_id, self.clock())
 
-    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
-        """An answer from buttons; anything not matching the pending question changes nothing."""
+    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int],
+                     from_message: bool = False) -> Reply:
+        """An answer from buttons; anything not matching the pending question changes nothing. A chat message
+        keeps showing its question (`from_message`): in a diagnostic or mock it answers that one (binding.py)."""
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
-            if session is None or not tapped(session, session_id, position, self.clock()):
+            if session is None or not tapped(session, session_id, position, self.clock(), from_message):
                 return Reply([STALE], refused=True)
             note = await self._note(session)
             try:

@@ -77,6 +77,7 @@ async def test_an_answer_is_bound_to_the_question_the_chat_showed(quiz, memory_s
     assert bind_shown(session, Sent(form=(sid, 70)), clock()) is Binding.PENDING and session.position == 4
     assert tapped(session, sid, 2, clock()) and session.position == 2
     assert not tapped(session, sid + 1, 2, clock()) and not tapped(session, sid, 65, clock())
+    assert not tapped(session, sid, 3, clock(), shown=False) and session.position == 2  # the page: refused
     bob = await quiz.learner("telegram", "bob")
     drill = (await quiz.drill(bob, "1.1")).card
     other = await memory_store.active_session(bob)
