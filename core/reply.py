@@ -74,6 +74,21 @@ class Image:
 
 
 @dataclass(frozen=True)
+class ExamScreen:
+    """A screen of a diagnostic or mock that a chat draws with buttons of its own size (core/quiz/exam_keys.py
+    makes them): the review screen (a grid of every question, paged), the submit confirmation, or a page of
+    the post-exam walk-through. Question numbers count from 1."""
+
+    kind: str  # "review", "confirm" or "recap"
+    session_id: int
+    total: int
+    current: int  # the question on screen (review, confirm) or shown (recap)
+    answered: tuple[int, ...] = ()
+    flagged: tuple[int, ...] = ()
+    page: int = 0  # the review screen's page of its grid
+
+
+@dataclass(frozen=True)
 class Reply:
     """Paragraphs of plain text (adapters escape them), an optional question, suggested next commands."""
 
@@ -89,6 +104,7 @@ class Reply:
     menu: list[tuple[str, str]] = field(default_factory=list)
     poll: QuizPoll | None = None  # a group's question of the day, answered by anyone
     image: Image | None = None  # a chart: /stats and a diagnostic's or mock's report, when a renderer is wired
+    exam: ExamScreen | None = None  # drawn with exam_keys' buttons by a chat that has them, else `buttons`
 
     @property
     def text(self) -> str:

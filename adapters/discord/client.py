@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import commands, render, views
+from adapters.discord import commands, exam_views, render, views
 from adapters.discord import rounds as group_rounds
 from core.dispatch import Dispatcher
 from core.reply import Reply
@@ -20,7 +20,7 @@ from core.rounds.delivery import RoundDelivery
 from core.rounds.view import RoundUpdate
 
 log = logging.getLogger(__name__)
-DYNAMIC_ITEMS = views.DYNAMIC_ITEMS + group_rounds.DYNAMIC_ITEMS
+DYNAMIC_ITEMS = views.DYNAMIC_ITEMS + group_rounds.DYNAMIC_ITEMS + exam_views.DYNAMIC_ITEMS
 
 
 async def command_failed(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
@@ -56,6 +56,7 @@ class DiscordBot(discord.Client):
         self.guild_id = guild_id
         self.ready = asyncio.Event()  # set on the gateway's READY; the runner waits for it
         self.round_delivery = RoundDelivery(self.rounds, group_rounds.DiscordRoundSurface(self))
+        self.dynamic_items = DYNAMIC_ITEMS  # replies are drawn against every template (views.reply_to)
         self.handled, self.busy = handled, busy  # told each interaction's seconds, and +1/-1 as they run
         self.in_flight = 0
         self.idle = asyncio.Event()  # set while no interaction is being handled: stop() waits for it
@@ -113,7 +114,7 @@ class DiscordBot(discord.Client):
             else:
                 target = self.get_partial_messageable(int(channel_id))
             for chunk in render.reply_chunks(reply):
-                await target.send(**views.message(chunk))
+                await target.send(**views.message(chunk, DYNAMIC_ITEMS))
         except (discord.Forbidden, discord.NotFound) as exc:
             log.warning("Discord channel %s unreachable: %s", channel_id, exc)
             return False

@@ -105,4 +105,5 @@ def _parameter(command: Command) -> str:
     """The parameter's name as Discord shows it."""
     return {"drill": "scope", "mock": "size", "explain": "number", "examdate": "date", "time": "at",
             "timezone": "zone", "daily": "state", "classify": "miss", "exam": "exam",
-            "diagnostic": "form"}.get(command.name, "value")
+            "diagnostic": "form", "flag": "number", "skip": "number", "back": "number", "goto": "number",
+            "submit": "confirm", "recap": "attempt"}.get(command.name, "value")

@@ -27,5 +27,6 @@ class CoachBot(Protocol):
     planner: PlanService
     rounds: RoundService
     round_delivery: RoundDelivery
+    dynamic_items: tuple[type[discord.ui.DynamicItem[Any]], ...]  # every component template, to draw any reply
 
     def get_partial_messageable(self, id: int) -> discord.PartialMessageable: ...

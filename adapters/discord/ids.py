@@ -14,6 +14,7 @@ Shapes (fields separated by ":"; Discord allows at most 100 characters, these st
   mla:ra:R:P:K         group round R, question P: answer K
   mla:rt:R:P:K         group round multi-response: toggle K in the clicker's own stored pick
   mla:rs:R:P           group round multi-response: submit the clicker's stored pick
+  mla:e:A:S:N          a diagnostic or mock key (core/quiz/exam_keys.py): act A, session S, number N
 The core checks session, position and learner on every answer, so a forged id can change nothing.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from core.quiz.exam_keys import Act, Key
 from core.quiz.grading import LETTERS
 
 MAX_LENGTH = 100
@@ -43,6 +45,7 @@ _ROUND = r"mla:{kind}:(?P<round>\d{{1,19}}):(?P<position>\d{{1,4}})"
 ROUND_ANSWER = _ROUND.format(kind="ra") + r":(?P<choice>[0-7])"
 ROUND_TOGGLE = _ROUND.format(kind="rt") + r":(?P<choice>[0-7])"
 ROUND_SUBMIT = _ROUND.format(kind="rs")
+EXAM_KEY = r"mla:e:(?P<act>[" + "".join(Act) + r"]):(?P<session>\d{1,19}):(?P<number>\d{1,4})"
 
 
 def _checked(custom_id: str) -> str:
@@ -103,6 +106,10 @@ def round_toggle(round_id: int, position: int, choice: int) -> str:
 
 def round_submit(round_id: int, position: int) -> str:
     return _checked(f"mla:rs:{round_id}:{position}")
+
+
+def exam_key(key: Key) -> str:
+    return _checked(f"mla:e:{key.act.value}:{key.session}:{key.number}")
 
 
 def no_picks(size: int) -> str:

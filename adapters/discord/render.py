@@ -12,8 +12,10 @@ import discord
 from adapters.discord import ids
 from core.commands import action_label
 from core.exam.model import QuestionType
+from core.quiz import exam_keys
+from core.quiz.exam_keys import Act, Key
 from core.quiz.grading import LETTERS
-from core.reply import Image, QuestionCard, QuizPoll, Reply
+from core.reply import ExamScreen, Image, QuestionCard, QuizPoll, Reply
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ OPTION_LABEL_LIMIT = 100
 OPTION_VALUE_LIMIT = 100
 PLACEHOLDER_LIMIT = 150
 SLOTS_PER_PAGE = ROWS_LIMIT - 1  # one menu per slot fills a row; the last row holds the page and submit buttons
+# The review screen's grid: four rows of five question buttons, the fifth row for the page, back and submit
+# buttons (Discord allows five rows of five), so 65 questions take four pages and 85 five.
+GRID_PER_PAGE = (ROWS_LIMIT - 1) * ROW_WIDTH
 FENCE = "```"
 HOW_TO = {
     QuestionType.SINGLE: "Tap the letter of your answer.",
@@ -209,7 +214,7 @@ def reply_chunks(reply: Reply) -> list[Chunk]:
     paragraphs = reply.paragraphs + ([reply.poll.question] if reply.poll is not None else [])
     texts = split(escape("\n\n".join(paragraphs)), CONTENT_LIMIT) if paragraphs else []
     chunks = [Chunk(content=text) for text in texts]
-    rows = (menu_rows(reply.menu) + command_rows(reply.buttons)
+    rows = (menu_rows(reply.menu) + (exam_rows(reply.exam) if reply.exam else command_rows(reply.buttons))
             + (action_rows(reply.actions, reply.answered) if reply.actions else ()))
     if reply.poll is not None:
         rows += poll_rows(reply.poll)
@@ -223,6 +228,20 @@ def reply_chunks(reply: Reply) -> list[Chunk]:
     if reply.card is not None:
         chunks += card_chunks(reply.card)
     return chunks
+
+
+def _keys(keys: list[Key]) -> list[Button]:
+    styles = {Act.CONFIRM: discord.ButtonStyle.danger, Act.SUBMIT: discord.ButtonStyle.success,
+              Act.GOTO: discord.ButtonStyle.secondary}
+    return [Button(ids.exam_key(k), clip(k.label, BUTTON_LABEL_LIMIT), styles.get(k.act, discord.ButtonStyle.primary))
+            for k in keys]
+
+
+def exam_rows(shown: ExamScreen) -> tuple[Row, ...]:
+    """The review screen's page of question buttons and its controls, the submit confirmation, or a recap
+    page's Previous and Next (core/quiz/exam_keys.py)."""
+    grid, controls = exam_keys.screen_keys(shown, GRID_PER_PAGE)
+    return _rows(_keys(grid)) + _rows(_keys(controls))
 
 
 # --- question cards --------------------------------------------------------------------------------
@@ -254,9 +273,14 @@ def slot_names(card: QuestionCard) -> list[str]:
     return [f"Step {i + 1}" for i in range(len(card.choices))]
 
 
+def slots_per_page(card: QuestionCard) -> int:
+    """Slot menus a message holds: one row fewer under a diagnostic or mock question, for its moves."""
+    return SLOTS_PER_PAGE - 1 if card.nav else SLOTS_PER_PAGE
+
+
 def pages(card: QuestionCard) -> int:
-    """How many messages' worth of slot menus the question needs (a page holds SLOTS_PER_PAGE)."""
-    return -(-len(card.choices) // SLOTS_PER_PAGE)
+    """How many messages' worth of slot menus the question needs."""
+    return -(-len(card.choices) // slots_per_page(card))
 
 
 def _options(card: QuestionCard, chosen: str = "") -> tuple[Option, ...]:
@@ -266,15 +290,18 @@ def _options(card: QuestionCard, chosen: str = "") -> tuple[Option, ...]:
 
 def card_rows(card: QuestionCard, picks: str | None = None, page: int = 0) -> tuple[Row, ...]:
     """The answer components, and the web view's link when the card has one: beside the buttons of the last
-    row while it has room, else on a row of its own (Discord allows five rows; a full set is left as it is)."""
+    row while it has room, else on a row of its own (Discord allows five rows; a full set is left as it is);
+    under a diagnostic or mock question, its moves on the last row (Flag, Previous, Skip, Review, Submit)."""
     rows = _answer_rows(card, picks, page)
+    moves = _rows(_keys(exam_keys.card_keys(card)))[:1] if card.nav else ()
+    room = ROWS_LIMIT - len(moves)
     if card.web is None:
-        return rows
+        return rows + moves
     link = Link(clip(card.web.label, BUTTON_LABEL_LIMIT), card.web.url)
     last = rows[-1] if rows else ()
     if last and len(last) < ROW_WIDTH and not any(isinstance(item, Menu) for item in last):
-        return (*rows[:-1], (*last, link))
-    return (*rows, (link,)) if len(rows) < ROWS_LIMIT else rows
+        return (*rows[:-1], (*last, link), *moves)
+    return (*rows, (link,), *moves) if len(rows) < room else rows + moves
 
 
 def _answer_rows(card: QuestionCard, picks: str | None, page: int) -> tuple[Row, ...]:
@@ -290,17 +317,17 @@ def _answer_rows(card: QuestionCard, picks: str | None, page: int) -> tuple[Row,
     if card.kind is QuestionType.MULTI:
         return ((Menu(ids.multi(sid, pos), f"Pick {card.select}", _options(card), card.select),),)
     picks = picks or ids.no_picks(len(card.choices))
-    page = max(0, min(page, pages(card) - 1))
-    first, names = page * SLOTS_PER_PAGE, slot_names(card)
-    shown = range(first, min(first + SLOTS_PER_PAGE, len(names)))
+    page, per_page = max(0, min(page, pages(card) - 1)), slots_per_page(card)
+    first, names = page * per_page, slot_names(card)
+    shown = range(first, min(first + per_page, len(names)))
     rows: list[Row] = [(Menu(ids.slot(sid, pos, i, picks), clip(names[i], PLACEHOLDER_LIMIT),
                              _options(card, picks[i])),) for i in shown]
     nav = []
     if page > 0:
-        nav.append(Button(ids.page(sid, pos, page - 1, picks), f"◀ {first - SLOTS_PER_PAGE + 1}–{first}"))
+        nav.append(Button(ids.page(sid, pos, page - 1, picks), f"◀ {first - per_page + 1}–{first}"))
     if shown.stop < len(names):
         nav.append(Button(ids.page(sid, pos, page + 1, picks),
-                          f"{shown.stop + 1}–{min(shown.stop + SLOTS_PER_PAGE, len(names))} ▶"))
+                          f"{shown.stop + 1}–{min(shown.stop + per_page, len(names))} ▶"))
     nav.append(Button(ids.submit(sid, pos, picks), "Submit", discord.ButtonStyle.success, ids.NONE in picks))
     return (*rows, tuple(nav))
 

@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 NOT_YOURS = "This confirmation belongs to someone else."
 NAME_LIMIT = 64
-
-
 USER = "user:"  # "discord:user:<id>" addresses a member's DMs
 
 
@@ -111,10 +109,11 @@ async def reply_to(interaction: Interaction, reply: Reply, ephemeral: bool | Non
     Personal replies are ephemeral in a server (see private()); `ephemeral` overrides that."""
     hidden = private(interaction) if ephemeral is None else ephemeral
     for chunk in render.reply_chunks(reply):
+        kwargs = message(chunk, interaction.client.dynamic_items)
         if interaction.response.is_done():
-            await interaction.followup.send(**message(chunk), ephemeral=hidden)
+            await interaction.followup.send(**kwargs, ephemeral=hidden)
         else:
-            await interaction.response.send_message(**message(chunk), ephemeral=hidden)
+            await interaction.response.send_message(**kwargs, ephemeral=hidden)
 
 
 async def refuse(interaction: Interaction, text: str = STALE) -> None:
@@ -190,7 +189,7 @@ async def submit(interaction: Interaction, session_id: int, position: int, respo
     await interaction.response.defer()  # the database may take longer than Discord's 3 seconds
     service = interaction.client.service
     learner = await learner_of(interaction)
-    reply = await service.answer(learner, session_id, position, response)
+    reply = await service.answer(learner, session_id, position, response, from_message=True)
     if reply.refused:  # stale, foreign, repeated or malformed: nothing was recorded
         await refuse(interaction, reply.text)
         return
@@ -207,15 +206,17 @@ async def _pending_card(interaction: Interaction, session_id: int, position: int
     return card if card and (card.session_id, card.position) == (session_id, position) else None
 
 
-async def show_picks(interaction: Interaction, session_id: int, position: int, picks: str, page: int) -> None:
-    """Redraw an ordering or matching question with the picks so far, all carried in the new custom_ids."""
+async def show_picks(interaction: Interaction, session_id: int, position: int, picks: str, page: int,
+                     slot: int | None = None) -> None:
+    """Redraw an ordering or matching question with the picks so far, at `page` or at the page with `slot`."""
     await interaction.response.defer()
     card = await _pending_card(interaction, session_id, position)
     if card is None or not ids.fits(picks, len(card.choices)):
         await refuse(interaction)
         return
-    last = render.card_chunks(card, picks, page)[-1]
-    await interaction.edit_original_response(content=last.content, embed=last.embed, view=build(last.rows))
+    last = render.card_chunks(card, picks, page if slot is None else slot // render.slots_per_page(card))[-1]
+    view = build(last.rows, interaction.client.dynamic_items)
+    await interaction.edit_original_response(content=last.content, embed=last.embed, view=view)
 
 
 # --- the items -------------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ class SlotMenu(_Decoded, discord.ui.DynamicItem[discord.ui.Select], template=ids
             await refuse(interaction)
             return
         picks = ids.with_pick(picks, slot, picked[0])
-        await show_picks(interaction, *self.question(), picks, slot // render.SLOTS_PER_PAGE)
+        await show_picks(interaction, *self.question(), picks, 0, slot)
 
 
 class PageButton(_Decoded, discord.ui.DynamicItem[discord.ui.Button], template=ids.PAGE):

@@ -10,6 +10,8 @@ Shapes (fields separated by ":"):
                                                                               k:/classify 12 3 data
   r:R:P:K      group round R, question P: answer K         g:R:P:K / G:R:P    round multi: toggle K / submit
                                                            (each member's pick is kept in the database)
+  e:A:S:N      a diagnostic or mock key (core/quiz/exam_keys.py): act A, session S, number N (a question,
+               or a page of the review screen's grid); the core refuses one for another attempt or question
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.quiz.exam_keys import Act, Key
+
 MAX_BYTES = 64
 COMMANDS = {"quiz", "drill", "diagnostic", "mock", "review", "stats", "help", "explain", "stop", "start"}
 _QUESTION = re.compile(r"^([atsoOmMx]):(\d{1,12}):(\d{1,3})(?::([A-Za-z0-9]{0,12}))?$")
 _OTHER = re.compile(r"^([cdDf]):([a-z0-9.]{1,16})$")
 _ROUND = re.compile(r"^([rgG]):(\d{1,12}):(\d{1,3})(?::(\d))?$")
+_KEY = re.compile(r"^e:([" + "".join(Act) + r"]):(\d{1,12}):(\d{1,4})$")
 _TYPED = re.compile(r"^k:(/[a-z]{1,16}(?: [A-Za-z0-9:._/-]{1,32}){0,3})$")
 
 
@@ -58,6 +63,8 @@ def decode(data: str | None) -> Callback | None:
         if (m.group(1) == "G") != (m.group(4) is None):
             return None
         return Callback(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4) or "")
+    if m := _KEY.match(data):
+        return Callback("e", int(m.group(2)), int(m.group(3)), m.group(1))
     if m := _TYPED.match(data):
         return Callback("k", value=m.group(1))
     if m := _OTHER.match(data):
@@ -68,3 +75,8 @@ def decode(data: str | None) -> Callback | None:
             return None
         return Callback(kind, value=value)
     return None
+
+
+def key(k: Key) -> str:
+    """A core exam key's callback_data."""
+    return encode("e", value=f"{k.act.value}:{k.session}:{k.number}")

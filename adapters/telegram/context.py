@@ -38,6 +38,10 @@ class BotData:
         self.rounds = dispatcher.rounds
         # Draws group rounds on this bot; made with the bot, once the Application is built (app.py).
         self.round_delivery: RoundDelivery | None = None
+        # The diagnostic or mock question each private chat last showed, (session id, position): a typed answer
+        # is for it even after the web view moved the session on (core/quiz/binding.py, Sent.form). Only a
+        # hint: after a restart it is empty, and the answer is bound as any other.
+        self.forms: dict[int, tuple[int, int]] = {}
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -59,6 +63,15 @@ def data_of(app: Application[Any, Any, Any, Any, Any, Any]) -> BotData:
     data = app.bot_data
     assert isinstance(data, BotData), "built with context_types()"
     return data
+
+
+def remember(context: Context, chat_id: int, reply: Reply) -> None:
+    """Note the question a reply shows in the chat, if it is one of a running diagnostic or mock."""
+    card = reply.card
+    if card is not None and card.nav:
+        context.bot_data.forms[chat_id] = (card.session_id, card.position)
+    elif card is not None:
+        context.bot_data.forms.pop(chat_id, None)
 
 
 def chat_of(update: Update) -> int:

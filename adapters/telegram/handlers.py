@@ -9,9 +9,20 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from adapters.telegram import render, rounds
+from adapters.telegram import exam_taps, render, rounds
 from adapters.telegram.codec import Callback, decode, encode
-from adapters.telegram.context import PLATFORM, Context, call, caller, chat_of, is_private, query_of, send, update_key
+from adapters.telegram.context import (
+    PLATFORM,
+    Context,
+    call,
+    caller,
+    chat_of,
+    is_private,
+    query_of,
+    remember,
+    send,
+    update_key,
+)
 from core.args import parse_scope
 from core.commands import Chat, Surface, by_button, offered, visible
 from core.dispatch import FORGET_KEPT, FORGET_PROMPT
@@ -38,6 +49,7 @@ async def _respond(update: Update, context: Context, reply: Reply | RoundReply) 
         await rounds.show_reply(update, context, reply)
         return
     reply_to = message.message_id if chat.type != ChatType.PRIVATE and message else None
+    remember(context, chat.id, reply)
     await send(context.bot, chat.id, reply, reply_to)
 
 
@@ -47,6 +59,7 @@ async def _show(update: Update, context: Context, reply: Reply | RoundReply) -> 
         await rounds.show_reply(update, context, reply)
         return
     assert update.effective_chat is not None
+    remember(context, chat_of(update), reply)
     await send(context.bot, chat_of(update), reply)
 
 
@@ -114,7 +127,7 @@ async def on_text(update: Update, context: Context) -> None:
     message = update.effective_message
     lid = (await caller(update, context)).learner_id
     assert message is not None, "registered for text messages"
-    sent = Sent(update=update_key(update, context), at=message.date)
+    sent = Sent(update=update_key(update, context), at=message.date, form=context.bot_data.forms.get(chat_of(update)))
     await _respond(update, context, await context.bot_data.quiz.answer_text(lid, message.text or "", sent))
 
 
@@ -144,6 +157,9 @@ async def on_callback(update: Update, context: Context) -> None:
         return
     if cb.kind == "f":
         await _forget(update, context, cb)
+        return
+    if cb.kind == "e":
+        await exam_taps.on_key(update, context, cb)
         return
     if cb.kind == "k":  # a command with arguments, as if typed
         name, _, arg = cb.value[1:].partition(" ")
@@ -208,11 +224,12 @@ async def _question_button(update: Update, context: Context, cb: Callback) -> No
     if response is None:
         await query.answer(STALE)
         return
-    reply = await service.answer(lid, cb.session_id, cb.position, response)
+    reply = await service.answer(lid, cb.session_id, cb.position, response, from_message=True)
     if reply.refused:
         await query.answer(render.toast(reply.text))
         return
     await query.answer("Answer recorded.")
+    remember(context, chat_of(update), reply)
     in_place = render.verdict_message(reply)
     if in_place is None:
         await _drop_keyboard(query)

@@ -7,15 +7,21 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
+from adapters.telegram import codec
 from adapters.telegram.codec import encode
 from core.commands import action_label
 from core.exam.model import QuestionType
+from core.quiz import exam_keys
+from core.quiz.exam_keys import Key
 from core.quiz.grading import LETTERS
-from core.reply import QuestionCard, Reply
+from core.reply import ExamScreen, QuestionCard, Reply
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024  # a photo's caption
 CALLBACK_TEXT_LIMIT = 200
+# The review screen's grid: Telegram allows 100 buttons a message; 5 rows of 8 stay readable on a phone, so
+# 65 questions take two pages and 85 three, with the page, back and submit buttons below.
+GRID_WIDTH, GRID_PER_PAGE = 8, 40
 
 
 def esc(text: str) -> str:
@@ -126,7 +132,7 @@ def card_keyboard(card: QuestionCard, state: str = "", private: bool = False) ->
     """Buttons for the card; `state` is the partial choice so far (multi: a bitmask; others: letters). In a
     private chat a card with a web view gets the button that opens it as a Mini App: Telegram allows web_app
     buttons in private chats only, and the page is the learner's own."""
-    rows = _answer_rows(card, state)
+    rows = _answer_rows(card, state) + _key_rows(exam_keys.card_keys(card), 3)
     if card.web is not None and private:
         rows.append([InlineKeyboardButton(card.web.label, web_app=WebAppInfo(card.web.app_url))])
     return InlineKeyboardMarkup(rows)
@@ -154,7 +160,19 @@ def _answer_rows(card: QuestionCard, state: str) -> list[list[InlineKeyboardButt
     return rows + ([controls] if controls else [])
 
 
+def _key_rows(keys: list[Key], width: int) -> list[list[InlineKeyboardButton]]:
+    return _rows([_button(k.label, codec.key(k)) for k in keys], width)
+
+
+def exam_keyboard(shown: ExamScreen) -> InlineKeyboardMarkup:
+    """The review screen's grid page and its controls, the submit confirmation, or a recap page's buttons."""
+    grid, controls = exam_keys.screen_keys(shown, GRID_PER_PAGE)
+    return InlineKeyboardMarkup(_key_rows(grid, GRID_WIDTH) + _key_rows(controls, 4))
+
+
 def actions_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if reply.exam is not None:
+        return exam_keyboard(reply.exam)
     buttons = [_button(label, encode("k", value=command)) for label, command in reply.buttons]
     for action in reply.actions:
         if action == "explain":

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from core.quiz.engine import Session
+from core.quiz.engine import Session, move
 
 UpdateKey = tuple[str, str]  # (platform, update id), e.g. ("telegram:123456", "9001")
 
@@ -33,6 +33,9 @@ class Sent:
     at: datetime | None = None  # when the learner sent it, as the platform stamps it (Telegram: whole seconds)
     shown: tuple[int, int] | None = None  # (session id, position) of the card on the learner's screen
     blind: bool = False  # the surface has shown no question since it started, so it cannot tell which
+    # The diagnostic or mock question the chat last showed (Telegram remembers it while it runs): the answer is
+    # for it even when the session moved on in another window (bind_shown).
+    form: tuple[int, int] | None = None
 
 
 class Binding(Enum):
@@ -69,3 +72,36 @@ def bind(session: Session, sent: Sent | None) -> Binding:
         if sent.at < appeared + timedelta(seconds=1):
             return Binding.EARLIER
     return Binding.PENDING
+
+
+def _moved_to(session: Session, session_id: int, position: int, now: datetime) -> bool:
+    """In a running diagnostic or mock, show the question at `position` if it is another one of the same
+    attempt (answers there change until submit); whether the session is now on it."""
+    if session.id != session_id or not session.navigable or session.finished:
+        return False
+    if position != session.position:
+        if not 0 <= position < session.total:
+            return False
+        move(session, position, now)
+    return True
+
+
+def bind_shown(session: Session, sent: Sent | None, now: datetime) -> Binding:
+    """bind(), but in a diagnostic or mock a typed answer is for the question the chat showed (`sent.form`),
+    also when the session moved on in another window since (an answer given in the web view moves it): the
+    session is moved back to that question, and the answer replaces any earlier one there. When the chat
+    shows the question on screen, bind() decides as for any session (a re-sent or double-typed answer)."""
+    form = sent.form if sent is not None else None
+    if form is not None and form[1] != session.position and _moved_to(session, *form, now):
+        return Binding.PENDING
+    return bind(session, sent)
+
+
+def tapped(session: Session, session_id: int, position: int, now: datetime, shown: bool = True) -> bool:
+    """Whether a button drawn for (session, position) may answer now: the pending question of that session,
+    or, when the button sits under a message that keeps showing its question (`shown`: a chat's), in a
+    diagnostic or mock any question of the running attempt (the session moves to it). The web view's page
+    follows the session, so its late answer is refused instead."""
+    if shown and _moved_to(session, session_id, position, now):
+        return True
+    return session.id == session_id and session.position == position

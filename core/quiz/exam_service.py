@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from core.args import parse_number
 from core.commands import COMMANDS
 from core.exam.bank import Bank
-from core.quiz import engine, exam_review, navigate, report
+from core.quiz import engine, exam_keys, exam_review, navigate, report
 from core.quiz.engine import Answer, NotPending, Session
 from core.reply import Reply
 
@@ -145,14 +145,14 @@ class ExamService:
                 return session
             note = await self.quiz._note(session)
             return Reply(note + exam_review.overview_text(session, self.quiz.clock()),
-                         buttons=exam_review.overview_buttons(session))
+                         buttons=exam_review.overview_buttons(session), exam=exam_keys.screen(session))
 
     async def answered(self, session: Session, answer: Answer) -> Reply:
         """The reply to an answer in a diagnostic or mock (QuizService._record calls it, under the lock, with
         the answer saved): the next question, or after the last one the review screen. No feedback."""
         if answer.position == session.total - 1:
             return Reply([exam_review.LAST_ANSWERED] + exam_review.overview_text(session, self.quiz.clock()),
-                         buttons=exam_review.overview_buttons(session))
+                         buttons=exam_review.overview_buttons(session), exam=exam_keys.screen(session))
         return Reply([], card=await self.quiz._card(session))
 
     # --- submitting ----------------------------------------------------------------------------
@@ -169,7 +169,8 @@ class ExamService:
             note = await self.quiz._note(session)
             if not confirmed:
                 return Reply(note + [exam_review.confirm_text(session)],
-                             buttons=exam_review.confirm_buttons(session))
+                             buttons=exam_review.confirm_buttons(session),
+                             exam=exam_keys.screen(session, "confirm"))
             engine.finish(session, self.quiz.clock(), submitted=True)
             await self.quiz.store.save(session)
             if self.quiz.reviews is not None:  # answers changed until now: spaced review hears the final ones
@@ -203,7 +204,8 @@ class ExamService:
                          refused=True)
         bank = self.quiz._bank(session)
         return Reply(exam_review.recap_text(session, bank, attempt, number - 1, self.quiz.clock()),
-                     buttons=exam_review.recap_buttons(attempt, session, number - 1))
+                     buttons=exam_review.recap_buttons(attempt, session, number - 1),
+                     exam=exam_keys.recap_screen(session, number - 1))
 
 
 def report_buttons(session: Session, bank: Bank, attempt: int) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.ports import ChartRenderer, Clock, Eraser, Store, WebLinker, utcnow
 from core.quiz import engine, menus, navigate, pictures, progress, report, selection
-from core.quiz.binding import Binding, Sent, UpdateKey, bind
+from core.quiz.binding import Binding, Sent, UpdateKey, bind_shown, tapped
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.exam_service import ExamService
 from core.quiz.grading import AnswerFormatError
@@ -209,7 +209,7 @@ class QuizService(LearnerExams, pictures.Pictures):
                 return Reply(["No question is waiting for an answer. Try /quiz, /drill or /review."],
                              actions=["quiz"])
             note = await self._note(session)
-            binding = bind(session, sent)
+            binding = bind_shown(session, sent, self.clock())
             if binding is not Binding.PENDING:
                 return Reply(note + [EARLIER if binding is Binding.EARLIER else UNSEEN], refused=True,
                              card=await self._card(session))
@@ -225,13 +225,15 @@ class QuizService(LearnerExams, pictures.Pictures):
         once: one whose process died while applying it is lost, and the learner sends it again."""
         return await self.store.record_update(update, learner_id, self.clock())
 
-    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int]) -> Reply:
-        """An answer from buttons; anything not matching the pending question changes nothing."""
+    async def answer(self, learner_id: int, session_id: int, position: int, response: list[int],
+                     from_message: bool = False) -> Reply:
+        """An answer from buttons; anything not matching the pending question changes nothing. A chat message
+        keeps showing its question (`from_message`): in a diagnostic or mock it answers that one (binding.py)."""
         async with self._locks[learner_id]:
             session, expired = await self._active(learner_id)
             if expired is not None:
                 return expired
-            if session is None or session.id != session_id or session.position != position:
+            if session is None or not tapped(session, session_id, position, self.clock(), from_message):
                 return Reply([STALE], refused=True)
             note = await self._note(session)
             try:

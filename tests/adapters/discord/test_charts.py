@@ -55,7 +55,7 @@ async def test_a_mock_report_carries_its_chart(bot, memory_store, bank):
         card = next((s for s in shown.messages() if s.embed is not None and s.view is not None
                      and "file" not in s.kwargs), None)
     assert not any("file" in s.kwargs for s in shown.messages())  # the review screen; the report waits for submit
-    shown = await command(bot, "submit", value="yes")
+    shown = await command(bot, "submit", confirm="yes")
     report = [s for s in shown.messages() if "file" in s.kwargs]
     assert len(report) == 1 and "mock exam report" in shown.text()
     name, data, _ = _attached(report[0])

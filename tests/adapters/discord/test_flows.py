@@ -40,8 +40,8 @@ from tests.fakes import InMemoryPlanStore, InMemoryRoundStore, OutageStore
 COMMANDS = {"start", "help", "exam", "quiz", "drill", "diagnostic", "mock", "review", "explain", "stats", "stop",
             "forget", "plan", "examdate", "settings", "time", "timezone", "pause", "resume", "classify", "daily",
             "round", "stopround", "roundsettings", "leaderboard", "question",
-            "flag", "skip", "back", "goto", "overview", "submit", "recap"}  # issue 17's exam-day moves
-REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily", "state"), ("goto", "value")}
+            "flag", "skip", "back", "goto", "overview", "submit", "recap"}
+REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily", "state"), ("goto", "number")}
 
 
 def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
