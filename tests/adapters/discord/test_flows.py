@@ -45,7 +45,8 @@ REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily"
 
 def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
     exam = load_bank().exam
-    offered = choices.scope_choices(exam)
+    mix, *offered = choices.scope_choices(exam)
+    assert mix.value == "mix"  # the adaptive drill first (core/adaptive)
     assert [c.value for c in offered][:4] == ["1", "1.1", "1.2", "1.3"]
     assert {c.value for c in offered} == {str(d.number) for d in exam.domains} | set(exam.tasks)
     assert all(len(c.name) <= 100 for c in offered) and any(c.name.endswith("…") for c in offered)
