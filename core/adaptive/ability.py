@@ -54,9 +54,10 @@ class Ability:
     mean: list[float]
     cov: list[list[float]]
     answered: int  # distinct questions of the exam the learner answered
+    by_task: dict[str, float]  # the means by task statement
 
     def of(self, task: str) -> float:
-        return self.mean[self.tasks.index(task)]
+        return self.by_task[task]
 
     def chance(self, task: str, difficulty: float) -> float:
         """The chance of answering a question of that task and difficulty right."""
@@ -123,4 +124,4 @@ def estimate(bank: Bank, history: list[Answer], difficulty: Mapping[str, float])
         theta = [x + s for x, s in zip(theta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
-    return Ability(tasks, theta, inverse(hess), len(seen))
+    return Ability(tasks, theta, inverse(hess), len(seen), dict(zip(tasks, theta, strict=True)))
