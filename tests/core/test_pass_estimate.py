@@ -102,7 +102,7 @@ async def test_both_exams_each_counts_its_own_questions(exams, memory_store, clo
     c01, c02 = exams["mla-c01"], exams["mla-c02"]
     only_c01 = [q for q in c01.questions if q not in c02.questions]
     shared = [q for q in c01.questions if q in c02.questions and q != RETAGGED]
-    memory_store.answers += [answered(q, True, clock() - timedelta(days=9), n, lid)
+    memory_store.answers += [answered(q, True, clock() - timedelta(days=9), 10_000 + n, lid)
                              for n, q in enumerate(only_c01 + shared[:10])]
     await quiz.store.set_exam(lid, "mla-c02")
     assert "Pass estimate: answer 10 more questions to see your estimate." in (await quiz.stats(lid)).paragraphs
