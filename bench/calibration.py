@@ -144,8 +144,9 @@ def main() -> None:
         rate = sum(y for _, _, y in runs) / len(runs)
         print(f"{bank.exam.code}, seed {args.seed}: {len(runs)} learners, {100 * rate:.1f}% passed, "
               f"{time.perf_counter() - started:.0f} s")
+        constant = brier([(rate, y) for _, y in model])
         print(f"  Brier score: model {brier(model):.4f} · baseline last mock % {brier(share):.4f} · "
-              f"baseline mock >= 72% {brier(cut):.4f} · always the pass rate {brier([(rate, y) for _, y in model]):.4f}")
+              f"baseline mock >= 72% {brier(cut):.4f} · always the pass rate {constant:.4f}")
         print("  reliability (model): decile, learners, predicted, actual, gap")
         worst = 0.0
         for name, n, predicted, actual in reliability(model):

@@ -12,8 +12,8 @@ from tests.adapters.telegram.test_flows import answer_right
 async def test_stats_and_the_mock_report_show_the_pass_estimate(world, bank, clock):
     ann = Chat(world, 531)
     lid = await world.service.learner("telegram", "531")
-    world.service.store.answers += [Answer(10_000 + n, 0, lid, qid, [], n % 3 != 0, clock() - timedelta(days=5), Mode.QUICK)
-                                    for n, qid in enumerate(sorted(bank.questions)[:19])]
+    world.service.store.answers += [Answer(10_000 + n, 0, lid, qid, [], n % 3 != 0, clock() - timedelta(days=5),
+                                           Mode.QUICK) for n, qid in enumerate(sorted(bank.questions)[:19])]
     await ann.say("/stats")
     assert "Pass estimate: answer 1 more question to see your estimate." in world.texts(531)[-1]
     await ann.say("/mock 5")
