@@ -53,8 +53,9 @@ START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 class World:
     """The truth of one simulated exam: its questions' true difficulties."""
 
-    def __init__(self, bank: Bank, rng: random.Random) -> None:
+    def __init__(self, bank: Bank, rng: random.Random, guess: float = GUESS) -> None:
         self.bank = bank
+        self.guess = guess
         self.difficulty = {qid: ability.AUTHOR_DIFFICULTY[q.difficulty] + rng.gauss(0, ITEM_NOISE)
                            for qid, q in bank.questions.items()}
 
@@ -63,7 +64,7 @@ class World:
         return {t: general + rng.gauss(0, TASK_SD) for t in self.bank.exam.tasks}
 
     def right(self, truth: dict[str, float], qid: str, rng: random.Random) -> bool:
-        p = GUESS + (1 - GUESS) * ability.sigmoid(truth[self.bank[qid].task] - self.difficulty[qid])
+        p = self.guess + (1 - self.guess) * ability.sigmoid(truth[self.bank[qid].task] - self.difficulty[qid])
         return rng.random() < p
 
     def exam_passed(self, truth: dict[str, float], rng: random.Random) -> bool:
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--learners", type=int, default=1500)
     parser.add_argument("--exam", action="append", help="exam code(s); default: every exam")
+    parser.add_argument("--guess", type=float, default=GUESS, help="the truth's chance of a lucky guess")
     args = parser.parse_args()
     exams = load_exams()
     for bank in exams:
@@ -135,7 +137,7 @@ def main() -> None:
             continue
         rng = random.Random(f"{args.seed}:{bank.code}")
         started = time.perf_counter()
-        world = World(bank, rng)
+        world = World(bank, rng, args.guess)
         difficulty = ability.difficulties(bank, tallies(world, rng))
         runs = [simulate(world, difficulty, rng) for _ in range(args.learners)]
         model = [(p, y) for p, _, y in runs]
