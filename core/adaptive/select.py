@@ -14,6 +14,7 @@ from core.quiz.engine import Answer
 RECENT_DAYS = 3  # a question answered this recently is not served while never-answered ones remain
 TARGET = 0.7  # the chance of a right answer practice aims at
 REVIEW_SHARE = 0.3  # of practice, the share given to due spaced reviews when any is due
+SPARE = 4  # a drill ranks this many times its size, so whole case studies can make up the count exactly
 JITTER = 0.05  # random slack on the distance to TARGET, so equally fitting questions take turns
 
 
@@ -40,10 +41,10 @@ def task_weights(bank: Bank, ability: Ability, difficulty: Mapping[str, float]) 
 
 
 def ranked(bank: Bank, ability: Ability, difficulty: Mapping[str, float], pool: set[str],
-           rng: random.Random, fresh: set[str]) -> list[str]:
-    """The pool in the order picks take it: task statements drawn by weight (a drawn one weighs half as
-    much for the next draw, so a drill spreads), and within one the never-answered question whose chance
-    is nearest TARGET (then the answered one nearest it)."""
+           rng: random.Random, fresh: set[str], limit: int) -> list[str]:
+    """The first `limit` questions of the pool in the order picks take them: task statements drawn by weight
+    (a drawn one weighs half as much for the next draw, so a drill spreads), and within one the
+    never-answered question whose chance is nearest TARGET (then the answered one nearest it)."""
     weights = task_weights(bank, ability, difficulty)
     by_task: dict[str, list[str]] = {}
     for qid in sorted(pool):
@@ -52,7 +53,7 @@ def ranked(bank: Bank, ability: Ability, difficulty: Mapping[str, float], pool: 
         qids.sort(key=lambda q: (q not in fresh,
                                  abs(ability.chance(task, difficulty[q]) - TARGET) + JITTER * rng.random()))
     out: list[str] = []
-    while by_task:
+    while by_task and len(out) < limit:
         tasks = sorted(by_task)
         task = rng.choices(tasks, [weights[t] + 1e-9 for t in tasks])[0]
         out.append(by_task[task].pop(0))
@@ -71,9 +72,12 @@ def pick(bank: Bank, history: list[Answer], ability: Ability, difficulty: Mappin
     reviews = [qid for qid in due if qid in back]
     wanted = sum(rng.random() < REVIEW_SHARE for _ in range(count)) if reviews else 0
     chosen = reviews[:wanted]
-    order = ranked(bank, ability, difficulty, pool - set(chosen), rng, fresh)
+    left = pool - set(chosen)
+    order = ranked(bank, ability, difficulty, left, rng, fresh, 1 if count == 1 else SPARE * count)
     if count == 1:
         return (chosen + order)[:1] or [rng.choice(sorted(bank.questions))]
+    cases = {bank[qid].case for qid in order} - {None}  # a case study picked comes with its other questions
+    order += [qid for qid in bank.questions if qid in left and bank[qid].case in cases and qid not in order]
     taken: list[Unit] = [(qid,) for qid in chosen]
     rest = fill(units(bank, order), count - len(chosen))
     return arrange(bank, taken + rest, rng)
