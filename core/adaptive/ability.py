@@ -1,6 +1,6 @@
-"""The ability model (a Rasch model, see core/adaptive/__init__.py for the whole rule): item difficulties
-from the author's level and every learner's first answers, and one learner's abilities per task statement
-with their uncertainty."""
+"""The ability model (a Rasch model above a blind guess's chance; the whole rule: core/adaptive/__init__.py):
+item difficulties from the author's level and every learner's first answers, and one learner's abilities
+per task statement with their uncertainty."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core.exam.bank import Bank
+from core.exam.model import Question, QuestionType
 from core.quiz.engine import Answer
 
 AUTHOR_DIFFICULTY = {1: -1.0, 2: 0.0, 3: 1.0}  # the author's level (1-3) as a logit, before any answer
@@ -25,16 +26,35 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-def item_difficulty(author: int, answered: int, right: int) -> float:
+def blind_guess(q: Question) -> float:
+    """The chance a blind guess is right (grading is all or nothing): 1 of 4 options for a single answer,
+    1 of C(n, k) for k of n options, 1 of n! for an ordering or a matching of n."""
+    if q.type is QuestionType.SINGLE:
+        return 1 / len(q.options)
+    if q.type is QuestionType.MULTI:
+        return 1 / math.comb(len(q.options), len(q.correct))
+    return 1 / math.factorial(q.size)
+
+
+def chance(ability: float, difficulty: float, guess: float) -> tuple[float, float]:
+    """(the chance of a right answer, its derivative by ability): a blind guess's chance, plus the Rasch
+    chance of knowing it for the rest."""
+    known = sigmoid(ability - difficulty)
+    return guess + (1 - guess) * known, (1 - guess) * known * (1 - known)
+
+
+def item_difficulty(q: Question, answered: int, right: int) -> float:
     """An item's difficulty: the author's level, moved by the share of learners who got it right first
-    time (a one-parameter MAP fit that takes the answering learners as the average learner)."""
-    prior = AUTHOR_DIFFICULTY[author]
+    time (a one-parameter MAP fit, by Fisher scoring, that takes the answering learners as the average
+    learner)."""
+    prior = AUTHOR_DIFFICULTY[q.difficulty]
+    guess = blind_guess(q)
     b = prior
     for _ in range(NEWTON_STEPS):
-        p = sigmoid(POPULATION_MEAN - b)
-        grad = (answered * p - right) - (b - prior) / ITEM_SD**2  # d/db of the log posterior
-        hess = answered * p * (1 - p) + 1 / ITEM_SD**2
-        step = grad / hess
+        p, slope = chance(POPULATION_MEAN, b, guess)
+        score = -(right - answered * p) * slope / (p * (1 - p)) - (b - prior) / ITEM_SD**2
+        info = answered * slope**2 / (p * (1 - p)) + 1 / ITEM_SD**2
+        step = score / info
         b += step
         if abs(step) < 1e-9:
             break
@@ -43,7 +63,7 @@ def item_difficulty(author: int, answered: int, right: int) -> float:
 
 def difficulties(bank: Bank, tallies: Tallies) -> dict[str, float]:
     """Every question's difficulty in the bank."""
-    return {qid: item_difficulty(q.difficulty, *tallies.get(qid, (0, 0))) for qid, q in bank.questions.items()}
+    return {qid: item_difficulty(q, *tallies.get(qid, (0, 0))) for qid, q in bank.questions.items()}
 
 
 @dataclass(frozen=True)
@@ -59,9 +79,9 @@ class Ability:
     def of(self, task: str) -> float:
         return self.by_task[task]
 
-    def chance(self, task: str, difficulty: float) -> float:
-        """The chance of answering a question of that task and difficulty right."""
-        return sigmoid(self.of(task) - difficulty)
+    def chance(self, q: Question, difficulty: float) -> float:
+        """The chance of answering the question right, given its difficulty."""
+        return chance(self.of(q.task), difficulty, blind_guess(q))[0]
 
 
 def latest(bank: Bank, history: list[Answer]) -> dict[str, bool]:
@@ -101,12 +121,12 @@ def inverse(a: list[list[float]]) -> list[list[float]]:
 
 
 def estimate(bank: Bank, history: list[Answer], difficulty: Mapping[str, float]) -> Ability:
-    """The learner's abilities: the MAP of the Rasch likelihood of their latest answers under the
-    hierarchical prior, and its Laplace covariance (the inverse Hessian at the mode)."""
+    """The learner's abilities: the MAP of the likelihood of their latest answers under the hierarchical
+    prior (Fisher scoring), and its Laplace covariance (the inverse of the information at the mode)."""
     tasks = sorted(bank.exam.tasks)
     index = {t: i for i, t in enumerate(tasks)}
     seen = latest(bank, history)
-    items = [(index[bank[qid].task], difficulty[qid], right) for qid, right in seen.items()]
+    items = [(index[bank[qid].task], difficulty[qid], blind_guess(bank[qid]), right) for qid, right in seen.items()]
     precision = _prior_precision(len(tasks))
     theta = [POPULATION_MEAN] * len(tasks)
     hess: list[list[float]] = precision
@@ -114,10 +134,10 @@ def estimate(bank: Bank, history: list[Answer], difficulty: Mapping[str, float])
         grad = [-sum(precision[i][j] * (theta[j] - POPULATION_MEAN) for j in range(len(tasks)))
                 for i in range(len(tasks))]
         info = [0.0] * len(tasks)
-        for t, b, right in items:
-            p = sigmoid(theta[t] - b)
-            grad[t] += right - p
-            info[t] += p * (1 - p)
+        for t, b, guess, right in items:
+            p, slope = chance(theta[t], b, guess)
+            grad[t] += (right - p) * slope / (p * (1 - p))
+            info[t] += slope**2 / (p * (1 - p))
         hess = [[precision[i][j] + (info[i] if i == j else 0.0) for j in range(len(tasks))]
                 for i in range(len(tasks))]
         step = solve(hess, grad)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from core.adaptive.ability import Ability, sigmoid
+from core.adaptive.ability import Ability, blind_guess, chance
 from core.exam.bank import Bank
 from core.text import plural
 
@@ -38,9 +38,9 @@ def expected_fraction(bank: Bank, ability: Ability, difficulty: Mapping[str, flo
             continue
         share = domain.weight / 100 / len(pool)
         for q in pool:
-            p = sigmoid(ability.mean[index[q.task]] - difficulty[q.id])
+            p, slope = chance(ability.mean[index[q.task]], difficulty[q.id], blind_guess(q))
             total += share * p
-            grad[index[q.task]] += share * p * (1 - p)
+            grad[index[q.task]] += share * slope
     return total, grad
 
 

@@ -35,7 +35,7 @@ def task_weights(bank: Bank, ability: Ability, difficulty: Mapping[str, float]) 
     for domain in bank.exam.domains:
         for task in domain.tasks:
             qs = bank.by_task(task.id)
-            miss = sum(1 - ability.chance(task.id, difficulty[q.id]) for q in qs) / len(qs) if qs else 0.0
+            miss = sum(1 - ability.chance(q, difficulty[q.id]) for q in qs) / len(qs) if qs else 0.0
             out[task.id] = domain.weight / len(domain.tasks) * miss
     return out
 
@@ -49,9 +49,9 @@ def ranked(bank: Bank, ability: Ability, difficulty: Mapping[str, float], pool: 
     by_task: dict[str, list[str]] = {}
     for qid in sorted(pool):
         by_task.setdefault(bank[qid].task, []).append(qid)
-    for task, qids in by_task.items():
+    for qids in by_task.values():
         qids.sort(key=lambda q: (q not in fresh,
-                                 abs(ability.chance(task, difficulty[q]) - TARGET) + JITTER * rng.random()))
+                                 abs(ability.chance(bank[q], difficulty[q]) - TARGET) + JITTER * rng.random()))
     out: list[str] = []
     while by_task and len(out) < limit:
         tasks = sorted(by_task)
