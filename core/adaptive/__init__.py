@@ -1,7 +1,10 @@
 """Adaptive practice and the pass estimate: the whole rule, in one place.
 
-The model (core/adaptive/ability.py) is a Rasch (one-parameter IRT) model: a learner answers a question
-right with chance sigmoid(ability of its task statement - difficulty of the question), in logits.
+The model (core/adaptive/ability.py) is a Rasch (one-parameter IRT) model above a blind guess: a learner
+answers a question right with chance c + (1 - c) * sigmoid(ability of its task statement - difficulty of
+the question), in logits, where c is the chance a blind guess is right under all-or-nothing grading (1/4
+for a single answer, 1/C(n, k) for k of n options, 1/n! for an ordering or a matching of n): fixed by the
+question's shape, not fitted (a guessing parameter needs far more answers than a bank's question gets).
 
 - Item difficulty starts from the author's `difficulty` field (1, 2, 3 -> -1, 0, +1) and learns from every
   learner's first answer to the question: a one-parameter MAP fit with the author's level as a normal prior
@@ -17,7 +20,7 @@ right with chance sigmoid(ability of its task statement - difficulty of the ques
   count where a question serves both), is the MAP of the Rasch likelihood of their latest answer to each
   question under a hierarchical normal prior: every task statement shares a general ability (mean 0.6,
   sd 1.0) and deviates from it by sd 0.5, so a task with few answers borrows from the others. Its
-  uncertainty is the Laplace covariance (the inverse Hessian at the mode). A latest answer only: what the
+  uncertainty is the Laplace covariance (the inverse of the Fisher information at the mode). A latest answer only: what the
   learner knows now, and the evidence never counts one question twice.
 
 Selection (core/adaptive/select.py), for /quiz (one question) and /drill mix (ten):
