@@ -243,7 +243,8 @@ async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_sel
     options = {o.label: o.value for o in select.item.options}
     assert options["1.2 Transform data and perform feature engineering"] == "/drill 1.2"
     assert options["Domain 4: ML Solution Monitoring, Maintenance, and Security (24%)"] == "/drill 4"
-    assert len(options) == 16 and all(len(label) <= 100 for label in options)
+    assert options["Mix: chosen for your level"] == "/drill mix"
+    assert len(options) == 17 and all(len(label) <= 100 for label in options)
     picked = await click(bot, select.item.custom_id, values=["/drill 1.2"])
     assert picked.card().embed.title.startswith("Q 1/")  # the drill runs, nothing to retype
     forged = await click(bot, select.item.custom_id, values=["/forget"])
