@@ -1,5 +1,5 @@
 """Calibration of the pass estimate (core/adaptive) against simulated learners whose ability is known.
-Run: .venv/bin/python bench/calibration.py [--seed 2] [--learners 1500] [--exam mla-c02]
+Run: .venv/bin/python bench/calibration.py [--seed 2] [--learners 2000] [--exam mla-c02]
 
 The simulated world (its truth differs from the model on purpose, so the model is not graded on its own
 assumptions):
@@ -127,7 +127,7 @@ def reliability(pairs: list[tuple[float, bool]]) -> list[tuple[str, int, float, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2)
-    parser.add_argument("--learners", type=int, default=1500)
+    parser.add_argument("--learners", type=int, default=2000)
     parser.add_argument("--exam", action="append", help="exam code(s); default: every exam")
     parser.add_argument("--guess", type=float, default=GUESS, help="the truth's chance of a lucky guess")
     args = parser.parse_args()
