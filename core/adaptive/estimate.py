@@ -71,6 +71,7 @@ def estimate_line(bank: Bank, ability: Ability, difficulty: Mapping[str, float])
                 "to see your estimate.")
     e = pass_estimate(bank, ability, difficulty)
     passing = bank.exam.scoring.passing
-    return (f"Pass estimate: {round(100 * e.chance)}% chance of {passing} or more; expected scaled score "
+    chance = "over 99" if e.chance > 0.995 else "under 1" if e.chance < 0.005 else str(round(100 * e.chance))
+    return (f"Pass estimate: {chance}% chance of {passing} or more; expected scaled score "
             f"{e.expected} (likely {e.low}–{e.high}), from {plural(ability.answered, 'question')} answered. "
             "A model's estimate, not AWS's scoring.")

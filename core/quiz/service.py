@@ -382,6 +382,7 @@ class QuizService(LearnerExams):
             estimate = [await self.practice.estimate_line(bank, history)]
             return Reply(progress.stats(bank, history, forms) + estimate + extra, actions=["diagnostic", "review"])
 
+
 def _noted(note: list[str], reply: Reply) -> Reply:
     """The reply with the offline note first."""
     return replace(reply, paragraphs=note + reply.paragraphs) if note else reply

@@ -113,3 +113,9 @@ async def test_both_exams_each_counts_its_own_questions(exams, memory_store, clo
     await quiz.store.set_exam(lid, "mla-c01")
     assert any("MLA-C01" in p for p in (await quiz.stats(lid)).paragraphs)
     assert any(p.startswith("Pass estimate: ") and "chance of 720" in p for p in (await quiz.stats(lid)).paragraphs)
+
+
+def test_a_near_certainty_is_not_worded_as_a_certainty(bank, clock):
+    ids = sorted(bank.questions)
+    assert "over 99% chance of 720" in line(bank, [answered(q, True, clock(), n) for n, q in enumerate(ids)])
+    assert "under 1% chance of 720" in line(bank, [answered(q, False, clock(), n) for n, q in enumerate(ids)])
