@@ -20,8 +20,8 @@ question's shape, not fitted (a guessing parameter needs far more answers than a
   count where a question serves both), is the MAP of the Rasch likelihood of their latest answer to each
   question under a hierarchical normal prior: every task statement shares a general ability (mean 0.6,
   sd 1.0) and deviates from it by sd 0.5, so a task with few answers borrows from the others. Its
-  uncertainty is the Laplace covariance (the inverse of the Fisher information at the mode). A latest answer only: what the
-  learner knows now, and the evidence never counts one question twice.
+  uncertainty is the Laplace covariance (the inverse of the Fisher information at the mode). A latest
+  answer only: what the learner knows now, and the evidence never counts one question twice.
 
 Selection (core/adaptive/select.py), for /quiz (one question) and /drill mix (ten):
 - A question answered in the last RECENT_DAYS (3) days never comes while any question of the exam is
