@@ -80,7 +80,7 @@ async def _drill_menu(update: Update, context: Context, domain: str | None) -> N
         rows = [[InlineKeyboardButton("Mix: chosen for your level", callback_data=encode("k", value="/drill mix"))]]
         rows += [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
                  for d in exam.domains]
-        text = f"{exam.code} drill: pick a domain."
+        text = f"{exam.code} drill: a mix chosen for your level, or pick a domain."
     else:
         d = exam.domain(int(domain))
         rows = [[InlineKeyboardButton(f"All of domain {d.number}", callback_data=encode("D", value=str(d.number)))]]
