@@ -53,14 +53,15 @@ START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 class World:
     """The truth of one simulated exam: its questions' true difficulties."""
 
-    def __init__(self, bank: Bank, rng: random.Random, guess: float = GUESS) -> None:
+    def __init__(self, bank: Bank, rng: random.Random, guess: float = GUESS, mean: float = GENERAL_MEAN) -> None:
         self.bank = bank
         self.guess = guess
+        self.mean = mean
         self.difficulty = {qid: ability.AUTHOR_DIFFICULTY[q.difficulty] + rng.gauss(0, ITEM_NOISE)
                            for qid, q in bank.questions.items()}
 
     def learner(self, rng: random.Random) -> dict[str, float]:
-        general = rng.gauss(GENERAL_MEAN, GENERAL_SD)
+        general = rng.gauss(self.mean, GENERAL_SD)
         return {t: general + rng.gauss(0, TASK_SD) for t in self.bank.exam.tasks}
 
     def right(self, truth: dict[str, float], qid: str, rng: random.Random) -> bool:
@@ -130,6 +131,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=2000)
     parser.add_argument("--exam", action="append", help="exam code(s); default: every exam")
     parser.add_argument("--guess", type=float, default=GUESS, help="the truth's chance of a lucky guess")
+    parser.add_argument("--mean", type=float, default=GENERAL_MEAN,
+                        help="the learners' mean general ability (the model assumes 0.6)")
     args = parser.parse_args()
     exams = load_exams()
     for bank in exams:
@@ -137,14 +140,15 @@ def main() -> None:
             continue
         rng = random.Random(f"{args.seed}:{bank.code}")
         started = time.perf_counter()
-        world = World(bank, rng, args.guess)
+        world = World(bank, rng, args.guess, args.mean)
         difficulty = ability.difficulties(bank, tallies(world, rng))
         runs = [simulate(world, difficulty, rng) for _ in range(args.learners)]
         model = [(p, y) for p, _, y in runs]
         share = [(m, y) for _, m, y in runs]
         cut = [(1.0 if m >= 0.72 else 0.0, y) for _, m, y in runs]
         rate = sum(y for _, _, y in runs) / len(runs)
-        print(f"{bank.exam.code}, seed {args.seed}: {len(runs)} learners, {100 * rate:.1f}% passed, "
+        print(f"{bank.exam.code}, seed {args.seed} (guess {args.guess}, mean ability {args.mean}): "
+              f"{len(runs)} learners, {100 * rate:.1f}% passed, "
               f"{time.perf_counter() - started:.0f} s")
         constant = brier([(rate, y) for _, y in model])
         print(f"  Brier score: model {brier(model):.4f} · baseline last mock % {brier(share):.4f} · "

@@ -43,11 +43,11 @@ def chance(ability: float, difficulty: float, guess: float) -> tuple[float, floa
     return guess + (1 - guess) * known, (1 - guess) * known * (1 - known)
 
 
-def item_difficulty(q: Question, answered: int, right: int) -> float:
-    """An item's difficulty: the author's level, moved by the share of learners who got it right first
-    time (a one-parameter MAP fit, by Fisher scoring, that takes the answering learners as the average
-    learner)."""
-    prior = AUTHOR_DIFFICULTY[q.difficulty]
+def item_difficulty(q: Question, answered: int, right: int, offset: float = 0.0) -> float:
+    """An item's difficulty: the author's level (moved by the population's `offset`), moved by the share of
+    learners who got it right first time (a one-parameter MAP fit, by Fisher scoring, that takes the
+    answering learners as the average learner)."""
+    prior = AUTHOR_DIFFICULTY[q.difficulty] + offset
     guess = blind_guess(q)
     b = prior
     for _ in range(NEWTON_STEPS):
@@ -61,9 +61,31 @@ def item_difficulty(q: Question, answered: int, right: int) -> float:
     return b
 
 
+def population_offset(bank: Bank, tallies: Tallies) -> float:
+    """How much harder every author level plays for this population than the scale assumes (logits): the
+    MAP shift of all the bank's author levels together (prior sd GENERAL_SD) that best explains every first
+    answer. Shifting the levels, rather than the learners' prior, keeps the average learner at
+    POPULATION_MEAN: a stronger or weaker population than assumed is no bias in anyone's estimate."""
+    items = [(AUTHOR_DIFFICULTY[q.difficulty], blind_guess(q), *tallies[qid])
+             for qid, q in bank.questions.items() if qid in tallies]
+    shift = 0.0
+    for _ in range(NEWTON_STEPS):
+        score, info = -shift / GENERAL_SD**2, 1 / GENERAL_SD**2
+        for level, guess, answered, right in items:
+            p, slope = chance(POPULATION_MEAN, level + shift, guess)
+            score -= (right - answered * p) * slope / (p * (1 - p))
+            info += answered * slope**2 / (p * (1 - p))
+        step = score / info
+        shift += step
+        if abs(step) < 1e-9:
+            break
+    return shift
+
+
 def difficulties(bank: Bank, tallies: Tallies) -> dict[str, float]:
     """Every question's difficulty in the bank."""
-    return {qid: item_difficulty(q, *tallies.get(qid, (0, 0))) for qid, q in bank.questions.items()}
+    offset = population_offset(bank, tallies)
+    return {qid: item_difficulty(q, *tallies.get(qid, (0, 0)), offset) for qid, q in bank.questions.items()}
 
 
 @dataclass(frozen=True)
