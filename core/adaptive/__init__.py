@@ -10,8 +10,8 @@ question's shape, not fitted (a guessing parameter needs far more answers than a
   learner's first answer to the question: a one-parameter MAP fit with the author's level as a normal prior
   (sd 0.7), taking the learners who answered as the average learner. First all author levels shift together
   by the one offset that best explains every first answer (how much harder the bank plays for this
-  population than the scale assumes), so the average learner stays at the learners' prior mean. First answers only, because a question
-  answered again (a review, a repeat) is answered from memory of that very question.
+  population than the scale assumes), so the average learner stays at the learners' prior mean. First
+  answers only, because a question answered again (a review, a repeat) is answered from memory of it.
   The difficulties are computed from the answers in the store (Store.tallies: one grouped query) rather than
   kept in a table of their own: the answer table is already the one record every process writes, so a
   difficulty derived from it is the same in every process and can never drift from the answers (no second
