@@ -141,3 +141,12 @@ async def test_item_difficulties_learn_from_every_learner_and_are_reread_after_a
     assert (await quiz.practice.difficulty(bank))[qid] == before  # cached
     clock.advance(minutes=11)
     assert (await quiz.practice.difficulty(bank))[qid] > before  # everyone missed it: harder
+
+
+def test_a_weaker_population_makes_every_question_harder_together(bank):
+    assert ability.population_offset(bank, {}) == 0.0
+    weak = {qid: (40, 12) for qid in bank.questions}
+    strong = {qid: (40, 36) for qid in bank.questions}
+    assert ability.population_offset(bank, weak) > 0.5 > -0.5 > ability.population_offset(bank, strong)
+    qid = sorted(bank.questions)[0]
+    assert ability.difficulties(bank, weak)[qid] > ability.difficulties(bank, {})[qid]
