@@ -1,4 +1,4 @@
-"""Discord shows the pass estimate in /stats and in a mock's report, worded by the core."""
+"""Discord: the pass estimate in /stats and a mock's report (worded by the core), and /drill mix."""
 
 from __future__ import annotations
 
@@ -20,3 +20,9 @@ async def test_stats_and_the_mock_report_show_the_pass_estimate(bot, service, me
     report = done.text()
     assert "mock exam report" in report and "Pass estimate: " in report and "from 24 questions" in report
     assert "% chance of 720 or more; expected scaled score" in (await command(bot, "stats")).text()
+
+
+async def test_drill_mix_runs_from_the_slash_command(bot):
+    mixed = await command(bot, "drill", scope="mix")
+    assert "MLA-C01 drill on the whole exam, at your level: 10 questions." in mixed.text()
+    assert mixed.card().embed.title.startswith("Q 1/10")
