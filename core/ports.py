@@ -72,6 +72,10 @@ class Store(Protocol):
     async def forms(self, learner_id: int) -> list[Session]:
         """The learner's diagnostics and mocks with their answers, oldest first."""
 
+    async def tallies(self) -> dict[str, tuple[int, int]]:
+        """Over every learner, per question id: (learners who answered it, how many of them got it right the
+        first time) (for item difficulties, core/adaptive)."""
+
     async def expired_sessions(self, now: datetime) -> list[Session]:
         """Unfinished sessions whose deadline has passed, with their answers."""
 

@@ -92,6 +92,16 @@ class InMemoryStore:
     async def history(self, learner_id: int) -> list[Answer]:
         return [a for a in self.answers if a.learner_id == learner_id]
 
+    async def tallies(self) -> dict[str, tuple[int, int]]:
+        firsts: dict[tuple[int, str], bool] = {}
+        for a in self.answers:
+            firsts.setdefault((a.learner_id, a.question_id), a.correct)
+        out: dict[str, tuple[int, int]] = {}
+        for (_, qid), right in firsts.items():
+            n, k = out.get(qid, (0, 0))
+            out[qid] = (n + 1, k + right)
+        return out
+
     async def forms(self, learner_id: int) -> list[Session]:
         return [self._load(s) for s in self.sessions.values()
                 if s.learner_id == learner_id and s.mode in FULL_LENGTH]

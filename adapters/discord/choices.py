@@ -14,6 +14,7 @@ from adapters.discord import render, views
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.exam.model import Exam
+from core.quiz.menu import MIX
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,8 @@ ZONES = sorted(zoneinfo.available_timezones())
 
 
 def scope_choices(exam: Exam) -> list[app_commands.Choice[str]]:
-    """Every domain, each followed by its task statements, as /drill suggestions."""
-    choices = []
+    """The mix, then every domain, each followed by its task statements, as /drill suggestions."""
+    choices = [app_commands.Choice(name="Mix: 10 across the exam, chosen for your level", value=MIX)]
     for domain in exam.domains:
         choices.append(app_commands.Choice(name=render.clip(f"Domain {domain.number}: {domain.name}",
                                                             CHOICE_NAME_LIMIT), value=str(domain.number)))

@@ -51,6 +51,9 @@ _EXPIRED = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.d
 _ANSWERS_OF = sa.select(ANSWER).where(ANSWER.c.session_id.in_(sa.bindparam("ids", expanding=True)))
 _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner_id"))
             .order_by(ANSWER.c.answered_at, ANSWER.c.id))
+_FIRSTS = sa.select(sa.func.min(ANSWER.c.id).label("id")).group_by(ANSWER.c.learner_id, ANSWER.c.question_id).subquery()
+_TALLIES = (sa.select(ANSWER.c.question_id, sa.func.count(), sa.func.sum(sa.case((ANSWER.c.correct, 1), else_=0)))
+            .join(_FIRSTS, ANSWER.c.id == _FIRSTS.c.id).group_by(ANSWER.c.question_id))
 _STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
                  offline_told=sa.bindparam("offline_told"), flags=sa.bindparam("flags"),
@@ -246,6 +249,10 @@ class SqlStore:
     async def forms(self, learner_id: int) -> list[QuizSession]:
         return await self._db.run(lambda conn: _sessions(conn, conn.execute(
             _FORMS, {"learner_id": learner_id}).all()))
+
+    async def tallies(self) -> dict[str, tuple[int, int]]:
+        return await self._db.run(lambda conn: {qid: (int(n), int(right))
+                                                for qid, n, right in conn.execute(_TALLIES)})
 
     async def expired_sessions(self, now: datetime) -> list[QuizSession]:
         return await self._db.run(lambda conn: _sessions(conn, conn.execute(_EXPIRED, {"now": now}).all()))

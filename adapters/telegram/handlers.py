@@ -87,12 +87,13 @@ async def on_command(update: Update, context: Context) -> None:
 
 
 async def _drill_menu(update: Update, context: Context, domain: str | None) -> None:
-    """Buttons for the four domains, then for a domain's task statements, of the learner's exam."""
+    """Buttons for the mix and the four domains, then for a domain's task statements, of the learner's exam."""
     exam = await _exam(update, context)
     if domain is None:
-        rows = [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
-                for d in exam.domains]
-        text = f"{exam.code} drill: pick a domain."
+        rows = [[InlineKeyboardButton("Mix: chosen for your level", callback_data=encode("k", value="/drill mix"))]]
+        rows += [[InlineKeyboardButton(f"{d.number}. {d.name}"[:60], callback_data=encode("d", value=str(d.number)))]
+                 for d in exam.domains]
+        text = f"{exam.code} drill: a mix chosen for your level, or pick a domain."
     else:
         d = exam.domain(int(domain))
         rows = [[InlineKeyboardButton(f"All of domain {d.number}", callback_data=encode("D", value=str(d.number)))]]

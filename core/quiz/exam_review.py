@@ -101,10 +101,10 @@ def confirm_buttons(session: Session) -> list[tuple[str, str]]:
     return [("Yes, submit", f"/submit {session.saved_id}"), ("Not yet: review screen", "/overview")]
 
 
-def submitted_text(session: Session, bank: Bank, attempt: int) -> list[str]:
-    """After submit: the report, and how to walk through it."""
+def submitted_text(attempt: int, report_lines: list[str]) -> list[str]:
+    """After submit: how to walk through the attempt, then its report (QuizService._report's lines)."""
     return [f"{SUBMITTED} /recap {attempt} walks through every question with your pick, the right answer, the "
-            "explanation and your time on it."] + report.session_report(session, bank)
+            "explanation and your time on it."] + report_lines
 
 
 def attempt_line(number: int, session: Session) -> str:

@@ -178,8 +178,8 @@ class ExamService:
                     await self.quiz.reviews.record(answer)
             bank = self.quiz._bank(session)
             attempt = len(await self.finished(learner_id))
-            return Reply(note + exam_review.submitted_text(session, bank, attempt), actions=["stats"],
-                         buttons=report_buttons(session, bank, attempt),
+            lines = exam_review.submitted_text(attempt, await self.quiz._report(session, bank))
+            return Reply(note + lines, actions=["stats"], buttons=report_buttons(session, bank, attempt),
                          image=await self.quiz._report_chart(session))
 
     # --- after the exam ------------------------------------------------------------------------

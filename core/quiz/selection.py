@@ -1,4 +1,5 @@
-"""Which questions a session gets: weakest areas for practice, fresh questions for exam-like forms.
+"""Which questions a session gets: a scoped drill's freshest, fresh questions for exam-like forms (/quiz and
+the mix drill choose by core/adaptive).
 
 Drills and forms choose whole case studies and lay their questions out by core.quiz.arrange's rule."""
 
@@ -12,8 +13,6 @@ from datetime import datetime
 from core.exam.bank import Bank
 from core.quiz.arrange import Unit, arrange, fill, size, units
 from core.quiz.engine import Answer
-
-RECENT = 30  # a quick question avoids the last this-many answered questions
 
 
 def last_answers(history: list[Answer]) -> dict[str, Answer]:
@@ -31,19 +30,6 @@ def weakness(bank: Bank, history: list[Answer]) -> dict[str, float]:
             seen[task] += 1
             right[task] += a.correct
     return {t: (right[t] + 1) / (seen[t] + 2) for t in bank.exam.tasks}
-
-
-def quick(bank: Bank, history: list[Answer], rng: random.Random) -> str:
-    """One question from the weakest task statement that has one not answered recently."""
-    recent = {a.question_id for a in history[-RECENT:]}
-    answered = {a.question_id for a in history}
-    score = weakness(bank, history)
-    for task in sorted(score, key=lambda t: (score[t], rng.random())):
-        pool = [q.id for q in bank.by_task(task) if q.id not in recent]
-        if pool:
-            fresh = [qid for qid in pool if qid not in answered]
-            return rng.choice(fresh or pool)
-    return rng.choice(list(bank.questions))
 
 
 def _freshest(candidates: list[Unit], history: list[Answer], rng: random.Random,

@@ -6,13 +6,14 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
+from core.adaptive.practice import Practice
 from core.args import parse_scope
 from core.exam import choice
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.lockmap import LockMap
 from core.ports import ChartRenderer, Clock, Eraser, Store, WebLinker, utcnow
-from core.quiz import engine, menus, navigate, pictures, progress, report, selection
+from core.quiz import engine, menu, navigate, pictures, progress, report, selection
 from core.quiz.binding import Binding, Sent, UpdateKey, bind_shown, tapped
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, NotPending, Session
 from core.quiz.exam_service import ExamService
@@ -50,6 +51,7 @@ class QuizService(LearnerExams, pictures.Pictures):
         self.reviews = reviews
         self.web = web  # the web view's button on a card (core/webview/links.py), when WEBAPP_BASE_URL is set
         self.charts = charts  # draws /stats's and the reports' charts (core/quiz/pictures.py); None: text only
+        self.practice = Practice(store, reviews, self.clock)  # /quiz, /drill mix and the pass estimate
 
     async def learner(self, platform: str, external_id: str) -> int:
         """The learner behind a chat identity; cached, since every update asks and the mapping only
@@ -92,10 +94,6 @@ class QuizService(LearnerExams, pictures.Pictures):
             "Start with /diagnostic to find your weak spots, or /quiz for one quick question.",
         ], actions=["diagnostic", "quiz", "drill", "mock", "review", "stats"])
 
-    def drill_menu(self, bank: Bank, asked: str | None = None) -> Reply:
-        """The domains and task statements to drill (core/quiz/menus.py)."""
-        return menus.drill_menu(bank, asked)
-
     # --- starting sessions -----------------------------------------------------------------------
 
     # `history`, where a start takes it: the learner's answers as the caller has just read them, so that a
@@ -105,18 +103,19 @@ class QuizService(LearnerExams, pictures.Pictures):
         async with self._locks[learner_id]:
             bank = await self.exam_of(learner_id)
             history = await self.store.history(learner_id) if history is None else history
-            qid = selection.quick(bank, history, self.rng)
-            return await self._begin(bank, learner_id, Mode.QUICK, [qid], channel=channel)
+            ids = await self.practice.pick(bank, learner_id, history, 1, self.rng)
+            return await self._begin(bank, learner_id, Mode.QUICK, ids, channel=channel)
 
     async def drill(self, learner_id: int, scope: str | None, channel: str | None = None,
                     history: list[Answer] | None = None) -> Reply:
         async with self._locks[learner_id]:
             bank = await self.exam_of(learner_id)
             asked, scope = scope, parse_scope(bank.exam, scope)
-            if scope is None:
-                return self.drill_menu(bank, asked)
+            if scope is None and not menu.is_mix(asked):
+                return menu.drill_menu(bank, asked)
             history = await self.store.history(learner_id) if history is None else history
-            ids = selection.drill(bank, scope, history, self.rng, DRILL_SIZE)
+            ids = (selection.drill(bank, scope, history, self.rng, DRILL_SIZE) if scope is not None
+                   else await self.practice.pick(bank, learner_id, history, DRILL_SIZE, self.rng))
             return await self._begin(bank, learner_id, Mode.DRILL, ids, scope=scope, channel=channel)
 
     async def diagnostic(self, learner_id: int, channel: str | None = None, form: str | None = None) -> Reply:
@@ -184,7 +183,7 @@ class QuizService(LearnerExams, pictures.Pictures):
             intro.append(f"{code} {'diagnostic' if mode is Mode.DIAGNOSTIC else 'mock exam'}: {len(ids)} questions, "
                          f"{minutes} minutes. No feedback until the end, as on the exam.")
         elif mode is Mode.DRILL:
-            intro.append(f"{code} drill on {self.scope_name(bank, scope)}: {plural(len(ids), 'question')}.")
+            intro.append(f"{code} drill on {menu.scope_name(bank, scope)}: {plural(len(ids), 'question')}.")
         elif mode is Mode.REVIEW:
             intro.append(f"{code} review: {plural(len(ids), 'question')}, the most overdue first.")
         return Reply(intro + (notes or []), card=await self._card(session))
@@ -263,7 +262,7 @@ class QuizService(LearnerExams, pictures.Pictures):
         answered = (session.saved_id, position) if session.immediate_feedback else None
         shown = engine.card(session, bank, now, position) if session.immediate_feedback else None
         if session.finished:
-            paragraphs += report.session_report(session, bank)
+            paragraphs += await self._report(session, bank)
             actions += ["quiz", "review", "stats"] if session.mode is not Mode.QUICK else ["quiz"]
             return Reply(paragraphs, actions=actions, answered=answered, answered_card=shown,
                          buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
@@ -289,8 +288,15 @@ class QuizService(LearnerExams, pictures.Pictures):
         await self.store.save(session)
         bank = self._bank(session)
         return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.exam.upper()} {session.mode}."]
-                     + report.session_report(session, bank), actions=["review", "stats"], card=None,
+                     + await self._report(session, bank), actions=["review", "stats"], card=None,
                      buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
+
+    async def _report(self, session: Session, bank: Bank) -> list[str]:
+        """The session's report; a diagnostic's or mock's with the pass estimate beside its readiness note."""
+        lines = report.session_report(session, bank)
+        if session.mode in FULL_LENGTH:
+            lines[-1:-1] = [await self.practice.estimate_line(bank, await self.store.history(session.learner_id))]
+        return lines
 
     async def _note(self, session: Session | None) -> list[str]:
         """The offline note owed on a running timed session's reply (once per outage), saved as told."""
@@ -357,7 +363,7 @@ class QuizService(LearnerExams, pictures.Pictures):
             engine.finish(session, self.clock())
             await self.store.save(session)
             bank = self._bank(session)
-            return Reply(["Session stopped."] + report.session_report(session, bank), actions=["stats"],
+            return Reply(["Session stopped."] + await self._report(session, bank), actions=["stats"],
                          buttons=report.next_buttons(session, bank), image=await self._report_chart(session))
 
     async def history(self, learner_id: int) -> list[Answer]:
@@ -377,17 +383,9 @@ class QuizService(LearnerExams, pictures.Pictures):
             history = await self.store.history(learner_id)
             forms = [s for s in await self.store.forms(learner_id) if s.exam == bank.code]
             extra = await self.reviews.stats_lines(learner_id, history) if self.reviews is not None else []
-            return Reply(progress.stats(bank, history, forms) + extra, actions=["diagnostic", "review"],
+            estimate = [await self.practice.estimate_line(bank, history)]
+            return Reply(progress.stats(bank, history, forms) + estimate + extra, actions=["diagnostic", "review"],
                          image=await self._stats_chart(bank, history, forms))
-
-    # --- scope names -----------------------------------------------------------------------------
-
-    @staticmethod
-    def scope_name(bank: Bank, scope: str | None) -> str:
-        exam = bank.exam
-        if scope in exam.tasks:
-            return f"task {scope} {exam.tasks[scope].title}"
-        return f"domain {scope} {exam.domain(int(scope)).name}" if scope else "everything"
 
 
 def _noted(note: list[str], reply: Reply) -> Reply:

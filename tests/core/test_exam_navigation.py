@@ -144,7 +144,7 @@ async def test_the_last_answer_opens_the_review_screen_and_submit_asks_first(run
     done = await run("submit", f"{sid}")
     assert done.paragraphs[0].startswith("Submitted. /recap 1 walks through every question")
     assert done.paragraphs[1].startswith("MLA-C01 mock exam report: 18/20 (90%) correct, 2 unanswered")
-    assert done.paragraphs[-2] == "This attempt counts toward readiness (/stats)."  # 18 of 20 answered: 90% >= 80%
+    assert "This attempt counts toward readiness (/stats)." in done.paragraphs  # 18 of 20 answered: 90% >= 80%
     assert ("Walk through it", "/recap 1") in done.buttons
     assert (await run("submit", "yes")).paragraphs == [exam_review.NOT_RUNNING]  # a second tap finds nothing
 
@@ -155,8 +155,8 @@ async def test_a_submit_with_under_80_percent_answered_does_not_count_and_says_w
     for _ in range(15):
         card = (await quiz.answer_text(lid, text_for(quiz, card))).card
     done = await run("submit", "yes")
-    assert done.paragraphs[-2].startswith("This attempt does not count toward readiness: submitted with 15 of 20 "
-                                          "answered (16 needed).")
+    assert any(p.startswith("This attempt does not count toward readiness: submitted with 15 of 20 answered "
+                            "(16 needed).") for p in done.paragraphs)
     session = (await quiz.forms(lid))[-1]
     assert session.submitted and not progress.counts_for_readiness(session)
 

@@ -46,7 +46,8 @@ REQUIRED = {("examdate", "date"), ("time", "at"), ("timezone", "zone"), ("daily"
 
 def test_drill_suggestions_cover_the_real_exam_within_discord_limits(service):
     exam = load_bank().exam
-    offered = choices.scope_choices(exam)
+    mix, *offered = choices.scope_choices(exam)
+    assert mix.value == "mix"  # the adaptive drill first (core/adaptive)
     assert [c.value for c in offered][:4] == ["1", "1.1", "1.2", "1.3"]
     assert {c.value for c in offered} == {str(d.number) for d in exam.domains} | set(exam.tasks)
     assert all(len(c.name) <= 100 for c in offered) and any(c.name.endswith("…") for c in offered)
@@ -243,7 +244,8 @@ async def test_drill_without_a_scope_offers_domains_and_task_statements_in_a_sel
     options = {o.label: o.value for o in select.item.options}
     assert options["1.2 Transform data and perform feature engineering"] == "/drill 1.2"
     assert options["Domain 4: ML Solution Monitoring, Maintenance, and Security (24%)"] == "/drill 4"
-    assert len(options) == 16 and all(len(label) <= 100 for label in options)
+    assert options["Mix: chosen for your level"] == "/drill mix"
+    assert len(options) == 17 and all(len(label) <= 100 for label in options)
     picked = await click(bot, select.item.custom_id, values=["/drill 1.2"])
     assert picked.card().embed.title.startswith("Q 1/")  # the drill runs, nothing to retype
     forged = await click(bot, select.item.custom_id, values=["/forget"])
