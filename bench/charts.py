@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.charts.renderer import MatplotlibCharts  # noqa: E402
+from core.adaptive.practice import Practice  # noqa: E402
 from core.charts import build  # noqa: E402
 from core.exam.exams import load_exams  # noqa: E402
 from core.ports import ChartRenderer  # noqa: E402
@@ -81,6 +82,13 @@ def empty_png() -> bytes:
 
 def p95(times: list[float]) -> float:
     return sorted(times)[max(0, round(0.95 * len(times)) - 1)]
+
+
+class _NoTallies:
+    """The trend's item difficulties from the authors' levels alone (no other learners): the same work."""
+
+    async def tallies(self) -> dict[str, tuple[int, int]]:
+        return {}
 
 
 class EmptyFigure:
@@ -140,8 +148,12 @@ async def main() -> None:
     charts = MatplotlibCharts()
 
     began = time.perf_counter()
-    stats = build.progress_chart(bank, history, forms)
-    report = build.report_chart(bank, forms[-1], history, forms)
+    practice = Practice(_NoTallies(), None, lambda: history[-1].answered_at)  # type: ignore[arg-type]
+    estimate = build.estimate_series(await practice.trend(bank, history))
+    trend_ms = 1000 * (time.perf_counter() - began)
+    began = time.perf_counter()
+    stats = build.progress_chart(bank, history, forms, estimate)
+    report = build.report_chart(bank, forms[-1], history, forms, estimate)
     built_ms = 1000 * (time.perf_counter() - began) / 2
     assert stats is not None
     began = time.perf_counter()
@@ -175,6 +187,7 @@ async def main() -> None:
     base = statistics.median(baseline)
     print(f"{len(history)} answers, {len(forms)} finished forms; {count} charts of each kind, 800x900 PNG; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"the pass estimate's trend (core, on the loop; {len(estimate.points)} days): {trend_ms:.1f} ms")
     print(f"building the chart's data (core): {built_ms:.1f} ms per chart")
     print(f"first chart of the process (imports matplotlib): {first_ms:.0f} ms")
     print(f"baseline, an empty figure saved to PNG: median {base:.1f} ms, p95 {p95(baseline):.1f} ms")

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from core.charts.model import Panel, ProgressChart
 
 WIDTH, HEIGHT, DPI = 8.0, 9.0, 100  # 800 x 900 pixels: readable on a phone, small as a PNG
-PASS_COLOUR, SCORE_COLOUR, GRID = "#c0392b", "#1f5fa8", "#dddddd"
+PASS_COLOUR, SCORE_COLOUR, FORM_COLOUR, GRID = "#c0392b", "#1f5fa8", "#222222", "#dddddd"
 MIN_SPAN = timedelta(days=2)
 MARGINS = {"left": 0.14, "right": 0.97, "top": 0.93, "bottom": 0.06, "hspace": 0.5}
 STAGE_COLOURS = ("#2e86ab", "#a23b72", "#f18f01", "#3b8b5a")  # data, model, deployment, monitoring
@@ -74,18 +74,25 @@ def _domains(axes: Axes, chart: ProgressChart) -> None:
 def _scores(axes: Axes, chart: ProgressChart) -> None:
     axes.set_title(chart.scores_panel.title, loc="left", fontsize=11)
     low, high = chart.score_range
-    if not chart.scores.points:
+    if not chart.estimate.points and not chart.scores.points:
         _empty(axes, chart.scores_panel)
         return
-    when = dates.date2num([t for t, _ in chart.scores.points])
-    axes.plot(when, [v for _, v in chart.scores.points], marker="o", color=SCORE_COLOUR, linewidth=1.8)
+    if chart.estimate.points:
+        when = dates.date2num([t for t, _ in chart.estimate.points])
+        axes.plot(when, [v for _, v in chart.estimate.points], color=SCORE_COLOUR, linewidth=1.8,
+                  label=chart.estimate.label)
+    if chart.scores.points:
+        when = dates.date2num([t for t, _ in chart.scores.points])
+        axes.plot(when, [v for _, v in chart.scores.points], linestyle="none", marker="o", color=FORM_COLOUR,
+                  label=chart.scores.label)
     axes.axhline(chart.passing, color=PASS_COLOUR, linestyle="--", linewidth=1.2)
     axes.annotate(chart.pass_label, (0, chart.passing), xycoords=("axes fraction", "data"),
                   xytext=(4, 3), textcoords="offset points", color=PASS_COLOUR, fontsize=8)
     axes.set_ylim(low, high)
     axes.set_ylabel(chart.scores_panel.unit)
     axes.grid(True, color=GRID)
-    _dated(axes, [t for t, _ in chart.scores.points])
+    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    _dated(axes, [t for series in (chart.estimate, chart.scores) for t, _ in series.points])
 
 
 def _stages(axes: Axes, chart: ProgressChart) -> None:

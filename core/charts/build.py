@@ -3,11 +3,13 @@
 - Accuracy by domain over time: for each day the learner answered questions of a domain, the share right of
   that domain's last WINDOW answers up to the end of that day. A window rather than all answers so far, so the
   line shows where the learner stands now: a month-old start no longer holds it down.
-- The score trend: `score_trend`, the estimated scaled score each finished diagnostic or mock report states
-  (core/quiz/report.py: the exam's linear scaling of the share right, unanswered counted wrong), for the forms
-  that ended properly as readiness means it (core/quiz/progress.py): a form stopped before the end, or out
-  of time with less than 80% answered, would plot a drop that says nothing about the learner. The pass
-  estimate of issue 16 item 3 is to replace it as the source: the one line marked in `_chart` below.
+- The score trend, two series on one scaled-score axis with the pass mark: the pass estimate's expected
+  scaled score at the end of each day the learner studied (core/adaptive: computed by the caller, since it
+  needs every learner's answers for the item difficulties, and passed in as `estimate`), and as dots
+  `score_trend`, the estimated scaled score each finished diagnostic or mock report states (core/quiz/report.py:
+  the exam's linear scaling of the share right, unanswered counted wrong), for the forms that ended properly
+  as readiness means it (core/quiz/progress.py): a form stopped before the end, or out of time with less than
+  80% answered, would plot a drop that says nothing about the learner.
 - The lifecycle stages: the share right by stage, of every answer (/stats) or of the form a report is about.
 
 A learner with no answers in the exam gets no chart (`progress_chart` returns None): /stats already tells
@@ -30,8 +32,10 @@ from core.text import plural
 WINDOW = 20  # a domain's accuracy on a day: its last 20 answers up to that day
 
 DOMAINS = Panel(f"Accuracy by domain (last {WINDOW} answers in each)", "% right", "No answers yet.")
-SCORES = Panel("Estimated scaled score per diagnostic and mock", "scaled score",
-               "No diagnostic or mock yet: try /diagnostic.")
+SCORES = Panel("Pass estimate (line) and diagnostic and mock scores (dots)", "scaled score",
+               "No estimate yet (it needs 20 answered questions) and no diagnostic or mock: try /diagnostic.")
+ESTIMATE = "Pass estimate: expected scaled score"
+FORMS = "Diagnostic and mock scores"
 
 
 def domain_series(bank: Bank, history: Iterable[Answer]) -> tuple[Series, ...]:
@@ -66,7 +70,7 @@ def score_trend(bank: Bank, forms: Iterable[Session]) -> Series:
     scoring = bank.exam.scoring
     points = [(s.finished_at, float(scoring.scaled(progress.score(s))))
               for s in forms if s.finished_at is not None and s.exam == bank.code and ended_properly(s)]
-    return Series("Estimated scaled score", tuple(sorted(points)))
+    return Series(FORMS, tuple(sorted(points)))
 
 
 def stage_bars(bank: Bank, results: Iterable[tuple[str, bool]]) -> tuple[Bar, ...]:
@@ -81,43 +85,56 @@ def stage_bars(bank: Bank, results: Iterable[tuple[str, bool]]) -> tuple[Bar, ..
     return tuple(Bar(s.value, right[s], total[s]) for s in Stage)
 
 
-def progress_chart(bank: Bank, history: list[Answer], forms: list[Session]) -> ProgressChart | None:
+def estimate_series(points: Iterable[Point]) -> Series:
+    """The pass estimate's trend: (end of a day studied, expected scaled score) points, oldest first."""
+    return Series(ESTIMATE, tuple(sorted(points)))
+
+
+def progress_chart(bank: Bank, history: list[Answer], forms: list[Session],
+                   estimate: Series) -> ProgressChart | None:
     """/stats: the learner's progress in the bank's exam; None before their first answer in it."""
     if not any(a.question_id in bank.questions for a in history):
         return None
     stages = stage_bars(bank, ((a.question_id, a.correct) for a in history))
-    return _chart(bank, f"{bank.exam.code} progress", history, forms, stages, "All answers by lifecycle stage")
+    return _chart(bank, f"{bank.exam.code} progress", history, forms, estimate, stages,
+                  "All answers by lifecycle stage")
 
 
-def report_chart(bank: Bank, session: Session, history: list[Answer], forms: list[Session]) -> ProgressChart:
+def report_chart(bank: Bank, session: Session, history: list[Answer], forms: list[Session],
+                 estimate: Series) -> ProgressChart:
     """A finished diagnostic or mock: the learner's progress with this form in it, and its stages."""
     right = {a.position for a in session.answers if a.correct}
     stages = stage_bars(bank, ((qid, pos in right) for pos, qid in enumerate(session.question_ids)))
     name = "diagnostic" if session.mode is Mode.DIAGNOSTIC else "mock exam"
     when = session.finished_at or session.started_at
     forms = [s for s in forms if s.id != session.id] + [session]  # as it ended, whatever the store read
-    return _chart(bank, f"{bank.exam.code} {name}, {when:%d %b %Y}", history, forms, stages,
+    return _chart(bank, f"{bank.exam.code} {name}, {when:%d %b %Y}", history, forms, estimate, stages,
                   f"This {name} by lifecycle stage (unanswered count as wrong)")
 
 
-def _chart(bank: Bank, title: str, history: list[Answer], forms: list[Session], stages: tuple[Bar, ...],
-           stages_title: str) -> ProgressChart:
+def _chart(bank: Bank, title: str, history: list[Answer], forms: list[Session], estimate: Series,
+           stages: tuple[Bar, ...], stages_title: str) -> ProgressChart:
     domains = domain_series(bank, history)
-    scores = score_trend(bank, forms)  # the score trend's source: the pass estimate replaces this line
+    scores = score_trend(bank, forms)
     scoring = bank.exam.scoring
     return ProgressChart(
-        title=title, domains=domains, domains_panel=DOMAINS, scores=scores, scores_panel=SCORES,
+        title=title, domains=domains, domains_panel=DOMAINS, estimate=estimate, scores=scores, scores_panel=SCORES,
         score_range=(scoring.min, scoring.max), passing=scoring.passing, pass_label=f"pass {scoring.passing}",
         stages=stages, stages_panel=Panel(stages_title, "% right", "No answers yet."),
-        alt=_alt(title, domains, scores, stages, scoring.passing))
+        alt=_alt(title, domains, estimate, scores, stages, scoring.passing))
 
 
-def _alt(title: str, domains: tuple[Series, ...], scores: Series, stages: tuple[Bar, ...], passing: int) -> str:
-    """The chart in one paragraph: each domain's latest accuracy, the latest score, each stage."""
+def _alt(title: str, domains: tuple[Series, ...], estimate: Series, scores: Series, stages: tuple[Bar, ...],
+         passing: int) -> str:
+    """The chart in one paragraph: each domain's latest accuracy, the estimate's trend, the latest score, each
+    stage."""
     parts = [f"Chart: {title}."]
     if domains:
         parts.append("Latest accuracy by domain: "
                      + "; ".join(f"{s.label.split('.')[0]}: {round(s.points[-1][1])}%" for s in domains) + ".")
+    if estimate.points:
+        parts.append(f"Pass estimate over {plural(len(estimate.points), 'day')}: expected scaled score "
+                     f"{round(estimate.points[0][1])}, now {round(estimate.points[-1][1])}.")
     if scores.points:
         parts.append(f"Estimated scaled score over {plural(len(scores.points), 'attempt')}, latest "
                      f"{round(scores.points[-1][1])} (pass mark {passing}).")

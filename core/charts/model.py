@@ -49,13 +49,15 @@ class Panel:
 
 @dataclass(frozen=True)
 class ProgressChart:
-    """Accuracy by domain over time (percent), the score trend (scaled score, with the pass mark) and the
+    """Accuracy by domain over time (percent), the score trend (scaled score, with the pass mark: the pass
+    estimate's expected score day by day as a line, each diagnostic's and mock's score as a dot) and the
     lifecycle stages (bars); `alt` says in words what the picture shows, for captions and screen readers."""
 
     title: str
     domains: tuple[Series, ...]
     domains_panel: Panel
-    scores: Series
+    estimate: Series  # the pass estimate's expected scaled score at the end of each day studied
+    scores: Series  # each diagnostic's and mock's scaled score, as its report states it
     scores_panel: Panel
     score_range: tuple[int, int]  # the exam's scaled-score scale, e.g. (100, 1000)
     passing: int

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
+from core.adaptive.practice import Practice
 from core.charts import build
-from core.charts.model import ProgressChart
+from core.charts.model import ProgressChart, Series
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.ports import ChartRenderer, Store
@@ -27,11 +28,14 @@ class Pictures:
     exams: Exams
     store: Store
     charts: ChartRenderer | None
+    practice: Practice
 
     async def _stats_chart(self, bank: Bank, history: list[Answer], forms: list[Session]) -> Image | None:
         """/stats's chart of the learner's progress in `bank`'s exam; none before their first answer in it."""
-        chart = build.progress_chart(bank, history, forms) if self.charts is not None else None
-        if self.charts is None or chart is None:
+        if self.charts is None:
+            return None
+        chart = build.progress_chart(bank, history, forms, await self._estimate(bank, history))
+        if chart is None:
             return None
         return await _drawn(self.charts, chart, f"{bank.code}-progress.png")
 
@@ -43,8 +47,12 @@ class Pictures:
         bank = self.exams[session.exam]
         history = await self.store.history(session.learner_id)
         forms = [s for s in await self.store.forms(session.learner_id) if s.exam == session.exam]
-        chart = build.report_chart(bank, session, history, forms)
+        chart = build.report_chart(bank, session, history, forms, await self._estimate(bank, history))
         return await _drawn(self.charts, chart, f"{bank.code}-{session.mode}-{session.id}.png")
+
+    async def _estimate(self, bank: Bank, history: list[Answer]) -> Series:
+        """The pass estimate's trend (core/adaptive/practice.py) as the chart's line."""
+        return build.estimate_series(await self.practice.trend(bank, history))
 
 
 async def _drawn(charts: ChartRenderer, chart: ProgressChart, name: str) -> Image | None:

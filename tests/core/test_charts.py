@@ -62,8 +62,8 @@ async def test_stats_carries_the_drawn_chart_of_the_learners_progress(service, c
     # one point a day: 4 of 7, then 11 of 14 (the window of 20 holds both days)
     assert [round(v, 1) for _, v in domain.points] == [57.1, 78.6]
     assert domain.points[1][0] - domain.points[0][0] >= timedelta(days=1)
-    assert chart.scores.points == ()  # no diagnostic or mock yet: the panel says so
-    assert "No diagnostic or mock yet" in chart.scores_panel.empty
+    assert chart.scores.points == () and chart.estimate.points == ()  # no form, 7 different questions: empty
+    assert "No estimate yet (it needs 20 answered questions) and no diagnostic" in chart.scores_panel.empty
     assert [b.label for b in chart.stages] == ["data", "model", "deployment", "monitoring"]
     assert sum(b.total for b in chart.stages) == 14 and sum(b.right for b in chart.stages) == 11
     assert stats.image.alt == chart.alt and "1: 79%" in chart.alt
@@ -134,3 +134,22 @@ def test_the_score_trend_keeps_the_forms_that_ended_properly(bank, clock):
     # all answered: 1000; out of time at 16 of 20 (80%): 820; 15 of 20 out of time and a stopped 19 of 20: left out
     assert [(t.date(), v) for t, v in trend.points] == [(start.date(), 1000),
                                                         ((start + timedelta(days=1)).date(), 820)]
+
+
+async def test_the_score_panel_traces_the_pass_estimate_day_by_day_from_20_answers(service, charts, memory_store):
+    """The line starts on the first day the learner has answered 20 different questions and ends on what
+    /stats says today; the forms' dots stay apart (none here)."""
+    lid = await service.learner("console", "cy")
+    for day, domain in enumerate(("1", "2", "3")):  # ten different questions a day: 10, 20, 30 answered
+        card = (await service.drill(lid, domain)).card
+        await _answer_all(service, memory_store, lid, card, lambda n: n % 3 != 0)
+        if day < 2:
+            service.clock.advance(days=1)
+    stats = await service.stats(lid)
+    chart = charts.drawn[-1]
+    assert len(chart.estimate.points) == 2  # days two and three: day one had only 10 answered
+    assert chart.estimate.points[1][0] - chart.estimate.points[0][0] >= timedelta(days=1)
+    stated = int(re.search(r"expected scaled score (\d+)", stats.text).group(1))
+    assert round(chart.estimate.points[-1][1]) == stated
+    assert all(100 <= v <= 1000 for _, v in chart.estimate.points) and chart.scores.points == ()
+    assert f"now {stated}" in chart.alt

@@ -13,6 +13,7 @@ import pytest
 from adapters.charts import renderer
 from adapters.charts.renderer import MatplotlibCharts
 from core.charts import build
+from core.charts.model import Series
 from core.quiz.engine import Answer, Mode, Session
 from tests.charts import png_size
 
@@ -54,6 +55,11 @@ def _studied(bank) -> tuple[list[Answer], list[Session]]:
     return history, forms
 
 
+def _trend(forms) -> Series:
+    """A pass-estimate line beside the forms' dots: a point a week, rising."""
+    return build.estimate_series((s.finished_at, 600.0 + 30 * n) for n, s in enumerate(forms))
+
+
 def _sensible(data: bytes) -> None:
     width, height = png_size(data)
     assert (width, height) == (800, 900)
@@ -62,11 +68,11 @@ def _sensible(data: bytes) -> None:
 
 async def test_a_learners_progress_is_a_png_of_sensible_size(bank, executor):
     history, forms = _studied(bank)
-    chart = build.progress_chart(bank, history, forms)
+    chart = build.progress_chart(bank, history, forms, _trend(forms))
     assert chart is not None and len(chart.domains) == 4 and len(chart.scores.points) == 4
     data = await MatplotlibCharts(executor).render(chart)
     _sensible(data)
-    report = build.report_chart(bank, forms[-1], history, forms)
+    report = build.report_chart(bank, forms[-1], history, forms, _trend(forms))
     _sensible(await MatplotlibCharts(executor).render(report))
 
 
@@ -74,14 +80,15 @@ async def test_a_learner_with_answers_but_no_form_gets_panels_that_say_so(bank, 
     """The least a drawn chart has: one answer, no diagnostic or mock (a brand-new learner gets no chart at
     all, see tests/core/test_charts.py); each empty panel is drawn with its note, still a whole PNG."""
     qid = sorted(bank.questions)[0]
-    chart = build.progress_chart(bank, [Answer(1, 0, 1, qid, [1], False, START, Mode.QUICK)], [])
-    assert chart is not None and chart.scores.points == ()
+    chart = build.progress_chart(bank, [Answer(1, 0, 1, qid, [1], False, START, Mode.QUICK)], [],
+                                 build.estimate_series(()))
+    assert chart is not None and chart.scores.points == () and chart.estimate.points == ()
     _sensible(await MatplotlibCharts(executor).render(chart))
 
 
 async def test_drawing_goes_through_the_injected_executor(bank, executor):
     history, forms = _studied(bank)
-    chart = build.progress_chart(bank, history, forms)
+    chart = build.progress_chart(bank, history, forms, _trend(forms))
     charts = MatplotlibCharts(executor)
     await charts.render(chart)
     await charts.render(chart)
@@ -104,7 +111,8 @@ def test_drawing_never_imports_pyplot_and_the_bot_starts_without_matplotlib():
         "from adapters.charts import figure\n"
         "from core.charts.model import Panel, ProgressChart, Series\n"
         "p = Panel('t', 'u', 'none')\n"
-        "figure.draw(ProgressChart('t', (), p, Series('s', ()), p, (100, 1000), 720, 'pass', (), p, 'alt'))\n"
+        "none = Series('s', ())\n"
+        "figure.draw(ProgressChart('t', (), p, none, none, p, (100, 1000), 720, 'pass', (), p, 'alt'))\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
