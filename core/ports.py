@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
@@ -159,8 +160,11 @@ class RoundStore(Protocol):
     async def create_round(self, rnd: Round) -> Round | None:
         """Insert a round and its opened questions, setting their ids; None if the chat already has one live."""
 
-    async def save(self, rnd: Round) -> None:
-        """Store the round's position and end, close its closed questions and insert newly opened ones."""
+    async def save(self, rnd: Round, closes: int | None = None) -> bool:
+        """Store one step of the round in one transaction: its position and end, the question at position
+        `closes` closed, newly opened questions inserted. False, storing nothing, when that question was
+        closed already or the round had ended (another process took this step first: replicas share one
+        database, and each one's scheduler finds the same deadline due)."""
 
     async def record_answer(self, answer: RoundAnswer) -> bool:
         """Store an answer; False, storing nothing, if the member already answered that question."""
@@ -213,3 +217,19 @@ class SecretStore(Protocol):
     async def secret(self, name: str, candidate: str) -> str:
         """The secret stored under `name`; `candidate` is stored first when there is none, so the first
         process to ask decides and every replica reads the same value afterwards."""
+
+
+class Turns(Protocol):
+    """One holder at a time per key (a chat), across every process on the database: a chat's updates are
+    applied one after the other, in the order they reach the turn, even when replicas share the chat.
+    The in-process implementation (core/lockmap.py LocalTurns) suffices where one process owns the
+    database (SQLite); PostgreSQL replicas use adapters/sql/turns.py."""
+
+    def turn(self, key: str) -> AbstractAsyncContextManager[None]:
+        """`async with turns.turn(key):` runs the block alone among blocks on the same key, in any process."""
+        ...
+
+    async def lead(self, name: str) -> bool:
+        """Whether this process is the one that does `name` (register the webhook, say): True in exactly one
+        of the processes running at once, kept until that process ends."""
+        ...

@@ -278,8 +278,10 @@ class InMemoryRoundStore:
         self.rounds[rnd.id] = copy.deepcopy(rnd)
         return rnd
 
-    async def save(self, rnd) -> None:
+    async def save(self, rnd, closes: int | None = None) -> bool:
         stored = self.rounds[rnd.id]
+        if stored.finished_at is not None or (closes is not None and stored.questions[closes].closed_at is not None):
+            return False  # another caller took this step first (the SQL store's compare-and-set)
         stored.position, stored.finished_at, stored.stopped = rnd.position, rnd.finished_at, rnd.stopped
         for question in rnd.questions:
             if question.id is None:
@@ -287,6 +289,7 @@ class InMemoryRoundStore:
                 stored.questions.append(copy.deepcopy(question))
             else:
                 stored.questions[question.position].closed_at = question.closed_at
+        return True
 
     async def record_answer(self, answer) -> bool:
         if any((a.round_id, a.position, a.member_id) == (answer.round_id, answer.position, answer.member_id)

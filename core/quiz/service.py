@@ -43,7 +43,6 @@ class QuizService(LearnerExams):
         self._locks: LockMap[int] = LockMap()  # an idle learner's lock is freed
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
-        self._learner_ids: dict[tuple[str, str], int] = {}
         self.timekeeper = Timekeeper(store, self.clock)
         # Spaced review (core/review): bot/bootstrap.py always passes it; a service built for a test of
         # something else may leave it out, and then /review says so.
@@ -51,12 +50,9 @@ class QuizService(LearnerExams):
         self.web = web  # the web view's button on a card (core/webview/links.py), when WEBAPP_BASE_URL is set
 
     async def learner(self, platform: str, external_id: str) -> int:
-        """The learner behind a chat identity; cached, since every update asks and the mapping only
-        changes on /forget."""
-        key = (platform, str(external_id))
-        if key not in self._learner_ids:
-            self._learner_ids[key] = await self.store.learner(*key)
-        return self._learner_ids[key]
+        """The learner behind a chat identity, read (or created) each time: a cached id went stale when
+        /forget ran in another replica, and the next /quiz failed on a learner that no longer exists."""
+        return await self.store.learner(platform, str(external_id))
 
     # --- texts -----------------------------------------------------------------------------------
 
@@ -337,7 +333,6 @@ class QuizService(LearnerExams):
         """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
         async with self._locks[learner_id]:
             await self.erase(learner_id)
-        self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 
     # --- reading ---------------------------------------------------------------------------------
