@@ -51,8 +51,8 @@ class Store(Protocol):
     async def save(self, session: Session, answer: Answer | None = None, update: UpdateKey | None = None) -> bool:
         """Store the session's step (and the answer, and the update that carried it) in one transaction.
 
-        Returns False, storing nothing, when an answer for that session and position already exists, or the
-        update was recorded already.
+        Returns False, storing nothing, when an answer for that session and position already exists, the
+        update was recorded already, or the session was finished already (by another process).
         """
 
     async def seen_update(self, update: UpdateKey) -> bool:

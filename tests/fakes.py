@@ -70,6 +70,8 @@ class InMemoryStore:
         return session
 
     async def save(self, session: Session, answer: Answer | None = None, update=None) -> bool:
+        if self.sessions[session.id].finished_at is not None:
+            return False  # finished already, by another caller (the SQL store's conditional step)
         if answer is not None:
             if any(a.session_id == session.id and a.position == answer.position for a in self.answers):
                 return False

@@ -51,7 +51,9 @@ _EXPIRED = sa.select(SESSION).where(SESSION.c.finished_at.is_(None), SESSION.c.d
 _ANSWERS_OF = sa.select(ANSWER).where(ANSWER.c.session_id.in_(sa.bindparam("ids", expanding=True)))
 _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner_id"))
             .order_by(ANSWER.c.answered_at, ANSWER.c.id))
-_STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
+# A step of a running session only: a session that another process finished (a replica's scheduler expiring
+# it) is not written again, so its report is sent by that process alone.
+_STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"), SESSION.c.finished_at.is_(None))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
                  offline_told=sa.bindparam("offline_told")))
 _EXAM = sa.select(LEARNER.c.exam).where(LEARNER.c.id == sa.bindparam("learner_id"))
@@ -130,8 +132,11 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
 
 
 def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
-    conn.execute(_STEP, {"session_id": session.id, "position": session.position,
-                         "finished_at": session.finished_at, "offline_told": session.offline_told})
+    stepped = conn.execute(_STEP, {"session_id": session.id, "position": session.position,
+                                   "finished_at": session.finished_at, "offline_told": session.offline_told})
+    if stepped.rowcount != 1:  # finished meanwhile, by another process: nothing of this step is stored
+        conn.rollback()
+        return False
     if answer is None:
         return True
     try:

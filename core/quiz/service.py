@@ -284,10 +284,13 @@ class QuizService(LearnerExams):
             return None, await self._expire(session)
         return session, None
 
-    async def _expire(self, session: Session) -> Reply:
+    async def _expire(self, session: Session) -> Reply | None:
+        """The report of a timed session that ran out, finished here; None if another process finished it
+        first (a replica's scheduler), which sends the report itself."""
         note = self.timekeeper.note(session)
         engine.finish(session, self.clock())
-        await self.store.save(session)
+        if not await self.store.save(session):
+            return None
         bank = self._bank(session)
         return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.exam.upper()} {session.mode}."]
                      + report.session_report(session, bank), actions=["review", "stats"], card=None,
@@ -319,8 +322,9 @@ class QuizService(LearnerExams):
         for session in await self.store.expired_sessions(self.clock()):
             async with self._locks[session.learner_id]:
                 fresh = await self.store.session(session.saved_id)
-                if fresh is not None and fresh.expired(self.clock()):
-                    out.append((fresh, await self._expire(fresh)))
+                reply = await self._expire(fresh) if fresh is not None and fresh.expired(self.clock()) else None
+                if fresh is not None and reply is not None:
+                    out.append((fresh, reply))
         return out
 
     async def is_pending(self, learner_id: int, session_id: int, position: int) -> bool:

@@ -243,3 +243,14 @@ async def test_a_step_another_replica_took_first_is_not_stored_twice(replicas, c
     rnd = await rounds.store.live_round(group)
     assert rnd is not None and rnd.position == 1 and len(rnd.questions) == 2
 
+
+
+async def test_a_timed_session_that_ran_out_is_reported_once_with_two_schedulers(replicas, clock):
+    first, second = replicas
+    learner = await first.services.quiz.learner("telegram", str(CHAT))
+    await first.services.quiz.mock(learner, 2, f"telegram:{CHAT}")
+    stale = await second.services.quiz.store.active_session(learner)
+    clock.advance(hours=3)  # past the mock's deadline
+    reports = await asyncio.gather(first.services.quiz.expire_due(), second.services.quiz.expire_due())
+    assert sum(len(r) for r in reports) == 1
+    assert stale is not None and await second.services.quiz._expire(stale) is None  # the step taken already
