@@ -248,7 +248,7 @@ async def test_a_step_another_replica_took_first_is_not_stored_twice(replicas, c
 async def test_a_timed_session_that_ran_out_is_reported_once_with_two_schedulers(replicas, clock):
     first, second = replicas
     learner = await first.services.quiz.learner("telegram", str(CHAT))
-    await first.services.quiz.mock(learner, 2, f"telegram:{CHAT}")
+    assert not (await first.services.quiz.mock(learner, 5, f"telegram:{CHAT}")).refused
     stale = await second.services.quiz.store.active_session(learner)
     clock.advance(hours=3)  # past the mock's deadline
     reports = await asyncio.gather(first.services.quiz.expire_due(), second.services.quiz.expire_due())
