@@ -93,11 +93,11 @@ def bootstrap(
     quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
                        reviews=reviews, web=links)
     rounds = RoundService(exams, round_store, clock=clock, rng=rng)
-    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     if turns is None:  # replicas share PostgreSQL; SQLite has one process per file (adapters/sql/file_lock.py)
         postgres = make_url(settings.database_url).get_backend_name() == "postgresql"
         turns = PgTurns(settings.database_url) if postgres else LocalTurns()
+    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of, turns=turns)
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),
                     database=shared[0] if shared else None, store=store,
                     webview=WebView(quiz, key, token) if key is not None else None, turns=turns)
@@ -128,7 +128,7 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
                                 **observed)
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
         adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port,
-                                        turns=services.turns))
+                                        webhook_listen=settings.telegram_webhook_listen, turns=services.turns))
     if settings.discord_bot_token:
         from adapters.discord import DiscordAdapter, DiscordBot, ShardedDiscordBot
 

@@ -14,7 +14,7 @@ from telegram.error import Forbidden, RetryAfter
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Updater
 
 from adapters.telegram import handlers, rounds
-from adapters.telegram.context import PLATFORM, context_types, data_of, send
+from adapters.telegram.context import PLATFORM, channel_of, context_types, data_of, send
 from core.commands import Chat
 from core.dispatch import Dispatcher
 from core.lockmap import LocalTurns
@@ -49,7 +49,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if chat is None:
             await self._timed(coroutine)
             return
-        async with self._turns.turn(f"{PLATFORM}:{chat.id}"):
+        async with self._turns.turn(channel_of(chat.id)):  # the key a push to this chat takes too
             await self._timed(coroutine)
 
     async def _timed(self, coroutine: Awaitable) -> None:

@@ -254,3 +254,25 @@ async def test_a_timed_session_that_ran_out_is_reported_once_with_two_schedulers
     reports = await asyncio.gather(first.services.quiz.expire_due(), second.services.quiz.expire_due())
     assert sum(len(r) for r in reports) == 1
     assert stale is not None and await second.services.quiz._expire(stale) is None  # the step taken already
+
+
+async def test_a_push_waits_for_its_chats_turn_in_another_replica(replicas, gated, pg_url, clock):
+    """A push may open a session; it takes the chat's turn, so it never races the learner's own update."""
+    first, second = replicas
+    clock.now = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    await first.deliver(message("/start"))  # the learner's push target, due tomorrow at 09:00
+    clock.now = datetime(2026, 11, 28, 9, 1, tzinfo=UTC)
+    gated.gate.clear()
+    quiz = asyncio.create_task(first.deliver(message("/quiz")))
+    await asyncio.wait_for(gated.holding.wait(), PATIENCE)
+    outbox = Outbox()
+    push = asyncio.create_task(second.services.planner.run_pushes(outbox))
+
+    async def push_waits() -> bool:
+        return await _waiting_turns(pg_url) == 1
+    await until(push_waits, "the push to wait for the chat's turn")
+    assert not outbox.sent
+    gated.gate.set()
+    assert await asyncio.wait_for(push, PATIENCE) == 1
+    await asyncio.wait_for(quiz, PATIENCE)
+    assert [channel for channel, _ in outbox.sent] == [f"telegram:{CHAT}"]
