@@ -6,7 +6,8 @@ rounds whose questions close on their deadline (the starter never answers, so no
 Each exchange's latency runs from posting the update to the proxy to the stand-in receiving the bot's
 answer in that chat (the card for a command, the callback answer for a tap). A learner that gets no
 answer (its replica was killed, PostgreSQL restarted) waits REPLY_TIMEOUT and starts afresh with a
-new command, as a person would.
+new command, as a person would. Learners pause before each update (`think`), so the load is paced: the same
+offered rate whatever the replicas do with it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ class SoakStandIn(BotApiStandIn):
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.calls_by_method[request.match_info["method"]] += 1
-        response = await super()._handle(request)
+        try:
+            response = await super()._handle(request)
+        except ConnectionResetError:  # a replica killed mid-request: nobody is left to answer
+            return web.Response(status=499)
         if len(self.calls) > 1000:  # only counts are read in the soak: keep memory flat over minutes
             del self.calls[:-100]
         return response
@@ -144,8 +148,12 @@ def card_of(event: Event) -> tuple[int, int] | None:
 
 
 class Learner:
-    def __init__(self, standin: SoakStandIn, post, user_id: int, rng: random.Random, record: Record) -> None:
+    """A person in a private chat; `think` is the mean pause (seconds) before each update they send."""
+
+    def __init__(self, standin: SoakStandIn, post, user_id: int, rng: random.Random, record: Record,
+                 think: float = 0.0) -> None:
         self.standin, self.post, self.user_id, self.rng, self.record = standin, post, user_id, rng, record
+        self.think = think
         self._ids = itertools.count(1)
 
     def _user(self) -> dict:
@@ -168,13 +176,16 @@ class Learner:
                                    "chat_instance": f"ci{chat_id}", "data": data, "message": message}}
 
     async def exchange(self, update: dict, predicate) -> Event:
+        await asyncio.sleep(self.rng.uniform(0.5, 1.5) * self.think)
         sent = time.perf_counter()
         await self.post(update)
         event = await self.standin.wait(self.user_id, predicate)
         self.record.latencies.append((sent, event.at - sent))
         return event
 
-    async def start(self) -> None:
+    async def start(self, spread: float) -> None:
+        """/start, at a moment within the first `spread` seconds (not everyone in the same instant)."""
+        await asyncio.sleep(self.rng.uniform(0, spread))
         try:
             await self.exchange(self.message("/start"), lambda e: e.method == "sendMessage")
         except TimeoutError:

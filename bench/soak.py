@@ -9,9 +9,10 @@ proxy (aiohttp, round robin, skipping a replica that refuses connections), and a
 the run (bench/_pgcluster.py; the machine's shared one serves other test runs and is left alone unless
 --system-cluster), with a fresh database created for the run and dropped after.
 
-1. Every learner sends /start. 2. Scaling: the same closed-loop load (each learner sends its next update
-when the previous one is answered) for --scaling-seconds through one replica, then through both; prints
-updates per second and p50/p99 latency for each and the ratios. 3. Soak, both replicas, --soak-seconds:
+1. Every learner sends /start. 2. Scaling: the same paced load (each learner pauses --think seconds on
+average, then sends its next update once the previous one is answered) for --scaling-seconds through one
+replica, then through both; prints updates per second and p50/p99 latency for each and the ratios.
+3. Soak, both replicas, --soak-seconds:
 learners do quick quizzes and drills, a group plays rounds whose questions close on their deadline, every
 learner's daily push falls due at a fifth of the run; at 45% one replica is killed with SIGKILL and
 restarted, at 70% PostgreSQL restarts (fast shutdown: every connection is cut). 4. Checks against the
@@ -226,9 +227,9 @@ async def soak(args: argparse.Namespace, cluster: Cluster) -> int:
         try:
             await asyncio.gather(*(r.start() for r in replicas))
             proxy.upstreams = [r.port for r in replicas]
-            learners = [Learner(standin, post, 1000 + n, random.Random(rng.random()), record)
+            learners = [Learner(standin, post, 1000 + n, random.Random(rng.random()), record, args.think)
                         for n in range(args.learners)]
-            await asyncio.gather(*(learner.start() for learner in learners))
+            await asyncio.gather(*(learner.start(args.learners / 20) for learner in learners))
             registered = standin.calls_by_method["setWebhook"]
             proxy.upstreams = [replicas[0].port]
             one = figures(record, *await phase(learners, args.scaling_seconds))
@@ -249,7 +250,8 @@ async def soak(args: argparse.Namespace, cluster: Cluster) -> int:
             await proxy.stop()
             await standin.stop()
         failures, facts = await check(url, record, standin, targets)
-    print(f"soak: {args.learners} learners, 2 replicas on PostgreSQL behind a round-robin proxy, all on 127.0.0.1 "
+    print(f"soak: {args.learners} learners (pausing {args.think:g} s on average), 2 replicas on PostgreSQL behind "
+          "a round-robin proxy, all on 127.0.0.1 "
           f"(machine: {os.cpu_count()} cores shared with other work, bot processes and load on the same cores)")
     print(f"webhook registered {registered} time(s) by 2 replicas starting together")
     for name, (n, rate, p50, p99) in (("1 replica ", one), ("2 replicas", two)):
@@ -278,6 +280,8 @@ def main() -> int:
     parser.add_argument("--soak-seconds", type=float, default=240.0)
     parser.add_argument("--scaling-seconds", type=float, default=45.0)
     parser.add_argument("--members", type=int, default=8, help="group members answering rounds")
+    parser.add_argument("--think", type=float, default=8.0,
+                        help="mean seconds a learner pauses before each update (300 learners: about 37 updates/s)")
     parser.add_argument("--system-cluster", action="store_true",
                         help="use (and restart) the machine's cluster serving --postgres instead of a private one")
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")

@@ -49,8 +49,21 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if chat is None:
             await self._timed(coroutine)
             return
-        async with self._turns.turn(channel_of(chat.id)):  # the key a push to this chat takes too
-            await self._timed(coroutine)
+        began = False
+        try:
+            async with self._turns.turn(channel_of(chat.id)):  # the key a push to this chat takes too
+                began = True
+                await self._timed(coroutine)
+        except Exception:
+            if began:
+                raise
+            # No turn, no update: applying it unserialised could race another replica. The database is
+            # what is unreachable, so the handler would have failed too; the learner sends it again.
+            close = getattr(coroutine, "close", None)
+            if close is not None:
+                close()
+            log.warning("an update of chat %s was dropped: its turn could not be taken (database unreachable)",
+                        chat.id)
 
     async def _timed(self, coroutine: Awaitable) -> None:
         """Handle one update; its latency counts from when its chat's turn came (not the wait behind it)."""

@@ -9,6 +9,8 @@ import itertools
 import random
 import socket
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import aiohttp
@@ -21,9 +23,15 @@ from adapters.sql.database import migrate
 from adapters.telegram.app import TelegramAdapter, build_application, webhook_secret
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
+from core.dispatch import Dispatcher
+from core.exam.exams import Exams
+from core.lockmap import LocalTurns
+from core.plan.service import PlanService
+from core.quiz.service import QuizService
 from core.rounds.engine import Reason
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.core.test_plan import Outbox
+from tests.fakes import InMemoryPlanStore, InMemoryStore
 
 CHAT = 501
 PATIENCE = 30.0  # seconds: a safety net against a hang, never what a pass depends on
@@ -276,3 +284,27 @@ async def test_a_push_waits_for_its_chats_turn_in_another_replica(replicas, gate
     assert await asyncio.wait_for(push, PATIENCE) == 1
     await asyncio.wait_for(quiz, PATIENCE)
     assert [channel for channel, _ in outbox.sent] == [f"telegram:{CHAT}"]
+
+
+class UnreachableTurns(LocalTurns):
+    """Turns whose database cannot be reached."""
+
+    @asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        raise ConnectionRefusedError("the database is down")
+        yield  # pragma: no cover  # makes this a generator, as asynccontextmanager needs
+
+
+async def test_an_update_whose_turn_cannot_be_taken_is_dropped_not_applied_unserialised(gated, bank, clock, caplog):
+    store = InMemoryStore()
+    quiz = QuizService(Exams.of(bank), store, clock=clock, rng=random.Random(3))
+    dispatcher = Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock))
+    app = build_application(gated.token, dispatcher, base_url=gated.base_url, turns=UnreachableTurns())
+    await app.initialize()
+    try:
+        update = Update.de_json(message("/quiz"), app.bot)
+        await app.update_processor.process_update(update, app.process_update(update))
+    finally:
+        await app.shutdown()
+    assert not gated.delivered and not store.sessions
+    assert "turn could not be taken" in caplog.text
