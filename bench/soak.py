@@ -144,6 +144,19 @@ async def pushes_due(url: str, at_seconds: float) -> int:
         await conn.close()
 
 
+async def pushes_confirmed(url: str, targets: int, patience: float = 200.0) -> None:
+    """Wait until every due push is confirmed sent, or `patience` seconds: a push claimed by the killed
+    replica is sent by another once its lease (2 minutes) has run out."""
+    conn = await _connect(url)
+    try:
+        deadline = time.perf_counter() + patience
+        while time.perf_counter() < deadline and await conn.fetchval(
+                "SELECT count(*) FROM push_claim WHERE sent_at IS NOT NULL") < targets:
+            await asyncio.sleep(1)
+    finally:
+        await conn.close()
+
+
 async def _connect(url: str) -> asyncpg.Connection:
     parsed = make_url(url)
     return await asyncpg.connect(user=parsed.username, password=parsed.password, host=parsed.host,
@@ -241,7 +254,8 @@ async def soak(args: argparse.Namespace, cluster: Cluster) -> int:
             window = await phase(learners, args.soak_seconds,
                                  (chaos(args.soak_seconds, replicas, cluster, notes),
                                   group.run(begun + args.soak_seconds)))
-            await asyncio.sleep(15)  # the last round's deadline and the last ticks, then the checks
+            await asyncio.sleep(15)  # the last round's deadline and the last ticks
+            await pushes_confirmed(url, targets)
             soaked = figures(record, *window)
         finally:
             for replica in replicas:
@@ -280,8 +294,8 @@ def main() -> int:
     parser.add_argument("--soak-seconds", type=float, default=240.0)
     parser.add_argument("--scaling-seconds", type=float, default=45.0)
     parser.add_argument("--members", type=int, default=8, help="group members answering rounds")
-    parser.add_argument("--think", type=float, default=8.0,
-                        help="mean seconds a learner pauses before each update (300 learners: about 37 updates/s)")
+    parser.add_argument("--think", type=float, default=10.0,
+                        help="mean seconds a learner pauses before each update (300 learners: about 30 updates/s)")
     parser.add_argument("--system-cluster", action="store_true",
                         help="use (and restart) the machine's cluster serving --postgres instead of a private one")
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")

@@ -90,3 +90,6 @@ class LocalTurns:
 
     async def lead(self, name: str) -> bool:
         return True
+
+    async def dispose(self) -> None:
+        """Nothing to close."""

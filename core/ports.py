@@ -230,6 +230,10 @@ class Turns(Protocol):
         ...
 
     async def lead(self, name: str) -> bool:
-        """Whether this process is the one that does `name` (register the webhook, say): True in exactly one
-        of the processes running at once, kept until that process ends."""
+        """Whether this process is the one that does `name` (register the webhook, say): True in the first
+        process to ask, kept until it ends (or loses its database session); False in the others meanwhile."""
+        ...
+
+    async def dispose(self) -> None:
+        """Give up leadership and close connections, at the end of the process."""
         ...

@@ -134,8 +134,7 @@ def build_application(token: str, dispatcher: Dispatcher, base_url: str | None =
 class FollowingUpdater(Updater):
     """An Updater that serves the webhook without registering it: PTB's start_webhook always calls
     setWebhook (in `_bootstrap`), and with replicas one of them registers (the leader), the others only
-    listen. Telegram keeps one webhook per bot, so a second registration would be redundant at best, and
-    racing with a leader that drops pending updates, harmful."""
+    listen. Telegram keeps one webhook per bot: N replicas restarting together would set it N times."""
 
     __slots__ = ()
 

@@ -69,7 +69,7 @@ class Replica:
 
     async def close(self) -> None:
         await self.app.shutdown()
-        await self.services.turns.dispose()  # type: ignore[attr-defined]  # PgTurns on PostgreSQL
+        await self.services.turns.dispose()
         assert self.services.database is not None
         await self.services.database.dispose()
 
@@ -205,7 +205,7 @@ async def test_one_replica_registers_the_webhook_and_menus_and_both_serve(gated,
         for adapter in adapters:
             await adapter.stop()
         for replica in pair:
-            await replica.services.turns.dispose()  # type: ignore[attr-defined]
+            await replica.services.turns.dispose()
             assert replica.services.database is not None
             await replica.services.database.dispose()
 
