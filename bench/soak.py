@@ -275,7 +275,8 @@ async def soak(args: argparse.Namespace, cluster: Cluster) -> int:
         print(f"  scaling ratio (2 replicas / 1): throughput {two[1] / one[1]:.2f}x, p99 {two[3] / one[3]:.2f}x")
     n, rate, p50, p99 = soaked
     print(f"  soak {args.soak_seconds:.0f} s: {n} updates = {rate:.1f}/s, p50 {p50:.0f} ms, p99 {p99:.0f} ms; "
-          f"{record.timeouts} waits gave up (killed replica, restarted database); {group.rounds_started} rounds")
+          f"{record.timeouts} waits gave up (killed replica, restarted database); {group.rounds_started} /round "
+          "commands (the group's 20 messages a minute pace its rounds)")
     for line in notes:
         print(f"  {line}")
     print(f"  {len(record.recorded)} answers confirmed, {len(record.cards)} cards shown, {targets} pushes due; "
