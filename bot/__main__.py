@@ -85,11 +85,14 @@ async def serve(settings: Settings, exams: Exams) -> int:
     services = bootstrap(settings, exams=exams, on_database_error=metrics.database_error if metrics else None)
     adapters = chat_adapters(settings, services, metrics)
     ops = ops_server(settings, services, adapters, metrics) if metrics else None
-    return await Runtime(services.quiz, adapters, planner=services.planner,
-                         rounds=services.rounds, start_attempts=settings.startup_attempts,
-                         start_retry_seconds=settings.startup_retry_seconds, ops=ops,
-                         pushed=metrics.pushed if metrics else None,
-                         shutdown_seconds=settings.shutdown_seconds, web=web_server(settings, services)).run()
+    try:
+        return await Runtime(services.quiz, adapters, planner=services.planner,
+                             rounds=services.rounds, start_attempts=settings.startup_attempts,
+                             start_retry_seconds=settings.startup_retry_seconds, ops=ops,
+                             pushed=metrics.pushed if metrics else None,
+                             shutdown_seconds=settings.shutdown_seconds, web=web_server(settings, services)).run()
+    finally:
+        await services.turns.dispose()  # the registration lock's connection, closed before the loop ends
 
 
 def main(argv: list[str] | None = None) -> int:

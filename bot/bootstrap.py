@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import make_url
 
 from adapters.charts.renderer import MatplotlibCharts
 from adapters.console.chat import ConsoleChat
@@ -16,14 +18,27 @@ from adapters.sql.review_store import SqlReviewStore
 from adapters.sql.round_store import SqlRoundStore
 from adapters.sql.secret_store import SqlSecretStore
 from adapters.sql.store import SqlStore
+from adapters.sql.turns import PgTurns
 from bot.config import Settings
 from bot.logs import console_log_file
 from bot.runtime import ChatAdapter
 from core.dispatch import Dispatcher
 from core.exam.bank import Bank
 from core.exam.exams import Exams, load_exams
+from core.lockmap import LocalTurns
 from core.plan.service import PlanService
-from core.ports import ChartRenderer, Clock, Eraser, PlanStore, ReviewStore, RoundStore, SecretStore, Store, utcnow
+from core.ports import (
+    ChartRenderer,
+    Clock,
+    Eraser,
+    PlanStore,
+    ReviewStore,
+    RoundStore,
+    SecretStore,
+    Store,
+    Turns,
+    utcnow,
+)
 from core.quiz.service import QuizService
 from core.review.service import ReviewService
 from core.rounds.service import RoundService
@@ -42,6 +57,8 @@ class Services:
     database: Database | None = None  # the SQL database the stores share, when bootstrap built it (for /healthz)
     store: Store | None = None
     webview: WebView | None = None  # the web view's service, when WEBAPP_BASE_URL is set
+    # Each chat's turn and the one replica that registers the webhook: across processes on PostgreSQL.
+    turns: Turns = field(default_factory=LocalTurns)
 
 
 def eraser(*stores: Store | PlanStore | RoundStore | ReviewStore) -> Eraser:
@@ -65,6 +82,7 @@ def bootstrap(
     clock: Clock = utcnow,
     rng: random.Random | None = None,
     on_database_error: Callable[[], None] | None = None,
+    turns: Turns | None = None,
 ) -> Services:
     """Wire the services on one database; tests pass fakes or a test database the same way.
     `on_database_error` is told about every error the database driver raises (the metrics count them)."""
@@ -89,11 +107,14 @@ def bootstrap(
     quiz = QuizService(exams, store, clock=clock, rng=rng, erase=eraser(round_store, plan_store, review_store, store),
                        reviews=reviews, web=links, charts=charts or MatplotlibCharts())
     rounds = RoundService(exams, round_store, clock=clock, rng=rng)
-    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of)
+    if turns is None:  # replicas share PostgreSQL; SQLite has one process per file (adapters/sql/file_lock.py)
+        postgres = make_url(settings.database_url).get_backend_name() == "postgresql"
+        turns = PgTurns(settings.database_url) if postgres else LocalTurns()
+    planner = PlanService(quiz, plan_store, clock=clock, chat_exam=rounds.exam_of, turns=turns)
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     return Services(quiz=quiz, planner=planner, rounds=rounds, dispatcher=Dispatcher(quiz, planner, rounds),
                     database=shared[0] if shared else None, store=store,
-                    webview=WebView(quiz, key, token) if key is not None else None)
+                    webview=WebView(quiz, key, token) if key is not None else None, turns=turns)
 
 
 def _observed(metrics: Metrics | None, platform: str) -> dict:
@@ -117,9 +138,11 @@ def chat_adapters(settings: Settings, services: Services, metrics: Metrics | Non
         if metrics is not None:
             observed["on_429"] = metrics.too_many_requests("telegram")
         app = build_application(settings.telegram_bot_token.get_secret_value(), services.dispatcher,
-                                base_url=str(settings.telegram_api_base_url or "") or None, **observed)
+                                base_url=str(settings.telegram_api_base_url or "") or None, turns=services.turns,
+                                **observed)
         webhook = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
-        adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port))
+        adapters.append(TelegramAdapter(app, webhook_url=webhook, webhook_port=settings.telegram_webhook_port,
+                                        webhook_listen=settings.telegram_webhook_listen, turns=services.turns))
     if settings.discord_bot_token:
         from adapters.discord import DiscordAdapter, DiscordBot, ShardedDiscordBot
 

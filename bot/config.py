@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: HttpUrl | None = None
     telegram_webhook_url: HttpUrl | None = None  # webhook mode when set; long polling otherwise
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_listen: str = "0.0.0.0"  # the webhook server's address (127.0.0.1: behind a local proxy)
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None  # sync slash commands to this guild at once (development)
     # Sharding, which Discord requires past 2,500 servers: this many shards in all ("auto": Discord's

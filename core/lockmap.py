@@ -8,6 +8,8 @@ dropped when that count falls to zero, so the map holds only the keys in use rig
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -72,3 +74,22 @@ class _Hold(Generic[K]):
         assert entry is not None, "released without being acquired"
         entry.lock.release()
         self._map._leave(self._key, entry)
+
+
+class LocalTurns:
+    """The core's Turns port inside one process: a LockMap, and every process leads (it is the only one).
+    Right where one process owns the database (SQLite, one process per file: adapters/sql/file_lock.py)."""
+
+    def __init__(self) -> None:
+        self._locks: LockMap[str] = LockMap()
+
+    @asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        async with self._locks[key]:
+            yield
+
+    async def lead(self, name: str) -> bool:
+        return True
+
+    async def dispose(self) -> None:
+        """Nothing to close."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
@@ -53,8 +54,8 @@ class Store(Protocol):
         carried it) in one transaction.
 
         Returns False, storing nothing, when an answer for that session and position already exists (in a
-        diagnostic or mock, whose answers change until submit, the new answer replaces it instead), or the
-        update was recorded already.
+        diagnostic or mock, whose answers change until submit, the new answer replaces it instead), the
+        update was recorded already, or the session was finished already (by another process).
         """
 
     async def seen_update(self, update: UpdateKey) -> bool:
@@ -166,8 +167,11 @@ class RoundStore(Protocol):
     async def create_round(self, rnd: Round) -> Round | None:
         """Insert a round and its opened questions, setting their ids; None if the chat already has one live."""
 
-    async def save(self, rnd: Round) -> None:
-        """Store the round's position and end, close its closed questions and insert newly opened ones."""
+    async def save(self, rnd: Round, closes: int | None = None) -> bool:
+        """Store one step of the round in one transaction: its position and end, the question at position
+        `closes` closed, newly opened questions inserted. False, storing nothing, when that question was
+        closed already or the round had ended (another process took this step first: replicas share one
+        database, and each one's scheduler finds the same deadline due)."""
 
     async def record_answer(self, answer: RoundAnswer) -> bool:
         """Store an answer; False, storing nothing, if the member already answered that question."""
@@ -228,3 +232,23 @@ class ChartRenderer(Protocol):
 
     async def render(self, chart: ProgressChart) -> bytes:
         """The chart as a PNG image."""
+
+
+class Turns(Protocol):
+    """One holder at a time per key (a chat), across every process on the database: a chat's updates are
+    applied one after the other, in the order they reach the turn, even when replicas share the chat.
+    The in-process implementation (core/lockmap.py LocalTurns) suffices where one process owns the
+    database (SQLite); PostgreSQL replicas use adapters/sql/turns.py."""
+
+    def turn(self, key: str) -> AbstractAsyncContextManager[None]:
+        """`async with turns.turn(key):` runs the block alone among blocks on the same key, in any process."""
+        ...
+
+    async def lead(self, name: str) -> bool:
+        """Whether this process is the one that does `name` (register the webhook, say): True in the first
+        process to ask, kept until it ends (or loses its database session); False in the others meanwhile."""
+        ...
+
+    async def dispose(self) -> None:
+        """Give up leadership and close connections, at the end of the process."""
+        ...

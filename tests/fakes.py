@@ -70,6 +70,8 @@ class InMemoryStore:
         return session
 
     async def save(self, session: Session, answer: Answer | None = None, update=None) -> bool:
+        if self.sessions[session.id].finished_at is not None:
+            return False  # finished already, by another caller (the SQL store's conditional step)
         if answer is not None:
             mine = [a for a in self.answers if a.session_id == session.id and a.position == answer.position]
             if mine and not session.navigable:
@@ -294,8 +296,10 @@ class InMemoryRoundStore:
         self.rounds[rnd.id] = copy.deepcopy(rnd)
         return rnd
 
-    async def save(self, rnd) -> None:
+    async def save(self, rnd, closes: int | None = None) -> bool:
         stored = self.rounds[rnd.id]
+        if stored.finished_at is not None or (closes is not None and stored.questions[closes].closed_at is not None):
+            return False  # another caller took this step first (the SQL store's compare-and-set)
         stored.position, stored.finished_at, stored.stopped = rnd.position, rnd.finished_at, rnd.stopped
         for question in rnd.questions:
             if question.id is None:
@@ -303,6 +307,7 @@ class InMemoryRoundStore:
                 stored.questions.append(copy.deepcopy(question))
             else:
                 stored.questions[question.position].closed_at = question.closed_at
+        return True
 
     async def record_answer(self, answer) -> bool:
         if any((a.round_id, a.position, a.member_id) == (answer.round_id, answer.position, answer.member_id)

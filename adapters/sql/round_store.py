@@ -87,21 +87,25 @@ def _create_round(db: Session, rnd: Round) -> Round | None:
     return rnd
 
 
-def _save(db: Session, rnd: Round) -> None:
-    db.exec(sa.update(RoundRow).where(col(RoundRow.id) == rnd.id).values(
-        position=rnd.position, finished_at=rnd.finished_at, stopped=rnd.stopped))
-    added = []
-    for question in rnd.questions:
-        if question.id is None:
-            added.append((question, _question_row(rnd.saved_id, question)))
-        elif question.closed_at is not None:
-            db.exec(sa.update(RoundQuestionRow).where(
-                col(RoundQuestionRow.id) == question.id, col(RoundQuestionRow.closed_at).is_(None)).values(
-                closed_at=question.closed_at))
+def _save(db: Session, rnd: Round, closes: int | None) -> bool:
+    """One step of the round, as a compare-and-set: the question it closes (at position `closes`) must still
+    be open and the round still running, else another process took this step first: nothing is stored."""
+    moved = db.exec(sa.update(RoundRow).where(col(RoundRow.id) == rnd.id, col(RoundRow.finished_at).is_(None))
+                    .values(position=rnd.position, finished_at=rnd.finished_at, stopped=rnd.stopped))
+    closing = rnd.questions[closes] if closes is not None and moved.rowcount == 1 else None
+    if closing is not None:
+        moved = db.exec(sa.update(RoundQuestionRow).where(
+            col(RoundQuestionRow.id) == closing.id, col(RoundQuestionRow.closed_at).is_(None)).values(
+            closed_at=closing.closed_at))
+    if moved.rowcount != 1:
+        db.rollback()
+        return False
+    added = [(question, _question_row(rnd.saved_id, question)) for question in rnd.questions if question.id is None]
     db.add_all([row for _, row in added])
     db.commit()
     for question, row in added:
         question.id = row.id
+    return True
 
 
 def _record_answer(db: Session, answer: RoundAnswer) -> bool:
@@ -170,8 +174,8 @@ class SqlRoundStore:
     async def create_round(self, rnd: Round) -> Round | None:
         return await self._db.run_orm(_create_round, rnd)
 
-    async def save(self, rnd: Round) -> None:
-        await self._db.run_orm(_save, rnd)
+    async def save(self, rnd: Round, closes: int | None = None) -> bool:
+        return await self._db.run_orm(_save, rnd, closes)
 
     async def record_answer(self, answer: RoundAnswer) -> bool:
         return await self._db.run_orm(_record_answer, answer)

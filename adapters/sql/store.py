@@ -54,7 +54,9 @@ _HISTORY = (sa.select(ANSWER).where(ANSWER.c.learner_id == sa.bindparam("learner
 _FIRSTS = sa.select(sa.func.min(ANSWER.c.id).label("id")).group_by(ANSWER.c.learner_id, ANSWER.c.question_id).subquery()
 _TALLIES = (sa.select(ANSWER.c.question_id, sa.func.count(), sa.func.sum(sa.case((ANSWER.c.correct, 1), else_=0)))
             .join(_FIRSTS, ANSWER.c.id == _FIRSTS.c.id).group_by(ANSWER.c.question_id))
-_STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"))
+# A step of a running session only: a session that another process finished (a replica's scheduler expiring
+# it) is not written again, so its report is sent by that process alone.
+_STEP = (SESSION.update().where(SESSION.c.id == sa.bindparam("session_id"), SESSION.c.finished_at.is_(None))
          .values(position=sa.bindparam("position"), finished_at=sa.bindparam("finished_at"),
                  offline_told=sa.bindparam("offline_told"), flags=sa.bindparam("flags"),
                  spent=sa.bindparam("spent"), shown_at=sa.bindparam("shown_at"),
@@ -139,10 +141,13 @@ def _create_session(conn: Connection, session: QuizSession) -> QuizSession:
 
 
 def _save(conn: Connection, session: QuizSession, answer: Answer | None, update: UpdateKey | None) -> bool:
-    conn.execute(_STEP, {"session_id": session.id, "position": session.position,
-                         "finished_at": session.finished_at, "offline_told": session.offline_told,
-                         "flags": session.flags, "spent": session.spent, "shown_at": session.shown_at,
-                         "submitted": session.submitted})
+    stepped = conn.execute(_STEP, {"session_id": session.id, "position": session.position,
+                                   "finished_at": session.finished_at, "offline_told": session.offline_told,
+                                   "flags": session.flags, "spent": session.spent, "shown_at": session.shown_at,
+                                   "submitted": session.submitted})
+    if stepped.rowcount != 1:  # finished meanwhile, by another process: nothing of this step is stored
+        conn.rollback()
+        return False
     if answer is None:
         return True
     try:

@@ -12,11 +12,12 @@ from typing import Any
 from core.commands import DAILY, Surface
 from core.exam.bank import Bank
 from core.exam.model import QuestionType
+from core.lockmap import LocalTurns
 from core.plan import compress
 from core.plan import engine as plan
 from core.plan.classify import classify
 from core.plan.engine import Activity, PushTarget, SettingError
-from core.ports import Clock, PlanStore, utcnow
+from core.ports import Clock, PlanStore, Turns, utcnow
 from core.quiz import selection
 from core.quiz.engine import FULL_LENGTH, Answer, Mode, Session
 from core.quiz.grading import LETTERS
@@ -47,8 +48,10 @@ class PlanService:
     """Settings are stored exactly as the learner chose them; defaults apply only where nothing was chosen."""
 
     def __init__(self, quiz: QuizService, store: PlanStore, clock: Clock = utcnow,
-                 chat_exam: ChatExam | None = None) -> None:
+                 chat_exam: ChatExam | None = None, turns: Turns | None = None) -> None:
         self.quiz = quiz
+        # A push may open a session: it takes its chat's turn, as an update from that chat would (replicas).
+        self.turns: Turns = turns or LocalTurns()
         self.store = store
         self.clock = clock
         self.chat_exam = chat_exam or self._newest  # the composition root passes the rounds' group choice
@@ -300,12 +303,13 @@ class PlanService:
             return 0
         pushed = plan.schedule(replace(target, last_pushed=day), now)
         try:
-            reply = await self._push_reply(target)
-            wanted = await self._still_wanted(target)
-            if wanted:
-                # A send that outlives the lease could be taken over and sent twice: give up on it first.
-                async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
-                    delivered = await send(target, reply)
+            async with self.turns.turn(target.channel):
+                reply = await self._push_reply(target)
+                wanted = await self._still_wanted(target)
+                if wanted:
+                    # A send that outlives the lease could be taken over and sent twice: give up on it first.
+                    async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                        delivered = await send(target, reply)
         except Exception:  # not sent: give the day back so the next tick tries again
             log.exception("push to %s failed; will retry", target.channel)
             await self.store.release(target.channel, day)

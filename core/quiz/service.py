@@ -45,7 +45,6 @@ class QuizService(LearnerExams, pictures.Pictures):
         self._locks: LockMap[int] = LockMap()  # an idle learner's lock is freed
         # /forget: the composition root passes one eraser over every store that keeps learner data.
         self.erase: Eraser = erase or store.forget
-        self._learner_ids: dict[tuple[str, str], int] = {}
         self.timekeeper = Timekeeper(store, self.clock)
         # Spaced review (core/review): bootstrap passes it; a test of something else may leave it out (/review says so)
         self.reviews = reviews
@@ -54,12 +53,9 @@ class QuizService(LearnerExams, pictures.Pictures):
         self.practice = Practice(store, reviews, self.clock)  # /quiz, /drill mix and the pass estimate
 
     async def learner(self, platform: str, external_id: str) -> int:
-        """The learner behind a chat identity; cached, since every update asks and the mapping only
-        changes on /forget."""
-        key = (platform, str(external_id))
-        if key not in self._learner_ids:
-            self._learner_ids[key] = await self.store.learner(*key)
-        return self._learner_ids[key]
+        """The learner behind a chat identity, read (or created) each time: a cached id went stale when
+        /forget ran in another replica, and the next /quiz failed on a learner that no longer exists."""
+        return await self.store.learner(platform, str(external_id))
 
     # --- texts -----------------------------------------------------------------------------------
 
@@ -282,10 +278,13 @@ class QuizService(LearnerExams, pictures.Pictures):
             return None, await self._expire(session)
         return session, None
 
-    async def _expire(self, session: Session) -> Reply:
+    async def _expire(self, session: Session) -> Reply | None:
+        """The report of a timed session that ran out, finished here; None if another process finished it
+        first (a replica's scheduler), which sends the report itself."""
         note = self.timekeeper.note(session)
         engine.finish(session, self.clock())
-        await self.store.save(session)
+        if not await self.store.save(session):
+            return None
         bank = self._bank(session)
         return Reply(([note] if note else []) + [f"⏰ Time is up for your {session.exam.upper()} {session.mode}."]
                      + await self._report(session, bank), actions=["review", "stats"], card=None,
@@ -324,8 +323,9 @@ class QuizService(LearnerExams, pictures.Pictures):
         for session in await self.store.expired_sessions(self.clock()):
             async with self._locks[session.learner_id]:
                 fresh = await self.store.session(session.saved_id)
-                if fresh is not None and fresh.expired(self.clock()):
-                    out.append((fresh, await self._expire(fresh)))
+                reply = await self._expire(fresh) if fresh is not None and fresh.expired(self.clock()) else None
+                if fresh is not None and reply is not None:
+                    out.append((fresh, reply))
         return out
 
     async def is_pending(self, learner_id: int, session_id: int, position: int) -> bool:
@@ -338,7 +338,6 @@ class QuizService(LearnerExams, pictures.Pictures):
         """Erase everything kept about the learner (asked for with /forget, after a confirmation)."""
         async with self._locks[learner_id]:
             await self.erase(learner_id)
-        self._learner_ids = {k: v for k, v in self._learner_ids.items() if v != learner_id}
         return Reply(["Done: your answers, sessions and settings are erased. /start begins afresh."])
 
     # --- reading ---------------------------------------------------------------------------------

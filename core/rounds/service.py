@@ -33,6 +33,7 @@ from core.text import plural
 
 NOT_IN_PRIVATE = "Rounds are for group chats: add me to a group and send /round there."
 NO_ROUND = "No round is running here. Start one with /round."
+MOVED_ON = "The round moved on just now. Send /stopround again to stop it."
 
 
 class RoundService:
@@ -135,6 +136,8 @@ class RoundService:
                 return RoundReply([f"Only {rnd.starter_name}, who started this round, or an admin can stop "
                                    "it."], refused=True)
             update = await self._close(rnd, Reason.STOPPED)
+            if update is None:
+                return RoundReply([MOVED_ON], refused=True)
             return RoundReply(update=update)
 
     # --- answering -------------------------------------------------------------------------------
@@ -215,13 +218,16 @@ class RoundService:
 
     # --- closing ---------------------------------------------------------------------------------
 
-    async def _close(self, rnd: Round, reason: Reason) -> RoundUpdate:
+    async def _close(self, rnd: Round, reason: Reason) -> RoundUpdate | None:
+        """Reveal the open question and move on; None when another process (a replica's scheduler, or one
+        handling an answer in the same chat) took this step first, so it is shown once, by that process."""
         closing = rnd.current
         ref = closing.message_ref if closing else None
         reveal = rounds.close(rnd, self._bank(rnd), self.clock(), reason) if closing else None
         if closing is None:
             rounds.finish(rnd, self.clock(), stopped=reason is Reason.STOPPED)
-        await self.store.save(rnd)
+        if not await self.store.save(rnd, closing.position if closing else None):
+            return None
         return RoundUpdate(chat=rnd.chat, round_id=rnd.saved_id, reveal=reveal, message_ref=ref,
                            next=None if rnd.finished else rounds.card(rnd, self._bank(rnd)),
                            end=rounds.summary(rnd, self._bank(rnd)) if rnd.finished else None)
@@ -234,7 +240,8 @@ class RoundService:
             async with self._locks[stale.chat]:
                 rnd = await self.store.live_round(stale.chat)
                 if rnd is not None and rnd.id == stale.id and rnd.due(self.clock()):
-                    out.append(await self._close(rnd, Reason.TIME))
+                    update = await self._close(rnd, Reason.TIME)
+                    out += [update] if update is not None else []
         return out
 
     async def is_open(self, chat: str, round_id: int, position: int) -> bool:

@@ -13,6 +13,7 @@ from core.exam.exams import Exams
 from core.rounds import engine as rounds
 from core.rounds.engine import ALREADY, RoundSettings
 from core.rounds.service import RoundService
+from core.rounds.view import Reason
 from tests.answers import right_response
 
 CHAT, OTHER = "telegram:-100900", "telegram:-100901"
@@ -101,3 +102,17 @@ async def test_partial_picks_settings_and_the_weeks_answers_are_kept(bank, round
     assert [(a.name, a.position, a.elapsed_ms) for a in week] == [("Ann", 0, 2000)]
     assert week[0].question_id == (await round_store.live_round(CHAT)).question_ids[0]
     assert await round_store.answers_since(CHAT, clock.now + timedelta(seconds=1)) == []
+
+
+async def test_a_round_step_another_process_took_first_stores_nothing(bank, round_store, clock):
+    """Two schedulers found the same deadline due: the second one's copy of the round cannot close it again."""
+    service = RoundService(Exams.of(bank), round_store, clock=clock, rng=random.Random(5))
+    await service.start(CHAT, 1, "Ann", ["3"])
+    mine, theirs = await round_store.live_round(CHAT), await round_store.live_round(CHAT)
+    clock.advance(hours=1)
+    for rnd in (theirs, mine):
+        rounds.close(rnd, bank, clock(), Reason.TIME)
+    assert await round_store.save(theirs, 0) is True
+    assert await round_store.save(mine, 0) is False
+    stored = await round_store.live_round(CHAT)
+    assert stored.position == 1 and len(stored.questions) == 2  # the next question opened once

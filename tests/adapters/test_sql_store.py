@@ -143,3 +143,19 @@ async def test_an_update_is_applied_once_across_processes_and_forgotten_after_a_
     assert not await store.seen_update(sent.update) and await store.seen_update(("telegram:999000", "7002"))
     for e in engines:
         await e.dispose()
+
+
+async def test_a_step_of_a_session_finished_elsewhere_stores_nothing(bank, sql_store, clock):
+    """Another process (a replica's scheduler) finished the session: this one's copy cannot step it on."""
+    service = QuizService(Exams.of(bank), sql_store, clock=clock, rng=random.Random(4))
+    lid = await service.learner("telegram", "9")
+    card = (await service.drill(lid, "2.1")).card
+    mine, theirs = await sql_store.session(card.session_id), await sql_store.session(card.session_id)
+    engine.finish(theirs, clock())
+    assert await sql_store.save(theirs) is True
+    answer = engine.submit(mine, bank, 0, right_response(bank[mine.question_ids[0]], mine.orders[0]), clock())
+    assert await sql_store.save(mine, answer) is False
+    engine.finish(mine, clock())
+    assert await sql_store.save(mine) is False
+    stored = await sql_store.session(card.session_id)
+    assert stored.position == 0 and stored.answers == [] and stored.finished_at is not None

@@ -6,7 +6,7 @@ import asyncio
 import random
 
 from core.exam.exams import Exams
-from core.lockmap import LockMap
+from core.lockmap import LocalTurns, LockMap
 from core.quiz.service import QuizService
 from core.rounds.service import NO_ROUND, RoundService
 from tests.fakes import InMemoryRoundStore
@@ -59,3 +59,30 @@ async def test_one_off_learners_and_chats_leave_no_locks_behind(bank, memory_sto
         await quiz.stats(await quiz.learner("telegram", str(n)))
         assert (await rounds.stop(f"telegram:-{n}", n, is_admin=True)).text == NO_ROUND
     assert len(quiz._locks) == 0 and len(rounds._locks) == 0
+
+
+async def test_local_turns_run_one_block_per_key_at_a_time_and_always_lead():
+    """The in-process Turns (SQLite: one process per file): a second holder of a key waits for the first."""
+    turns = LocalTurns()
+    first_in, release = asyncio.Event(), asyncio.Event()
+    order: list[str] = []
+
+    async def hold(name: str, key: str, wait: asyncio.Event | None = None) -> None:
+        async with turns.turn(key):
+            order.append(f"{name} in")
+            first_in.set()
+            if wait is not None:
+                await wait.wait()
+            order.append(f"{name} out")
+
+    first = asyncio.create_task(hold("first", "telegram:1", release))
+    await first_in.wait()
+    second = asyncio.create_task(hold("second", "telegram:1"))
+    other = asyncio.create_task(hold("other", "telegram:2"))
+    await other
+    assert "second in" not in order  # another chat went ahead, this chat's second update waits
+    release.set()
+    await asyncio.gather(first, second)
+    assert order.index("first out") < order.index("second in")
+    assert await turns.lead("telegram-registration") and await turns.lead("telegram-registration")
+    await turns.dispose()
