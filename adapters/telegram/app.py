@@ -38,9 +38,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """
 
     def __init__(self, max_concurrent_updates: int = 64, handled: Callable[[float], None] | None = None,
-                 busy: Callable[[int], None] | None = None, turns: Turns | None = None) -> None:
+                 busy: Callable[[int], None] | None = None, turns: Turns | None = None,
+                 failed: Callable[[Update], Awaitable[None]] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._turns: Turns = turns or LocalTurns()
+        self.failed = failed  # tells the chat of an update that could not be handled (the core's FAILED)
         self.handled = handled  # called with the seconds each update took (the ops metrics)
         self.busy = busy  # called with +1 when an update's handling starts, -1 when it ends
 
@@ -58,12 +60,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if began:
                 raise
             # No turn, no update: applying it unserialised could race another replica. The database is
-            # what is unreachable, so the handler would have failed too; the learner sends it again.
+            # what is unreachable, so the handler would have failed too: the learner is told so, as a
+            # handler's error would tell them, and sends it again.
             close = getattr(coroutine, "close", None)
             if close is not None:
                 close()
             log.warning("an update of chat %s was dropped: its turn could not be taken (database unreachable)",
                         chat.id)
+            if self.failed is not None and isinstance(update, Update):
+                await self.failed(update)
 
     async def _timed(self, coroutine: Awaitable) -> None:
         """Handle one update; its latency counts from when its chat's turn came (not the wait behind it)."""
@@ -121,7 +126,8 @@ def build_application(token: str, dispatcher: Dispatcher, base_url: str | None =
     builder = (Application.builder().token(token)
                .context_types(context_types(dispatcher))
                .rate_limiter(CountingRateLimiter(on_429, max_retries=5))
-               .concurrent_updates(PerChatUpdateProcessor(handled=handled, busy=busy, turns=turns)))
+               .concurrent_updates(PerChatUpdateProcessor(handled=handled, busy=busy, turns=turns,
+                                                          failed=lambda update: handlers.say_failed(update, app.bot))))
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     app = builder.build()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -284,10 +284,10 @@ async def on_error(update: object, context: Context) -> None:
         return
     log.error("handler failed: %r", context.error, exc_info=context.error)
     if isinstance(update, Update):
-        await _say_failed(update, context)
+        await say_failed(update, context.bot)
 
 
-async def _say_failed(update: Update, context: Context) -> None:
+async def say_failed(update: Update, bot: Bot) -> None:
     """A tap gets FAILED as its notice (or as a message once the tap was answered); a message, a reply."""
     try:
         query = update.callback_query  # None for a message
@@ -298,7 +298,7 @@ async def _say_failed(update: Update, context: Context) -> None:
             except BadRequest:  # the tap was answered already (or is too old): say it in the chat
                 pass
         if update.effective_chat is not None:
-            await send(context.bot, chat_of(update), Reply([FAILED]))
+            await send(bot, chat_of(update), Reply([FAILED]))
     except TelegramError as exc:  # Telegram is unreachable too: the log has the first error already
         log.warning("could not tell the chat that a command failed: %s", exc)
 

@@ -28,6 +28,7 @@ from core.exam.exams import Exams
 from core.lockmap import LocalTurns
 from core.plan.service import PlanService
 from core.quiz.service import QuizService
+from core.reply import FAILED
 from core.rounds.engine import Reason
 from tests.adapters.telegram.standin import BotApiStandIn
 from tests.core.test_plan import Outbox
@@ -295,7 +296,7 @@ class UnreachableTurns(LocalTurns):
         yield  # pragma: no cover  # makes this a generator, as asynccontextmanager needs
 
 
-async def test_an_update_whose_turn_cannot_be_taken_is_dropped_not_applied_unserialised(gated, bank, clock, caplog):
+async def test_an_update_without_its_turn_is_not_applied_and_the_learner_is_told(gated, bank, clock, caplog):
     store = InMemoryStore()
     quiz = QuizService(Exams.of(bank), store, clock=clock, rng=random.Random(3))
     dispatcher = Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock))
@@ -306,5 +307,6 @@ async def test_an_update_whose_turn_cannot_be_taken_is_dropped_not_applied_unser
         await app.update_processor.process_update(update, app.process_update(update))
     finally:
         await app.shutdown()
-    assert not gated.delivered and not store.sessions
+    assert not store.sessions  # nothing applied unserialised
+    assert [m["text"] for m in gated.delivered] == [FAILED]  # and the learner is told, as after any failure
     assert "turn could not be taken" in caplog.text
