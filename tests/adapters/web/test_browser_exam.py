@@ -150,6 +150,8 @@ async def test_flag_skip_back_jump_review_submit_and_recap_by_keyboard(bot, tmp_
         await page.keyboard.press("r")
         await expect(review).to_contain_text("Answered 3 · Unanswered 17 · Flagged 2")
         await page.locator("#review-submit").click()
+        # the confirmation comes from the server: wait for it, or Enter may reach the page before the dialog
+        await expect(confirm).to_contain_text("17 questions are unanswered")
         await page.locator("#confirm-yes").press("Enter")
         report = page.locator("#report")
         await expect(report).to_contain_text("MLA-C02 mock exam report:")
