@@ -16,9 +16,9 @@ from tests.answers import as_text, right_response, wrong_response
 
 
 def build(bank, database: Database, clock) -> tuple[QuizService, SqlReviewStore]:
-    store = SqlReviewStore(database)
-    reviews = ReviewService(bank, store, SqlPlanStore(database), clock=clock)
-    return QuizService(bank, SqlStore(database), clock=clock, rng=random.Random(2), reviews=reviews), store
+    store, quiz_store = SqlReviewStore(database), SqlStore(database)
+    reviews = ReviewService(bank, store, SqlPlanStore(database), quiz_store, clock=clock)
+    return QuizService(bank, quiz_store, clock=clock, rng=random.Random(2), reviews=reviews), store
 
 
 async def answer_quick(quiz: QuizService, lid: int, right: bool) -> str:
