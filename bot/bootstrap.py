@@ -98,7 +98,7 @@ def bootstrap(
     plan_store = plan_store or SqlPlanStore(database())
     round_store = round_store or SqlRoundStore(database())
     review_store = review_store or SqlReviewStore(database())
-    reviews = ReviewService(exams, review_store, plan_store, clock=clock)
+    reviews = ReviewService(exams, review_store, plan_store, store, clock=clock)
     key, links = None, None
     if settings.webapp_base_url is not None:
         configured = settings.webapp_secret.get_secret_value() if settings.webapp_secret else None

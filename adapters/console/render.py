@@ -33,7 +33,17 @@ def render(reply: Reply, chart: str | None = None) -> str:
     if chart is not None:
         parts.append(CHART_SAVED.format(path=chart))
     if reply.buttons:
-        parts.append("Send: " + " · ".join(command for _, command in reply.buttons))
+        parts.append("Send: " + " · ".join(_buttons(reply.buttons)))
     if reply.card is not None:
         parts.append(render_card(reply.card))
     return "\n\n".join(parts)
+
+
+def _buttons(buttons: list[tuple[str, str]]) -> list[str]:
+    """Each button as its label and the command to type ("Q3 ○ /goto 3"), as the card's moves line reads.
+    A command two buttons share (the review screen's "Q2 ○" and "Back to Q2") is listed once, with the first
+    button's label: typed, both would do the same."""
+    seen: dict[str, str] = {}
+    for label, command in buttons:
+        seen.setdefault(command, command if label == command else f"{label} {command}")
+    return list(seen.values())

@@ -184,6 +184,11 @@ class ExamService:
 
     # --- after the exam ------------------------------------------------------------------------
 
+    async def report(self, session: Session) -> list[str]:
+        """A finished attempt's report as the chat words it at its end (with the pass estimate), for the web
+        view's page opened later: the chat and the page say the same."""
+        return await self.quiz._report(session, self.quiz._bank(session))
+
     async def finished(self, learner_id: int) -> list[Session]:
         """The learner's finished diagnostics and mocks (either exam), oldest first: attempt N is the Nth."""
         return [s for s in await self.quiz.store.forms(learner_id) if s.finished]

@@ -107,8 +107,8 @@ def replay(learner_id: int, question_id: str, logs: Iterable[Review]) -> Card:
 
 
 def unlogged(history: list[Answer], logged: set[tuple[int, int]]) -> list[Answer]:
-    """Answers with no review log yet: answered before spaced review existed, or saved by a process that
-    died before their review was."""
+    """Answers with no review log yet: answered before spaced review existed, saved by a process that died
+    before their review was, or of a diagnostic or mock ended by /stop or its clock (only submit records)."""
     return [a for a in history if (a.session_id, a.position) not in logged]
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from core.exam.bank import Bank
 from core.exam.exams import Exams
 from core.plan import engine as plan
-from core.ports import Clock, PlanStore, ReviewStore, utcnow
-from core.quiz.engine import Answer
+from core.ports import Clock, PlanStore, ReviewStore, Store, utcnow
+from core.quiz.engine import FULL_LENGTH, Answer
 from core.review import engine
 from core.review.engine import Card
 from core.review.streak import streak, streak_line
@@ -31,15 +31,17 @@ class Due:
 
 
 class ReviewService:
-    """Cards live in the ReviewStore; the answers in the quiz Store stay the record they are derived from."""
+    """Cards live in the ReviewStore; the answers in the quiz Store (`quiz_store`) stay the record they are
+    derived from."""
 
-    def __init__(self, exams: Exams | Bank, store: ReviewStore, plan_store: PlanStore,
+    def __init__(self, exams: Exams | Bank, store: ReviewStore, plan_store: PlanStore, quiz_store: Store,
                  clock: Clock = utcnow) -> None:
         # a card is one question's, whichever exam showed it;
         # a single bank serves alone (tests, a one-exam deployment)
         self.exams = exams if isinstance(exams, Exams) else Exams.of(exams)
         self.store = store
         self.plan_store = plan_store
+        self.quiz_store = quiz_store
         self.clock = clock
 
     async def record(self, answer: Answer) -> None:
@@ -55,11 +57,22 @@ class ReviewService:
     async def cards(self, learner_id: int, history: list[Answer]) -> list[Card]:
         """The learner's cards of this exam's questions, first caught up with any answer that has no review
         log (see engine.catch_up). Cards of questions the exam does not have are kept, not served."""
-        missing = engine.unlogged(history, await self.store.logged(learner_id))
+        missing = engine.unlogged(await self._final(learner_id, history), await self.store.logged(learner_id))
         if missing:
             stored = await self.store.logs(learner_id, {a.question_id for a in missing})
             await self.store.save(*engine.catch_up(missing, stored))  # False: a concurrent call caught up
         return [c for c in await self.store.cards(learner_id) if self.exams.question(c.question_id) is not None]
+
+    async def _final(self, learner_id: int, history: list[Answer]) -> list[Answer]:
+        """`history` with the answers of diagnostics and mocks taken from the forms that have ended, read now.
+        A form's answers change until it is submitted (then ExamService.submit records them), so logging one
+        of a running form would keep a verdict the learner may still replace, and the final one would then
+        be refused as a second log of that answer. Read after `history`, a form read finished holds its final
+        answers whatever `history` saw."""
+        if not any(a.mode in FULL_LENGTH for a in history):
+            return history
+        ended = [a for s in await self.quiz_store.forms(learner_id) if s.finished for a in s.answers]
+        return [a for a in history if a.mode not in FULL_LENGTH] + ended
 
     async def due(self, learner_id: int, history: list[Answer], size: int, stages: set[str] | None = None) -> Due:
         """Up to `size` due cards, most overdue first. With lifecycle `stages` (the plan's final review on the

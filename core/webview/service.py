@@ -8,7 +8,7 @@ the chat's next message (/question, the next card) shows the state the page left
 
 from __future__ import annotations
 
-from core.quiz import exam_review, report
+from core.quiz import exam_review
 from core.quiz.engine import FULL_LENGTH
 from core.quiz.exam_service import ExamService
 from core.quiz.service import QuizService
@@ -68,7 +68,7 @@ class WebView:
             report_text = shown.paragraphs
         if report_text is None:
             report_text = [view.LATEST.format(form=view.form_name(last))]
-            report_text += report.session_report(last, quiz.exams[last.exam])
+            report_text += await self.exam.report(last)
         attempts = await self.exam.finished(learner_id)
         number = next((n for n, s in enumerate(attempts, start=1) if s.id == last.id), None)
         return view.finished(last, report_text, notes, attempt=number)

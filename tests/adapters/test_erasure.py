@@ -64,8 +64,8 @@ async def _tables_naming(database: Database, learner_id: int, marks: tuple[str, 
 
 async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanStore, external: str,
                           name: str, clock) -> int:
-    """A learner who did a bit of everything: quiz (an answer is also a review card and its log), plan, push,
-    Day-2 label, a round and a partial pick."""
+    """A learner who did a bit of everything: quiz (a mock's answer, once the mock ended, is also a review card
+    and its log), plan, push, Day-2 label, a round and a partial pick."""
     quiz, planner = services.quiz, services.planner
     lid = await quiz.learner("telegram", external)
     chat = f"telegram:{external}"
@@ -74,6 +74,7 @@ async def _use_everything(services, rounds: RoundService, plan_store: SqlPlanSto
     card = (await quiz.mock(lid, 5, channel=chat)).card
     await quiz.answer_text(lid, any_valid(card), Sent(update=("telegram:999000", str(lid * 7))))
     await plan_store.add_label(lid, card.session_id, 0, "data")
+    await quiz.stop(lid)  # ended, so the push's read makes its answer a review card (a running form's is not)
     live = await rounds.store.live_round(GROUP)
     if live is None:
         await rounds.start(GROUP, lid, name, ["3"])

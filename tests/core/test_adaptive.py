@@ -55,7 +55,7 @@ def test_once_everything_was_answered_the_ones_answered_longest_ago_come_back(ba
 
 async def test_quick_questions_and_their_reviews_never_repeat_within_days_while_unseen_remain(bank, memory_store,
                                                                                             clock):
-    reviews = ReviewService(bank, InMemoryReviewStore(), InMemoryPlanStore(), clock=clock)
+    reviews = ReviewService(bank, InMemoryReviewStore(), InMemoryPlanStore(), memory_store, clock=clock)
     quiz = QuizService(bank, memory_store, clock=clock, rng=random.Random(11), reviews=reviews)
     lid = await quiz.learner("console", "x")
     rng = random.Random(5)

@@ -25,7 +25,7 @@ GROUP = "telegram:-100"
 
 @pytest.fixture
 def quiz(exams, memory_store, clock, rng) -> QuizService:
-    reviews = ReviewService(exams, InMemoryReviewStore(), InMemoryPlanStore(), clock=clock)
+    reviews = ReviewService(exams, InMemoryReviewStore(), InMemoryPlanStore(), memory_store, clock=clock)
     return QuizService(exams, memory_store, clock=clock, rng=rng, reviews=reviews)
 
 

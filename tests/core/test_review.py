@@ -12,6 +12,7 @@ from core.exam.bank import Bank
 from core.plan.engine import PushTarget
 from core.plan.service import PlanService
 from core.quiz.engine import Answer
+from core.quiz.exam_service import ExamService
 from core.quiz.service import QuizService
 from core.review.service import NO_CARDS, ReviewService
 from tests.answers import as_text, right_response, wrong_response
@@ -32,7 +33,7 @@ def review_store() -> InMemoryReviewStore:
 
 
 def quiz_on(bank: Bank, store: InMemoryStore, review_store, plan_store, clock) -> QuizService:
-    reviews = ReviewService(bank, review_store, plan_store, clock=clock)
+    reviews = ReviewService(bank, review_store, plan_store, store, clock=clock)
     return QuizService(bank, store, clock=clock, rng=random.Random(3), reviews=reviews)
 
 
@@ -136,7 +137,7 @@ async def test_stats_and_the_daily_push_show_the_streak_and_the_due_count(quiz, 
 async def test_the_exam_eves_review_of_weak_stages_fills_up_with_the_cards_due_soonest(bank, review_store, plan_store,
                                                                                     clock):
     """The plan's final review (weakest stages only) also serves those stages' cards not yet due."""
-    reviews = ReviewService(bank, review_store, plan_store, clock=clock)
+    reviews = ReviewService(bank, review_store, plan_store, InMemoryStore(), clock=clock)
     data_missed, data_known, model_missed = "d1-1.1-001", "d1-1.1-002", "d1-1.1-005"
     assert [bank[q].stage.value for q in (data_missed, data_known, model_missed)] == ["data", "data", "model"]
     history = [Answer(session_id=1, position=n, learner_id=9, question_id=qid, response=[0], correct=ok,
@@ -172,3 +173,32 @@ async def test_an_answer_whose_review_fails_to_save_is_answered_and_caught_up_la
     assert "not recorded; caught up on the next read" in caplog.text
     clock.advance(minutes=10)
     assert served(memory_store, await quiz.review(lid)) == [q.id]
+
+
+async def test_a_mock_answer_changed_before_submit_is_logged_once_with_its_final_verdict(quiz, memory_store,
+                                                                                        review_store, clock):
+    """Reading the cards mid-exam (/stats) must not log a form's answer the learner may still change."""
+    lid = await quiz.learner("console", "mo")
+    card = (await quiz.mock(lid)).card
+    q1 = await answer(quiz, memory_store, lid, card, right=False)
+    await quiz.stats(lid)
+    assert review_store.reviews == []  # the running mock's answer is not reviewed yet
+    clock.advance(minutes=1)
+    await ExamService(quiz).goto(lid, 1)
+    await answer(quiz, memory_store, lid, card, right=True)  # Q1 answered again, now right
+    await quiz.stats(lid)
+    await ExamService(quiz).submit(lid, confirmed=True)
+    await quiz.stats(lid)
+    [log] = [r for r in review_store.reviews if r.question_id == q1]
+    assert (log.session_id, log.position, log.rating, log.reviewed_at) == (card.session_id, 0, 3, clock.now)
+
+
+async def test_a_form_ended_without_submit_is_caught_up_once_it_ended(quiz, memory_store, review_store, clock):
+    """A mock stopped (or timed out) records no review itself: the next read catches its answers up."""
+    lid = await quiz.learner("console", "st")
+    card = (await quiz.mock(lid)).card
+    q1 = await answer(quiz, memory_store, lid, card, right=False)
+    await quiz.stop(lid)
+    assert review_store.reviews == []
+    await quiz.stats(lid)
+    assert [(r.question_id, r.rating) for r in review_store.reviews] == [(q1, 1)]

@@ -83,6 +83,9 @@ async def test_review_screen_confirmation_submit_and_recap(quiz, web, clock):
     done = await web.submit(lid, card.session_id, confirmed=True)
     assert done.status is Status.FINISHED and done.attempt == 1 and done.report[0].startswith("Submitted.")
     assert (await quiz.current(lid)).text.startswith("No session is running")  # the chat agrees
+    reopened = await web.page(lid)  # later: the same report as at submit, pass estimate and all
+    assert reopened.attempt == 1 and reopened.report[1:] == done.report[1:]
+    assert any(p.startswith("Pass estimate") for p in reopened.report)
     listing = await web.recap(lid)
     assert listing.status is Status.RECAP and listing.recap.attempts[0].startswith("1. 2026-11-28 MLA-C02 mock")
     first = await web.recap(lid, 1, 2)

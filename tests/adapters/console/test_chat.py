@@ -143,7 +143,7 @@ async def test_exam_is_typed_in_the_console(exams, memory_store, clock, rng):
     await chat.start()
     await asyncio.wait_for(chat.ended.wait(), 10)
     shown = out.getvalue()
-    assert "You study MLA-C02." in shown and "Send: /exam mla-c02 · /exam mla-c01" in shown
+    assert "You study MLA-C02." in shown and "Send: MLA-C02 ✓ /exam mla-c02 · MLA-C01 /exam mla-c01" in shown
     assert "You now study MLA-C01 (84 questions)" in shown and "MLA-C01 drill on domain 1" in shown
     await chat.stop()
 

@@ -37,7 +37,7 @@ async def test_a_mock_in_the_console_with_flag_skip_back_review_submit_and_recap
     screen = await chat.handle(any_valid(card))
     text = render(screen)
     assert "Answered 2 · Unanswered 18 · Flagged 1" in text and "Unanswered: 1, 3–19" in text
-    assert "Send: /goto 1 · /goto 3" in text and text.endswith("/goto 20 · /submit")
+    assert "Send: Q1 ⚑ /goto 1 · Q3 ○ /goto 3" in text and text.endswith("Back to Q20 /goto 20 · Submit /submit")
     ask = render(await chat.handle("/submit"))
     assert ask.startswith("Submit your MLA-C01 mock exam now? 18 questions are unanswered and count wrong; "
                           "1 question is flagged.") and ask.endswith("/overview")
@@ -45,8 +45,22 @@ async def test_a_mock_in_the_console_with_flag_skip_back_review_submit_and_recap
     assert done.startswith("Submitted. /recap 1 walks through") and "18 unanswered (counted wrong)" in done
     walk = render(await chat.handle("/recap 1 2"))
     assert walk.startswith("Attempt 1 · MLA-C01 mock exam · question 2 of 20 · time on it: 0 s")
-    assert walk.endswith("Send: /recap 1 1 · /recap 1 3 · /recap")
+    assert walk.endswith("Send: ◀ Previous /recap 1 1 · Next ▶ /recap 1 3 · All attempts /recap")
     helped = render(await chat.handle("/help"))
     for name in ("flag", "skip", "back", "goto", "overview", "submit", "recap"):
         assert f"\n/{name}: " in helped
+    await chat.stop()
+
+
+async def test_the_review_screen_names_each_button_and_lists_a_command_once(bank, memory_store, clock):
+    """The screen's jump to Q2 and its "Back to Q2" send the same command: the console lists it once."""
+    quiz = QuizService(Exams.of(bank), memory_store, clock=clock, rng=random.Random(5))
+    chat = ConsoleChat(Dispatcher(quiz, PlanService(quiz, InMemoryPlanStore(), clock=clock)), io.StringIO(),
+                       io.StringIO())
+    await chat.start()
+    first = await chat.handle("/mock")
+    await chat.handle(any_valid(first.card))  # Q1 answered, Q2 on screen
+    text = render(await chat.handle("/overview"))
+    jumps = " · ".join(f"Q{n} ○ /goto {n}" for n in range(2, 14))
+    assert text.endswith(f"Send: {jumps} · Submit /submit") and text.count("/goto 2 ") == 1
     await chat.stop()

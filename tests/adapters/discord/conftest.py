@@ -18,7 +18,7 @@ from tests.fakes import InMemoryPlanStore, InMemoryReviewStore, InMemoryRoundSto
 
 @pytest.fixture
 def service(bank, memory_store, plan_store, clock, rng) -> QuizService:
-    reviews = ReviewService(Exams.of(bank), InMemoryReviewStore(), plan_store, clock=clock)
+    reviews = ReviewService(Exams.of(bank), InMemoryReviewStore(), plan_store, memory_store, clock=clock)
     return QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng, reviews=reviews)
 
 

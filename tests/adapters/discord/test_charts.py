@@ -21,7 +21,7 @@ from tests.fakes import InMemoryReviewStore
 
 @pytest.fixture
 def service(bank, memory_store, plan_store, clock, rng):
-    reviews = ReviewService(Exams.of(bank), InMemoryReviewStore(), plan_store, clock=clock)
+    reviews = ReviewService(Exams.of(bank), InMemoryReviewStore(), plan_store, memory_store, clock=clock)
     quiz = QuizService(Exams.of(bank), memory_store, clock=clock, rng=rng, reviews=reviews, charts=MatplotlibCharts())
     yield quiz
     quiz.charts.executor.shutdown()
