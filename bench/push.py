@@ -31,20 +31,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from adapters.sql.database import Database  # noqa: E402
 from adapters.sql.plan_store import SqlPlanStore, _target  # noqa: E402
 from adapters.sql.plan_tables import PushTargetRow  # noqa: E402
-from adapters.sql.round_store import SqlRoundStore  # noqa: E402
-from adapters.sql.store import SqlStore  # noqa: E402
 from adapters.sql.tables import AnswerRow, LearnerRow, SessionRow  # noqa: E402
 from adapters.telegram.app import TelegramAdapter, build_application  # noqa: E402
 from bench import _sink  # noqa: E402
 from bench._databases import fresh_database  # noqa: E402
+from bot.bootstrap import Services, bootstrap  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
-from core.dispatch import Dispatcher  # noqa: E402
 from core.exam.bank import load_bank  # noqa: E402
 from core.plan import engine as plan  # noqa: E402
 from core.plan.engine import PushTarget  # noqa: E402
 from core.plan.service import PlanService  # noqa: E402
 from core.quiz.service import QuizService  # noqa: E402
-from core.rounds.service import RoundService  # noqa: E402
 
 ZONES = ["UTC", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Kolkata",
          "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Africa/Lagos"]
@@ -121,7 +119,15 @@ async def due_learners(database: Database, quiz: QuizService, planner: PlanServi
         await planner.store.save_target(PushTarget(channel=f"telegram:{n}", learner_id=learners[-1],
                                                    push_time="06:00", next_push_at=NOW - timedelta(hours=1),
                                                    last_pushed=yesterday.date()))
-    await database.run(_answered, learners, sorted(quiz.bank.questions), answers)
+    await database.run(_answered, learners, sorted(quiz.exams.newest.questions), answers)
+
+
+def wire(url: str, seed: int) -> Services:
+    """The services as `python -m bot` wires them (bot/bootstrap.py: spaced review, the streak and the due
+    count in each push), on `url`, with the bench's clock."""
+    services = bootstrap(Settings(database_url=url), exams=load_bank(), clock=lambda: NOW, rng=random.Random(seed))
+    assert services.database is not None
+    return services
 
 
 def report(label: str, arrivals: list[tuple[int, float, str]], pushes: int, elapsed: float, cpu: float) -> float:
@@ -140,11 +146,9 @@ def report(label: str, arrivals: list[tuple[int, float, str]], pushes: int, elap
 async def send_run(url: str, sends: int, answers: int) -> float:
     """Baseline: real run_pushes (claims, scheduling, opening each learner's first question) through a
     stand-in send function behind a 30 msg/s limiter, with two schedulers on the same database."""
-    database = Database(url)
-    bank = load_bank()
-    quiz = QuizService(bank, SqlStore(database), clock=lambda: NOW, rng=random.Random(2))
-    planners = [PlanService(quiz, SqlPlanStore(database), clock=lambda: NOW) for _ in range(2)]
-    await due_learners(database, quiz, planners[0], sends, answers)
+    wired = [wire(url, seed) for seed in (2, 3)]  # two schedulers: two processes' services on one database
+    planners = [w.planner for w in wired]
+    await due_learners(wired[0].database, wired[0].quiz, planners[0], sends, answers)
     limiter = AsyncLimiter(30, 1)  # the limiter PTB's AIORateLimiter uses for its overall 30 msg/s
     sent: list[tuple[int, float, str]] = []
 
@@ -159,7 +163,8 @@ async def send_run(url: str, sends: int, answers: int) -> float:
         pass  # each tick takes at most a batch; tick again until nobody is due
     rate = report("baseline, stand-in send function, 2 schedulers", sent, sends, time.perf_counter() - started,
                   time.process_time() - cpu)
-    await database.dispose()
+    for w in wired:
+        await w.database.dispose()
     return rate
 
 
@@ -171,16 +176,14 @@ async def telegram_run(url: str, learners: int, answers: int) -> float:
     process = mp.Process(target=_sink.serve, args=(child,), daemon=True)
     process.start()
     child.close()
-    database = Database(url)
+    wired = wire(url, 3)
+    database, quiz, planner = wired.database, wired.quiz, wired.planner
     try:
         kind, base_url, token = conn.recv()
         assert kind == "ready", kind
-        bank = load_bank()
-        quiz = QuizService(bank, SqlStore(database), clock=lambda: NOW, rng=random.Random(3))
-        planner = PlanService(quiz, SqlPlanStore(database), clock=lambda: NOW)
-        rounds = RoundService(bank, SqlRoundStore(database), clock=lambda: NOW, rng=random.Random(3))
         await due_learners(database, quiz, planner, learners, answers)
-        adapter = TelegramAdapter(build_application(token, Dispatcher(quiz, planner, rounds), base_url=base_url))
+        adapter = TelegramAdapter(build_application(token, wired.dispatcher, base_url=base_url, turns=wired.turns),
+                                  turns=wired.turns)
         runtime = Runtime(quiz, [adapter], planner=planner)
         await adapter.start()
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from core.exam.bank import Bank
 from core.exam.model import Question, QuestionType
@@ -34,6 +35,19 @@ def blind_guess(q: Question) -> float:
     if q.type is QuestionType.MULTI:
         return 1 / math.comb(len(q.options), len(q.correct))
     return 1 / math.factorial(q.size)
+
+
+_GUESSES: dict[int, tuple[Bank, dict[str, float]]] = {}  # id(bank) -> (the bank, kept alive; its guesses)
+
+
+def guesses(bank: Bank) -> dict[str, float]:
+    """Every question's blind-guess chance, worked out once per bank (a bank never changes once loaded, and a
+    practice pick reads all of them): Bank is an unhashable dataclass, so the cache keys on its identity and
+    keeps the bank itself, so that identity cannot be reused by another."""
+    kept = _GUESSES.get(id(bank))
+    if kept is None or kept[0] is not bank:
+        kept = _GUESSES[id(bank)] = (bank, {qid: blind_guess(q) for qid, q in bank.questions.items()})
+    return kept[1]
 
 
 def chance(ability: float, difficulty: float, guess: float) -> tuple[float, float]:
@@ -94,9 +108,15 @@ class Ability:
 
     tasks: list[str]
     mean: list[float]
-    cov: list[list[float]]
+    precision: list[list[float]]  # the information at the mode; its inverse is the covariance
     answered: int  # distinct questions of the exam the learner answered
     by_task: dict[str, float]  # the means by task statement
+
+    @cached_property
+    def cov(self) -> list[list[float]]:
+        """The posterior covariance, inverted when first asked for: only the pass estimate needs it, and a
+        practice pick (every /quiz) would otherwise pay for a matrix inverse it never reads."""
+        return inverse(self.precision)
 
     def of(self, task: str) -> float:
         return self.by_task[task]
@@ -166,4 +186,4 @@ def estimate(bank: Bank, history: list[Answer], difficulty: Mapping[str, float])
         theta = [x + s for x, s in zip(theta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
-    return Ability(tasks, theta, inverse(hess), len(seen), dict(zip(tasks, theta, strict=True)))
+    return Ability(tasks, theta, hess, len(seen), dict(zip(tasks, theta, strict=True)))

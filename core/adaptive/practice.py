@@ -43,7 +43,8 @@ class Practice:
         """`count` practice questions for the learner (core/adaptive/select.py), due reviews mixed in."""
         difficulty = await self.difficulty(bank)
         learner = ability.estimate(bank, history, difficulty)
-        due = (await self.reviews.due(learner_id, history, DUE_LOOK)).ids if self.reviews is not None else []
+        due = ((await self.reviews.due(learner_id, history, DUE_LOOK, explain=False)).ids
+               if self.reviews is not None else [])
         return select.pick(bank, history, learner, difficulty, due, count, self.clock(), rng)
 
     async def trend(self, bank: Bank, history: list[Answer]) -> list[tuple[datetime, float]]:

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from core.adaptive.ability import Ability
+from core.adaptive.ability import Ability, chance, guesses
 from core.exam.bank import Bank
 from core.quiz.arrange import Unit, arrange, fill, units
 from core.quiz.engine import Answer
@@ -28,14 +28,21 @@ def eligible(bank: Bank, history: list[Answer], now: datetime) -> tuple[set[str]
     return fresh, back if fresh or back else set(last)
 
 
-def task_weights(bank: Bank, ability: Ability, difficulty: Mapping[str, float]) -> dict[str, float]:
+def chances(bank: Bank, ability: Ability, difficulty: Mapping[str, float]) -> dict[str, float]:
+    """The learner's chance of answering each question of the exam right (computed once per pick: the task
+    weights and the ranking both read it)."""
+    guess, of = guesses(bank), ability.by_task
+    return {qid: chance(of[q.task], difficulty[qid], guess[qid])[0] for qid, q in bank.questions.items()}
+
+
+def task_weights(bank: Bank, chance_of: Mapping[str, float]) -> dict[str, float]:
     """How much practice each task statement deserves: its share of the exam (its domain's weight split over
     the domain's task statements) times the share of its questions the learner is expected to miss."""
     out = {}
     for domain in bank.exam.domains:
         for task in domain.tasks:
             qs = bank.by_task(task.id)
-            miss = sum(1 - ability.chance(q, difficulty[q.id]) for q in qs) / len(qs) if qs else 0.0
+            miss = sum(1 - chance_of[q.id] for q in qs) / len(qs) if qs else 0.0
             out[task.id] = domain.weight / len(domain.tasks) * miss
     return out
 
@@ -45,13 +52,14 @@ def ranked(bank: Bank, ability: Ability, difficulty: Mapping[str, float], pool: 
     """The first `limit` questions of the pool in the order picks take them: task statements drawn by weight
     (a drawn one weighs half as much for the next draw, so a drill spreads), and within one the
     never-answered question whose chance is nearest TARGET (then the answered one nearest it)."""
-    weights = task_weights(bank, ability, difficulty)
+    chance_of = chances(bank, ability, difficulty)
+    weights = task_weights(bank, chance_of)
     by_task: dict[str, list[str]] = {}
     for qid in sorted(pool):
         by_task.setdefault(bank[qid].task, []).append(qid)
     for qids in by_task.values():
         qids.sort(key=lambda q: (q not in fresh,
-                                 abs(ability.chance(bank[q], difficulty[q]) - TARGET) + JITTER * rng.random()))
+                                 abs(chance_of[q] - TARGET) + JITTER * rng.random()))
     out: list[str] = []
     while by_task and len(out) < limit:
         tasks = sorted(by_task)

@@ -74,10 +74,12 @@ class ReviewService:
         ended = [a for s in await self.quiz_store.forms(learner_id) if s.finished for a in s.answers]
         return [a for a in history if a.mode not in FULL_LENGTH] + ended
 
-    async def due(self, learner_id: int, history: list[Answer], size: int, stages: set[str] | None = None) -> Due:
+    async def due(self, learner_id: int, history: list[Answer], size: int, stages: set[str] | None = None,
+                  explain: bool = True) -> Due:
         """Up to `size` due cards, most overdue first. With lifecycle `stages` (the plan's final review on the
         exam's eve) only cards of those stages, filled up with the ones due soonest: the eve is the last
-        chance to see what is closest to being forgotten."""
+        chance to see what is closest to being forgotten. `explain` False: no words for when none is due
+        (practice picks only want the ids, and the words cost a read of the learner's time zone)."""
         now = self.clock()
         cards = await self.cards(learner_id, history)
         due = engine.due(cards, now)
@@ -85,7 +87,7 @@ class ReviewService:
             due = [c for c in due + engine.upcoming(cards, now) if _stage(self.exams, c.question_id) in stages]
         if due:
             return Due([c.question_id for c in due[:size]])
-        if not cards:
+        if not cards or not explain:
             return Due([], NO_CARDS)
         return Due([], "Nothing due. " + await self._next(learner_id, cards, now))
 
