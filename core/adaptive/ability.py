@@ -132,11 +132,25 @@ def latest(bank: Bank, history: list[Answer]) -> dict[str, bool]:
     return {a.question_id: a.correct for a in history if a.question_id in bank.questions}
 
 
-def _prior_precision(n: int) -> list[list[float]]:
-    """The inverse of GENERAL_SD²·J + TASK_SD²·I (every task shares the general ability), in closed form."""
+def _prior_parts(n: int) -> tuple[float, float]:
+    """The inverse of GENERAL_SD²·J + TASK_SD²·I (every task shares the general ability), in closed form:
+    (its diagonal's own part, the constant every entry adds)."""
     g, d = GENERAL_SD**2, TASK_SD**2
-    off = -g / (d * (d + n * g))
-    return [[1 / d + off if i == j else off for j in range(n)] for i in range(n)]
+    return 1 / d, -g / (d * (d + n * g))
+
+
+def _prior_precision(n: int) -> list[list[float]]:
+    own, off = _prior_parts(n)
+    return [[own + off if i == j else off for j in range(n)] for i in range(n)]
+
+
+def _solve_diagonal_plus_constant(diagonal: list[float], off: float, b: list[float]) -> list[float]:
+    """x with (diag(diagonal) + off·J)·x = b, by Sherman-Morrison in O(n): a Newton step's matrix is the
+    prior's (that shape) plus the answers' information, which is diagonal (each answer informs one task)."""
+    scaled = [bi / di for bi, di in zip(b, diagonal, strict=True)]
+    inverse_sum = sum(1 / di for di in diagonal)
+    shift = off * sum(scaled) / (1 + off * inverse_sum)
+    return [si - shift / di for si, di in zip(scaled, diagonal, strict=True)]
 
 
 def solve(a: list[list[float]], b: list[float]) -> list[float]:
@@ -169,21 +183,21 @@ def estimate(bank: Bank, history: list[Answer], difficulty: Mapping[str, float])
     index = {t: i for i, t in enumerate(tasks)}
     seen = latest(bank, history)
     items = [(index[bank[qid].task], difficulty[qid], blind_guess(bank[qid]), right) for qid, right in seen.items()]
-    precision = _prior_precision(len(tasks))
-    theta = [POPULATION_MEAN] * len(tasks)
-    hess: list[list[float]] = precision
+    n = len(tasks)
+    own, off = _prior_parts(n)
+    theta = [POPULATION_MEAN] * n
+    info = [0.0] * n
     for _ in range(NEWTON_STEPS):
-        grad = [-sum(precision[i][j] * (theta[j] - POPULATION_MEAN) for j in range(len(tasks)))
-                for i in range(len(tasks))]
-        info = [0.0] * len(tasks)
+        total = sum(x - POPULATION_MEAN for x in theta)
+        grad = [-(own * (x - POPULATION_MEAN) + off * total) for x in theta]  # the prior's pull
+        info = [0.0] * n
         for t, b, guess, right in items:
             p, slope = chance(theta[t], b, guess)
             grad[t] += (right - p) * slope / (p * (1 - p))
             info[t] += slope**2 / (p * (1 - p))
-        hess = [[precision[i][j] + (info[i] if i == j else 0.0) for j in range(len(tasks))]
-                for i in range(len(tasks))]
-        step = solve(hess, grad)
+        step = _solve_diagonal_plus_constant([own + i for i in info], off, grad)
         theta = [x + s for x, s in zip(theta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
+    hess = [[own + off + info[i] if i == j else off for j in range(n)] for i in range(n)]  # at the mode
     return Ability(tasks, theta, hess, len(seen), dict(zip(tasks, theta, strict=True)))

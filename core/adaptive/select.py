@@ -57,13 +57,14 @@ def ranked(bank: Bank, ability: Ability, difficulty: Mapping[str, float], pool: 
     by_task: dict[str, list[str]] = {}
     for qid in sorted(pool):
         by_task.setdefault(bank[qid].task, []).append(qid)
-    for qids in by_task.values():
-        qids.sort(key=lambda q: (q not in fresh,
-                                 abs(chance_of[q] - TARGET) + JITTER * rng.random()))
+    ordered: set[str] = set()  # a task statement's questions are put in order when it is first drawn
     out: list[str] = []
     while by_task and len(out) < limit:
         tasks = sorted(by_task)
         task = rng.choices(tasks, [weights[t] + 1e-9 for t in tasks])[0]
+        if task not in ordered:
+            by_task[task].sort(key=lambda q: (q not in fresh, abs(chance_of[q] - TARGET) + JITTER * rng.random()))
+            ordered.add(task)
         out.append(by_task[task].pop(0))
         weights[task] /= 2
         if not by_task[task]:
