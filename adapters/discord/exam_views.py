@@ -17,7 +17,7 @@ import discord
 
 from adapters.discord import ids, render, views
 from adapters.discord.host import Interaction
-from core.quiz import exam_keys
+from core.quiz import key_press
 from core.quiz.exam_keys import Act
 from core.quiz.exam_service import ExamService
 from core.reply import Reply
@@ -35,7 +35,7 @@ class ExamKey(views.Failsafe, discord.ui.DynamicItem[discord.ui.Button], templat
         parts = self.parts()
         await interaction.response.defer()  # the database may take longer than Discord's 3 seconds
         learner = await views.learner_of(interaction)
-        reply = await exam_keys.press(ExamService(interaction.client.service), learner, Act(parts["act"]),
+        reply = await key_press.press(ExamService(interaction.client.service), learner, Act(parts["act"]),
                                       int(parts["session"]), int(parts["number"]))
         if reply.refused:
             await views.refuse(interaction, reply.text)

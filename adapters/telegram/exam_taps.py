@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from adapters.telegram import render
 from adapters.telegram.codec import Callback
 from adapters.telegram.context import Context, call, caller, chat_of, is_private, query_of, remember, send
-from core.quiz import exam_keys
+from core.quiz import key_press
 from core.quiz.exam_keys import Act
 from core.quiz.exam_service import ExamService
 from core.reply import Reply
@@ -29,7 +29,7 @@ async def on_key(update: Update, context: Context, cb: Callback) -> None:
     """Run the key for the learner who tapped it; show the result in place of the tapped message."""
     query, chat = query_of(update), chat_of(update)
     learner = (await caller(update, context)).learner_id
-    reply = await exam_keys.press(ExamService(context.bot_data.quiz), learner, Act(cb.value), cb.session_id,
+    reply = await key_press.press(ExamService(context.bot_data.quiz), learner, Act(cb.value), cb.session_id,
                                   cb.position)
     if reply.refused:
         await query.answer(render.toast(reply.text))

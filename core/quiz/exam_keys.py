@@ -4,23 +4,19 @@ A chat with buttons (Telegram, Discord) draws a question card's moves (QuestionC
 of Reply.exam (the review screen's grid of every question, the submit confirmation, a page of the
 post-exam walk-through) as Keys. Each Key is (act, session, number), few enough characters for Telegram's
 64-byte callback data and Discord's custom_id, so a tap needs no memory of the message and works after a
-restart. press() runs a tap: a Key drawn for an attempt that is no longer running, or for a question the
-learner has moved away from, or a forged one, is refused and changes nothing. Every word is here or in
+restart. core/quiz/key_press.py runs a tap: a Key drawn for an attempt that is no longer running, or for a
+question the learner has moved away from, or a forged one, is refused and changes nothing. Every word is here or in
 core/quiz/exam_review.py; a surface only chooses how many grid buttons fit one message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from core.quiz import navigate
 from core.quiz.engine import Session
-from core.reply import ExamScreen, QuestionCard, Reply
-
-if TYPE_CHECKING:
-    from core.quiz.exam_service import ExamService
+from core.reply import ExamScreen, QuestionCard
 
 STALE_KEY = "That button belongs to an attempt that is no longer running. Nothing was changed."
 ALREADY = {True: "Question {number} is flagged already. Nothing was changed.",
@@ -118,36 +114,3 @@ def screen_keys(shown: ExamScreen, per_page: int) -> tuple[list[Key], list[Key]]
         controls.append(Key(f"{last + 1}–{min(last + per_page, shown.total)} ▶", Act.PAGE, sid, page + 1))
     controls += [Key(f"Back to Q{shown.current}", Act.RETURN, sid), Key(SUBMIT_LABEL, Act.SUBMIT, sid)]
     return grid, controls
-
-
-async def press(exam: ExamService, learner_id: int, act: Act, session_id: int, number: int) -> Reply:
-    """Run a tapped key for the learner. The ExamService re-checks under the learner's lock what it can
-    (the question a move was drawn for, the attempt a confirmation names)."""
-    if act is Act.ATTEMPTS:
-        return await exam.recap(learner_id)
-    if act is Act.RECAP:
-        attempts = [s.id for s in await exam.finished(learner_id)]
-        if session_id not in attempts:  # another learner's attempt, or a forged id
-            return Reply([STALE_KEY], refused=True)
-        return await exam.recap(learner_id, attempts.index(session_id) + 1, number)
-    session = await exam.quiz.store.active_session(learner_id)
-    if session is None or session.id != session_id or not session.navigable:
-        return Reply([STALE_KEY], refused=True)
-    if act in (Act.FLAG, Act.UNFLAG):
-        if (number - 1 in session.flags) == (act is Act.FLAG):  # flagged meanwhile (another window)
-            return Reply([ALREADY[act is Act.FLAG].format(number=number)], refused=True)
-        return await exam.flag(learner_id, number, session_id)
-    if act in (Act.BACK, Act.SKIP):
-        return await exam.step(learner_id, -1 if act is Act.BACK else 1, number)
-    if act is Act.GOTO:
-        return await exam.goto(learner_id, number, session_id)
-    if act in (Act.REVIEW, Act.PAGE):
-        reply = await exam.overview(learner_id)
-        if act is Act.PAGE and reply.exam is not None:
-            return replace(reply, exam=replace(reply.exam, page=number))
-        return reply
-    if act is Act.RETURN:
-        return await exam.quiz.current(learner_id)
-    if act is Act.SUBMIT:
-        return await exam.submit(learner_id)
-    return await exam.submit(learner_id, confirmed=True, session_id=session_id)

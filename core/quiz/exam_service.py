@@ -12,17 +12,36 @@ purpose, so a move is checked, noted and drawn exactly as an answer is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from core.args import parse_number
 from core.commands import COMMANDS
 from core.exam.bank import Bank
+from core.lockmap import LockMap
+from core.ports import Clock, Store
 from core.quiz import engine, exam_keys, exam_review, navigate, report
 from core.quiz.engine import Answer, NotPending, Session
-from core.reply import Reply
+from core.reply import Image, QuestionCard, Reply
+from core.review.service import ReviewService
 
-if TYPE_CHECKING:
-    from core.quiz.service import QuizService
+
+class Quiz(Protocol):
+    """What the exam moves use of QuizService (core/quiz/service.py, which hands itself over): named here,
+    structurally, so that the service, which delegates a form's answers to ExamService, and this module do
+    not import each other."""
+
+    store: Store
+    clock: Clock
+    reviews: ReviewService | None
+    _locks: LockMap[int]
+
+    async def current(self, learner_id: int) -> Reply: ...
+    async def _active(self, learner_id: int) -> tuple[Session | None, Reply | None]: ...
+    def _bank(self, session: Session) -> Bank: ...
+    async def _card(self, session: Session) -> QuestionCard: ...
+    async def _note(self, session: Session | None) -> list[str]: ...
+    async def _report(self, session: Session, bank: Bank) -> list[str]: ...
+    async def _report_chart(self, session: Session) -> Image | None: ...
 
 # The commands this module answers (core/commands.py has their catalogue entries).
 EXAM_COMMANDS = ("flag", "skip", "back", "goto", "overview", "submit", "recap")
@@ -36,7 +55,7 @@ def _usage(name: str) -> Reply:
 class ExamService:
     """Flag, skip, back, goto, the review screen, submit, and /recap, over the QuizService's store and lock."""
 
-    def __init__(self, quiz: QuizService) -> None:
+    def __init__(self, quiz: Quiz) -> None:
         self.quiz = quiz
 
     async def command(self, learner_id: int, name: str, arg: str | None) -> Reply:

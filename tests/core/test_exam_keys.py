@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from core.exam.exams import Exams
-from core.quiz import exam_keys
+from core.quiz import exam_keys, key_press
 from core.quiz.binding import Binding, Sent, bind_shown, tapped
 from core.quiz.exam_keys import Act, Key
 from core.quiz.exam_service import ExamService
@@ -55,12 +55,12 @@ async def test_press_refuses_another_attempts_or_learners_key_and_changes_nothin
     sid = (await quiz.mock(ann)).card.session_id
     for who, act, session, number in ((bob, Act.CONFIRM, sid, 0), (ann, Act.GOTO, sid + 1, 3),
                                       (ann, Act.RECAP, sid, 1), (bob, Act.FLAG, sid, 1)):
-        refused = await exam_keys.press(exam, who, act, session, number)
+        refused = await key_press.press(exam, who, act, session, number)
         assert refused.refused and refused.paragraphs == [exam_keys.STALE_KEY]
-    await exam_keys.press(exam, ann, Act.FLAG, sid, 1)
-    again = await exam_keys.press(exam, ann, Act.FLAG, sid, 1)  # a second Flag drawn before the first tap
+    await key_press.press(exam, ann, Act.FLAG, sid, 1)
+    again = await key_press.press(exam, ann, Act.FLAG, sid, 1)  # a second Flag drawn before the first tap
     assert again.refused and again.paragraphs == ["Question 1 is flagged already. Nothing was changed."]
-    page = await exam_keys.press(exam, ann, Act.PAGE, sid, 1)
+    page = await key_press.press(exam, ann, Act.PAGE, sid, 1)
     assert page.exam is not None and page.exam.page == 1 and page.exam.flagged == (1,)
     session = await memory_store.active_session(ann)
     assert (session.flags, session.position, session.finished) == ([0], 0, False)
