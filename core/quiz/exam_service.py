@@ -101,6 +101,11 @@ class ExamService:
         note = await self.quiz._note(session)
         return Reply(note + paragraphs, card=await self.quiz._card(session), refused=refused)
 
+    async def _no_question(self, session: Session, number: int) -> Reply:
+        """A move to a question number the attempt does not have: refused, the question on screen shown."""
+        text = exam_review.NO_QUESTION.format(number=number, mode=session.mode, total=session.total)
+        return await self._shown(session, [text], refused=True)
+
     async def goto(self, learner_id: int, number: int, session_id: int | None = None) -> Reply:
         """Show question `number` (from 1). `session_id`, from the web view, refuses a move meant for
         another attempt."""
@@ -113,8 +118,7 @@ class ExamService:
             try:
                 navigate.go(session, number - 1, self.quiz.clock())
             except NotPending:
-                return await self._shown(session, [exam_review.NO_QUESTION.format(
-                    number=number, mode=session.mode, total=session.total)], refused=True)
+                return await self._no_question(session, number)
             await self.quiz.store.save(session)
             return await self._shown(session, [])
 
@@ -150,8 +154,7 @@ class ExamService:
             try:
                 flagged = navigate.toggle_flag(session, number - 1)
             except NotPending:
-                return await self._shown(session, [exam_review.NO_QUESTION.format(
-                    number=number, mode=session.mode, total=session.total)], refused=True)
+                return await self._no_question(session, number)
             await self.quiz.store.save(session)
             return await self._shown(session, [(exam_review.FLAG_SET if flagged else exam_review.FLAG_CLEARED)
                                                .format(number=number)])

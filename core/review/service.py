@@ -57,7 +57,10 @@ class ReviewService:
     async def cards(self, learner_id: int, history: list[Answer]) -> list[Card]:
         """The learner's cards of this exam's questions, first caught up with any answer that has no review
         log (see engine.catch_up). Cards of questions the exam does not have are kept, not served."""
-        missing = engine.unlogged(await self._final(learner_id, history), await self.store.logged(learner_id))
+        logged = await self.store.logged(learner_id)
+        missing = engine.unlogged(history, logged)
+        if any(a.mode in FULL_LENGTH for a in missing):  # only then: a form's answers may not be final yet
+            missing = engine.unlogged(await self._final(learner_id, history), logged)
         if missing:
             stored = await self.store.logs(learner_id, {a.question_id for a in missing})
             await self.store.save(*engine.catch_up(missing, stored))  # False: a concurrent call caught up
@@ -69,8 +72,6 @@ class ReviewService:
         of a running form would keep a verdict the learner may still replace, and the final one would then
         be refused as a second log of that answer. Read after `history`, a form read finished holds its final
         answers whatever `history` saw."""
-        if not any(a.mode in FULL_LENGTH for a in history):
-            return history
         ended = [a for s in await self.quiz_store.forms(learner_id) if s.finished for a in s.answers]
         return [a for a in history if a.mode not in FULL_LENGTH] + ended
 
